@@ -1,0 +1,49 @@
+/** One split of a dataset, held in typed arrays. */
+export interface DataSplit {
+  /** Inputs, row-major: `count * prod(inputShape)` floats, already normalised. */
+  readonly x: Float32Array;
+  /** Integer labels in `[0, numClasses)`. */
+  readonly y: Int32Array;
+  /** Number of examples. */
+  readonly count: number;
+}
+
+/** A classification dataset split into train, validation and test sets. */
+export interface Dataset {
+  /** Identifier, e.g. `mnist-10k` or `fashion-mnist`. */
+  readonly name: string;
+  /** Shape of one example without the batch dimension, e.g. `[28, 28, 1]`. */
+  readonly inputShape: readonly number[];
+  /** Number of classes. */
+  readonly numClasses: number;
+  /** Human-readable class names, `numClasses` of them. */
+  readonly classNames: readonly string[];
+  /** Training examples. */
+  readonly train: DataSplit;
+  /** Validation examples (model selection, early stopping). */
+  readonly val: DataSplit;
+  /** Held-out test examples. */
+  readonly test: DataSplit;
+  /** Where the data came from (a file path or package), for the run's tags. */
+  readonly source: string;
+}
+
+/** How to split a dataset, as fractions summing to 1 (used where a dataset has no fixed split). */
+export interface SplitFractions {
+  /** Fraction of examples for training. */
+  train: number;
+  /** Fraction for validation. */
+  val: number;
+  /** Fraction for testing. */
+  test: number;
+}
+
+/** What a dataset loader is asked for. */
+export interface DatasetRequest {
+  /** Fractions for datasets without a canonical split; for canonical splits, `val` is carved from train. */
+  split: SplitFractions;
+  /** Seed of the split. */
+  seed: number;
+  /** Keep at most this many training examples (stratified), for quick runs. */
+  limitTrain?: number;
+}

@@ -1,0 +1,47 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Options of one forward pass. */
+export interface ForwardOptions {
+  /** `true` while training: dropout and other train-only behaviour are active. */
+  training: boolean;
+}
+
+/** What a model answers for a batch: the logits and its named intermediate tensors. */
+export interface ModelOutput {
+  /** Unnormalised class scores, shape `[batch, numClasses]`. */
+  logits: tf.Tensor2D;
+  /** Named intermediate tensors ("taps") that hint and feature losses address, e.g. `hidden1`. */
+  features: Record<string, tf.Tensor>;
+}
+
+/**
+ * A trainable classifier as kdlab sees it: teachers and students alike.
+ *
+ * Implementations own their variables and must free them in {@link Model.dispose}.
+ */
+export interface Model {
+  /** The factory id this model was built by (`mlp`, `cnn`, ...). */
+  readonly kind: string;
+  /** Input shape of one example, without the batch dimension. */
+  readonly inputShape: readonly number[];
+  /** Number of output classes. */
+  readonly numClasses: number;
+  /** Names of the feature taps, in forward order. */
+  readonly featureNames: readonly string[];
+  /** Runs the model on a batch. The caller owns the returned tensors. */
+  forward(x: tf.Tensor, options: ForwardOptions): ModelOutput;
+  /** The variables an optimizer updates. */
+  trainableVariables(): tf.Variable[];
+  /** Every variable, trainable or not (e.g. batch-norm statistics). */
+  allVariables(): tf.Variable[];
+  /** The trainable variables that feed the named tap (for staged training such as FitNets stage 1). */
+  variablesUpTo(featureName: string): tf.Variable[];
+  /** Shapes (without batch) of every feature tap, known without running the model. */
+  featureShapes(): Record<string, number[]>;
+  /** Number of trainable parameters. */
+  paramCount(): number;
+  /** Saves the model in the standard TensorFlow.js layers format (`model.json` plus weights). */
+  save(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.io.SaveResult>;
+  /** Frees every variable of the model. */
+  dispose(): void;
+}

@@ -1,0 +1,58 @@
+/** Final state of a run, as MLflow names it. */
+export type RunStatus = 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** One metric value at a step. */
+export interface MetricPoint {
+  /** Metric key, e.g. `val/accuracy`. */
+  key: string;
+  /** The value; non-finite values are allowed and stored as MLflow stores them. */
+  value: number;
+  /** Integer step (the epoch for per-epoch metrics). */
+  step: number;
+  /** Milliseconds since the epoch; set by the tracker when absent. */
+  timestamp?: number;
+}
+
+/** What a run is started with. */
+export interface StartRunOptions {
+  /** MLflow experiment name; created when missing. */
+  experimentName: string;
+  /** The run's display name (`mlflow.runName`). */
+  runName: string;
+  /** Tags set at creation. */
+  tags?: Record<string, string>;
+  /** Parent run id for nested runs (sets `mlflow.parentRunId`). */
+  parentRunId?: string;
+  /** Start time in ms; defaults to now. */
+  startTime?: number;
+}
+
+/** A live run: everything a trainer logs goes through it. */
+export interface RunHandle {
+  /** The run's id (32 hex characters). */
+  readonly runId: string;
+  /** The experiment's id. */
+  readonly experimentId: string;
+  /** Logs parameters; values are stringified. A param cannot change once logged. */
+  logParams(params: Record<string, string | number | boolean>): Promise<void>;
+  /** Logs metric values. */
+  logMetrics(points: MetricPoint[]): Promise<void>;
+  /** Sets tags. */
+  setTags(tags: Record<string, string>): Promise<void>;
+  /** Stores a file under the run's artifacts, at a relative path that must stay inside the run. */
+  logArtifact(relativePath: string, contents: string | Uint8Array): Promise<void>;
+  /** Ends the run with a final status. Idempotent: a second call does nothing. */
+  end(status: RunStatus): Promise<void>;
+}
+
+/** Where runs go: `./mlruns`, an MLflow server, ... */
+export interface Tracker {
+  /** A human description of the destination, e.g. `./mlruns` or `http://host:5000`. */
+  readonly description: string;
+  /** Starts a run (creating its experiment when needed). */
+  startRun(options: StartRunOptions): Promise<RunHandle>;
+  /** Waits until everything logged so far is stored. */
+  flush(): Promise<void>;
+  /** Flushes and releases resources. */
+  close(): Promise<void>;
+}
