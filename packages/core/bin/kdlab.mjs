@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The kdlab CLI. In a source checkout (src/ beside this file) it runs the TypeScript sources through
+// tsx with the "@kdlab/source" export condition, so no build step is needed; an installed package
+// runs its compiled dist/.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceEntry = join(packageRoot, 'src', 'cli', 'entry.ts');
+const distEntry = join(packageRoot, 'dist', 'cli', 'entry.js');
+
+if (existsSync(sourceEntry) && process.env.KDLAB_FROM_DIST !== '1') {
+  const child = spawn(process.execPath, ['--conditions=@kdlab/source', '--import', import.meta.resolve('tsx'), sourceEntry, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  // Ctrl-C reaches the child through the terminal's process group; the parent only waits for it.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+} else {
+  await import(pathToFileURL(distEntry).href);
+}

@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { createRootContainer, pluginRegistries } from '../../container/create-container.js';
+import { datasetsModule } from '../../data/datasets-module.js';
+import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../../plugins/load-plugin-packages.js';
+
+/** The `kdlab list` command: the registered losses, models and datasets. */
+export function listCommand(): Command {
+  return new Command('list')
+    .description('List the registered losses, models and datasets')
+    .option('--plugin <package>', 'also load this plugin package (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .action(async (options: { plugin: string[] }) => {
+      const container = createRootContainer(datasetsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...options.plugin])));
+      const registries = pluginRegistries(container);
+      const section = (title: string, items: { id: string; description: string }[]): string =>
+        `${title}:\n${items.map((item) => `  ${item.id.padEnd(16)} ${item.description}`).join('\n')}\n`;
+      process.stdout.write(
+        [section('losses', registries.losses.list()), section('models', registries.models.list()), section('datasets', registries.datasets.list())].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { listCommand } from './commands/list-command.js';
+import { runCommand } from './commands/run-command.js';
+
+/** Builds the `kdlab` command-line program. */
+export function createProgram(): Command {
+  return new Command('kdlab')
+    .description('kdlab: knowledge-distillation experiments in TypeScript, logged as MLflow runs')
+    .version('0.1.0')
+    .addCommand(runCommand())
+    .addCommand(listCommand())
+    .showHelpAfterError();
+}
+
+/** Runs the CLI with the process's arguments. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  await createProgram().parseAsync([...argv]);
+}

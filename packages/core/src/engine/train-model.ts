@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Batcher } from '../data/batcher.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Model } from '../model/model.js';
+import type { MetricPoint } from '../tracking/tracker.js';
+import { classificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
+import { createOptimizer } from './create-optimizer.js';
+import { predictLogits } from './predict-logits.js';
+import type { TeacherSignal } from './teacher-signal.js';
+import type { TrainSettings } from './train-settings.js';
+import { TrainingAbortedError } from './training-aborted.js';
+import type { WeightedTerm } from './weighted-term.js';
+import { WeightsSnapshot } from './weights-snapshot.js';
+
+/** Progress of a training run, for progress bars. */
+export type TrainProgress =
+  | { kind: 'epoch-start'; epoch: number; epochs: number; steps: number }
+  | { kind: 'step'; epoch: number; step: number; steps: number; loss: number }
+  | { kind: 'epoch-end'; epoch: number; epochs: number; summary: EpochSummary };
+
+/** What one epoch measured. */
+export interface EpochSummary {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean weighted total loss over the epoch's examples. */
+  loss: number;
+  /** Mean unweighted value of each term, by term name. */
+  terms: Record<string, number>;
+  /** Training accuracy (with dropout active, as measured during the steps). */
+  trainAccuracy: number;
+  /** Validation accuracy after the epoch. */
+  valAccuracy: number;
+  /** Validation NLL after the epoch. */
+  valNll: number;
+  /** Wall time of the epoch's training steps, in seconds. */
+  seconds: number;
+  /** Live tensors after the epoch (must stay flat: a growing count is a leak). */
+  numTensors: number;
+}
+
+/** Everything {@link trainModel} needs. */
+export interface TrainModelOptions {
+  /** The model to train (a student, or a teacher trained on hard labels). */
+  model: Model;
+  /** The weighted loss terms. */
+  terms: readonly WeightedTerm[];
+  /** The data. */
+  data: Dataset;
+  /** Budget and optimizer. */
+  settings: TrainSettings;
+  /** Seed of the batch order. */
+  seed: number;
+  /** The frozen teacher's outputs, for distillation. */
+  teacher?: TeacherSignal;
+  /** The teacher's test-set predictions, for the `test/agreement` metric. */
+  teacherTestPredictions?: Int32Array;
+  /** Receives metric points as they are measured (per epoch, then the final test metrics). */
+  onMetrics?: (points: MetricPoint[]) => void | Promise<void>;
+  /** Receives progress events. */
+  onProgress?: (event: TrainProgress) => void;
+  /** Aborts training between steps (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+/** The outcome of {@link trainModel}. */
+export interface TrainResult {
+  /** Per-epoch summaries. */
+  epochs: EpochSummary[];
+  /** 1-based epoch with the best validation accuracy (the first one on ties). */
+  bestEpoch: number;
+  /** Best validation accuracy. */
+  bestValAccuracy: number;
+  /** Test metrics of the weights after the last epoch (the model is left with these weights). */
+  testLast: ClassificationMetrics;
+  /** Test metrics of the best-validation epoch's weights. */
+  testBest: ClassificationMetrics;
+  /** Total training wall time in seconds (steps and validation). */
+  seconds: number;
+}
+
+const EVAL_BATCH = 512;
+
+function testPoints(prefix: string, metrics: ClassificationMetrics, step: number, timestamp: number): MetricPoint[] {
+  const points: MetricPoint[] = [
+    { key: `${prefix}/accuracy`, value: metrics.accuracy, step, timestamp },
+    { key: `${prefix}/nll`, value: metrics.nll, step, timestamp },
+    { key: `${prefix}/ece`, value: metrics.ece, step, timestamp },
+  ];
+  if (metrics.agreement !== undefined) points.push({ key: `${prefix}/agreement`, value: metrics.agreement, step, timestamp });
+  return points;
+}
+
+/**
+ * Trains a model for `settings.epochs` epochs on the weighted loss terms, validating after each epoch
+ * and testing at the end with both the last and the best-validation weights.
+ *
+ * The step: the teacher's outputs for the batch are computed (or gathered from the cache) outside the
+ * gradient tape, the student runs in training mode, each term is computed once, the weighted sum (plus
+ * optional L2 weight decay) is differentiated with respect to the student's and the losses' own
+ * variables only, and the optimizer applies the gradients. Every tensor of a step is freed.
+ */
+export async function trainModel(options: TrainModelOptions): Promise<TrainResult> {
+  const { model, terms, data, settings } = options;
+  const started = performance.now();
+  const variables = [...model.trainableVariables(), ...terms.flatMap((term) => term.loss.variables)];
+  const decayed = settings.weightDecay > 0 ? model.trainableVariables().filter((v) => v.rank >= 2) : [];
+  const optimizer = createOptimizer(settings.optimizer);
+  const batcher = new Batcher(data.train, { batchSize: settings.batchSize, seed: options.seed, inputShape: data.inputShape });
+  const steps = batcher.stepsPerEpoch;
+  const epochs: EpochSummary[] = [];
+  let best: { epoch: number; accuracy: number; snapshot: WeightsSnapshot } | undefined;
+
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch += 1) {
+      options.onProgress?.({ kind: 'epoch-start', epoch, epochs: settings.epochs, steps });
+      const epochStart = performance.now();
+      const termSums = new Float64Array(terms.length);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let step = 0;
+      for (const batch of batcher.epoch(epoch - 1)) {
+        if (options.signal?.aborted) throw new TrainingAbortedError();
+        step += 1;
+        const stats = tf.tidy(() => {
+          const x = tf.tensor(batch.x, [batch.size, ...data.inputShape]);
+          const labels = tf.tensor1d(batch.y, 'int32');
+          const teacher = options.teacher?.outputs(batch.indices, x);
+          let kept: tf.Tensor | undefined;
+          const { grads } = tf.variableGrads(() => {
+            const student = model.forward(x, { training: true });
+            const values = terms.map((term) => term.loss.compute({ student, teacher, labels }));
+            let total: tf.Scalar = tf.addN(values.map((value, i) => value.mul(terms[i]!.weight))) as tf.Scalar;
+            if (decayed.length > 0) {
+              const l2 = tf.addN(decayed.map((v) => tf.sum(tf.square(v))));
+              total = total.add(l2.mul(settings.weightDecay / 2));
+            }
+            const hits = tf.sum(tf.cast(tf.equal(tf.argMax(student.logits, 1), labels), 'float32'));
+            kept = tf.keep(tf.stack([total, ...values, hits]));
+            return total;
+          }, variables);
+          optimizer.applyGradients(grads);
+          return kept!;
+        });
+        const values = stats.dataSync();
+        stats.dispose();
+        const total = values[0]!;
+        if (!Number.isFinite(total)) {
+          throw new Error(`The loss became ${total} at epoch ${epoch}, step ${step}: lower the learning rate or check the loss weights.`);
+        }
+        lossSum += total * batch.size;
+        terms.forEach((_, i) => {
+          termSums[i]! += values[i + 1]! * batch.size;
+        });
+        correct += values[terms.length + 1]!;
+        seen += batch.size;
+        options.onProgress?.({ kind: 'step', epoch, step, steps, loss: total });
+      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      const val = classificationMetrics(await predictLogits(model, data.val, EVAL_BATCH), data.val.y, data.numClasses);
+      const summary: EpochSummary = {
+        epoch,
+        loss: lossSum / seen,
+        terms: Object.fromEntries(terms.map((term, i) => [term.name, termSums[i]! / seen])),
+        trainAccuracy: correct / seen,
+        valAccuracy: val.accuracy,
+        valNll: val.nll,
+        seconds,
+        numTensors: tf.memory().numTensors,
+      };
+      epochs.push(summary);
+      if (!best || val.accuracy > best.accuracy) {
+        best?.snapshot.dispose();
+        best = { epoch, accuracy: val.accuracy, snapshot: new WeightsSnapshot(model.allVariables()) };
+      }
+      const now = Date.now();
+      await options.onMetrics?.([
+        { key: 'train/loss', value: summary.loss, step: epoch, timestamp: now },
+        ...terms.map((term) => ({ key: `train/loss/${term.name}`, value: summary.terms[term.name]!, step: epoch, timestamp: now })),
+        { key: 'train/accuracy', value: summary.trainAccuracy, step: epoch, timestamp: now },
+        { key: 'val/accuracy', value: val.accuracy, step: epoch, timestamp: now },
+        { key: 'val/nll', value: val.nll, step: epoch, timestamp: now },
+        { key: 'time/epoch_s', value: seconds, step: epoch, timestamp: now },
+        { key: 'time/samples_per_s', value: seen / seconds, step: epoch, timestamp: now },
+        { key: 'memory/num_tensors', value: summary.numTensors, step: epoch, timestamp: now },
+      ]);
+      options.onProgress?.({ kind: 'epoch-end', epoch, epochs: settings.epochs, summary });
+    }
+
+    const reference = options.teacherTestPredictions;
+    const testLast = classificationMetrics(await predictLogits(model, data.test, EVAL_BATCH), data.test.y, data.numClasses, reference);
+    const last = new WeightsSnapshot(model.allVariables());
+    best!.snapshot.restore();
+    const testBest = classificationMetrics(await predictLogits(model, data.test, EVAL_BATCH), data.test.y, data.numClasses, reference);
+    last.restore();
+    last.dispose();
+    const seconds = (performance.now() - started) / 1000;
+    const now = Date.now();
+    await options.onMetrics?.([
+      ...testPoints('test', testLast, settings.epochs, now),
+      ...testPoints('test/best', testBest, settings.epochs, now),
+      { key: 'best/epoch', value: best!.epoch, step: settings.epochs, timestamp: now },
+      { key: 'best/val_accuracy', value: best!.accuracy, step: settings.epochs, timestamp: now },
+      { key: 'time/train_s', value: seconds, step: settings.epochs, timestamp: now },
+    ]);
+    return { epochs, bestEpoch: best!.epoch, bestValAccuracy: best!.accuracy, testLast, testBest, seconds };
+  } finally {
+    best?.snapshot.dispose();
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,34 @@
+import { ContainerModule } from 'inversify';
+
+/**
+ * The plugin packages the CLI loads by default. They are imported by name at run time (core cannot
+ * import them statically: they depend on core), each exporting its `ContainerModule` as `kdlabModule`.
+ */
+export const DEFAULT_PLUGIN_PACKAGES = ['@kdlab/losses', '@kdlab/students'] as const;
+
+function isContainerModule(value: unknown): value is ContainerModule {
+  return value instanceof ContainerModule || (typeof value === 'object' && value !== null && typeof (value as { load?: unknown }).load === 'function' && 'id' in value);
+}
+
+/**
+ * Imports plugin packages (or files) and returns their `kdlabModule` exports. A package that cannot be
+ * imported, or exports no `kdlabModule`, is an error naming it.
+ */
+export async function loadPluginPackages(specifiers: readonly string[]): Promise<ContainerModule[]> {
+  const modules: ContainerModule[] = [];
+  for (const specifier of specifiers) {
+    let exported: Record<string, unknown>;
+    try {
+      exported = (await import(specifier)) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`Plugin package "${specifier}" could not be imported: ${(error as Error).message}`, { cause: error });
+    }
+    const candidate = exported['kdlabModule'];
+    const list = Array.isArray(candidate) ? candidate : [candidate];
+    if (candidate === undefined || !list.every(isContainerModule)) {
+      throw new Error(`Plugin package "${specifier}" has no "kdlabModule" export (an inversify ContainerModule, or an array of them).`);
+    }
+    modules.push(...(list as ContainerModule[]));
+  }
+  return modules;
+}

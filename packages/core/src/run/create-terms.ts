@@ -1,0 +1,44 @@
+import type { PluginRegistries } from '../container/create-container.js';
+import type { WeightedTerm } from '../engine/weighted-term.js';
+import { termNames } from '../engine/weighted-term.js';
+import type { ResolvedLossTerm } from '../experiment/resolve-experiment.js';
+import type { LossContext, LossNeeds } from '../loss/define-loss.js';
+
+/** Created loss terms and what they need from the teacher, together. */
+export interface CreatedTerms {
+  /** The weighted, created terms. */
+  terms: WeightedTerm[];
+  /** The union of every term's needs. */
+  needs: LossNeeds;
+  /** Frees every term's variables. */
+  dispose(): void;
+}
+
+/**
+ * Creates the loss terms of a stage with their plugins (each checks shapes now, before training).
+ * On an error, terms already created are freed and the error names the term by its path.
+ */
+export function createTerms(registries: PluginRegistries, specs: readonly ResolvedLossTerm[], context: LossContext): CreatedTerms {
+  const names = termNames(specs.map((spec) => spec.kind));
+  const terms: WeightedTerm[] = [];
+  const needs: LossNeeds = { teacherLogits: false, studentFeatures: [], teacherFeatures: [] };
+  try {
+    specs.forEach((spec, i) => {
+      const { kind, weight, ...options } = spec;
+      const definition = registries.losses.get(kind);
+      const termNeeds = definition.needs(options);
+      needs.teacherLogits ||= termNeeds.teacherLogits;
+      needs.studentFeatures.push(...termNeeds.studentFeatures.filter((name) => !needs.studentFeatures.includes(name)));
+      needs.teacherFeatures.push(...termNeeds.teacherFeatures.filter((name) => !needs.teacherFeatures.includes(name)));
+      try {
+        terms.push({ name: names[i]!, weight, loss: definition.create(options, context) });
+      } catch (error) {
+        throw new Error(`losses.${i} (${kind}): ${(error as Error).message}`, { cause: error });
+      }
+    });
+  } catch (error) {
+    for (const term of terms) term.loss.dispose();
+    throw error;
+  }
+  return { terms, needs, dispose: () => terms.forEach((term) => term.loss.dispose()) };
+}

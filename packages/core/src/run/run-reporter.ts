@@ -1,0 +1,42 @@
+import type { TrainProgress, TrainResult } from '../engine/train-model.js';
+
+/** The three models of a distillation experiment. */
+export type Role = 'teacher' | 'baseline' | 'distilled';
+
+/** What one role's run produced. */
+export interface RoleResult {
+  /** Which model this was. */
+  role: Role;
+  /** Its MLflow run id. */
+  runId: string;
+  /** The model family. */
+  kind: string;
+  /** Trainable parameters of the model (a loss's own variables, e.g. a regressor, are not counted). */
+  params: number;
+  /** Size of the parameters in bytes (float32). */
+  bytes: number;
+  /** Median single-example inference latency in ms. */
+  latencyMs: number;
+  /** The training outcome. */
+  training: TrainResult;
+}
+
+/** Receives what an experiment does, for a terminal, a log or a test. */
+export interface RunReporter {
+  /** A role's training is starting. */
+  roleStarted(role: Role, detail: { runId: string; params: number; epochs: number }): void;
+  /** Progress within a role's training. */
+  progress(role: Role, event: TrainProgress): void;
+  /** A role finished. */
+  roleFinished(result: RoleResult): void;
+  /** A one-line note (which teacher signal is used, where runs go, ...). */
+  note(message: string): void;
+}
+
+/** A reporter that reports nothing. */
+export const silentReporter: RunReporter = {
+  roleStarted: () => undefined,
+  progress: () => undefined,
+  roleFinished: () => undefined,
+  note: () => undefined,
+};

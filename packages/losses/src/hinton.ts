@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdlab/core';
+import { checkLogits, checkNumClasses, checkSameShape } from './check-inputs.js';
+import { stopGradient } from './stop-gradient.js';
+
+/** Options of the `hinton` loss; every field has a default. */
+export const hintonOptions = z.strictObject({
+  /** Softmax temperature `T` applied to both models' logits, a finite number above 0. Default 4. */
+  temperature: z
+    .number({ error: 'temperature must be a number above 0.' })
+    .positive({ error: 'temperature must be above 0 (it divides the logits).' })
+    .default(4),
+});
+
+/** The parsed, defaulted options of the `hinton` loss. */
+export type HintonOptions = z.output<typeof hintonOptions>;
+
+/**
+ * Hinton et al.'s soft-target distillation loss between the teacher's logits `t` and the
+ * student's logits `s`, at temperature `T`, over a batch of size `B`:
+ *
+ * `L = T² · (1/B) Σ_b KL(softmax(t_b/T) ‖ softmax(s_b/T))`
+ * `  = T² · (1/B) Σ_b Σ_k p_bk · (log p_bk − log q_bk)`, with `p = softmax(t/T)`, `q = softmax(s/T)`.
+ *
+ * The KL is summed over classes and averaged over the batch (PyTorch's `kl_div(reduction='batchmean')`,
+ * not a mean over every element). The `T²` factor keeps the gradient's magnitude independent of `T`,
+ * so the term can be weighted against the hard-label loss. The teacher's logits are constants: no
+ * gradient flows into them. Log-probabilities come from a log-softmax, so it is stable for large logits.
+ *
+ * Reference: Hinton, Vinyals, Dean 2015, "Distilling the Knowledge in a Neural Network", arXiv:1503.02531.
+ */
+export const hintonLoss = defineLoss({
+  id: 'hinton',
+  description: "Soft-target KD: T² · KL(softmax(teacher/T) ‖ softmax(student/T)), batch-mean.",
+  reference: 'Hinton, Vinyals, Dean 2015, "Distilling the Knowledge in a Neural Network", arXiv:1503.02531',
+  options: hintonOptions,
+  needs: () => ({ teacherLogits: true, studentFeatures: [], teacherFeatures: [] }),
+  create(options, context): LossInstance {
+    if (!context.hasTeacher) {
+      throw new Error(
+        'hinton loss: this run has no teacher, but the hinton loss distils from the teacher\'s logits. ' +
+          'Add a teacher to the experiment or remove the hinton term.',
+      );
+    }
+    checkNumClasses('hinton', context.numClasses);
+    const { numClasses } = context;
+    const temperature = options.temperature;
+    return {
+      variables: [],
+      compute(inputs: LossInputs): tf.Scalar {
+        if (!inputs.teacher) {
+          throw new Error('hinton loss: compute() was given no teacher outputs (inputs.teacher is undefined).');
+        }
+        const studentLogits = inputs.student.logits;
+        const teacherLogits = inputs.teacher.logits;
+        checkLogits('hinton', 'student logits', studentLogits, numClasses);
+        checkSameShape('hinton', studentLogits, teacherLogits);
+        return tf.tidy(() => {
+          const teacherLogProbs = tf.logSoftmax(tf.div(stopGradient(teacherLogits), temperature));
+          const studentLogProbs = tf.logSoftmax(tf.div(studentLogits, temperature));
+          const teacherProbs = tf.exp(teacherLogProbs);
+          const klPerExample = tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs)), -1);
+          return tf.mul(tf.mean(klPerExample), temperature * temperature) as tf.Scalar;
+        });
+      },
+      dispose(): void {},
+    };
+  },
+});
+
+/**
+ * Experiment helper of the `hinton` loss: `hinton({ temperature: 4, weight: 0.7 })`.
+ * Returns plain data `{ kind: 'hinton', ... }`, validated against {@link hintonOptions} when the experiment is resolved.
+ */
+export const hinton = lossHelper(hintonLoss);
