@@ -2,21 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ceLoss, ceOptions } from '../src/index.js';
 import { useCpuBackend } from './support/cpu-backend.js';
+import { expectClose } from './support/expect-close.js';
 import { checkGradient } from './support/finite-difference.js';
 import { readGolden } from './support/golden.js';
 import { logitsContext, logitsInputs } from './support/loss-inputs.js';
 
 useCpuBackend();
 const golden = readGolden();
-
-/** `|actual − expected| ≤ absolute + relative · |expected|`, entry by entry. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], absolute: number, relative: number): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((value, index) => {
-    const error = Math.abs((actual[index] ?? Number.NaN) - value);
-    expect(error, `entry ${index}: ${actual[index]} vs ${value}`).toBeLessThanOrEqual(absolute + relative * Math.abs(value));
-  });
-}
 
 /** The `ce` loss value and its gradient w.r.t. the student logits, on the cpu backend. */
 function ceValueAndGradient(student: number[][], labels: number[], labelSmoothing: number) {

@@ -43,7 +43,7 @@ export class PluginRegistry<T extends Identified> {
   get(id: string): T {
     const plugin = this.#byId.get(id);
     if (!plugin) {
-      throw new Error(`Unknown ${this.kind} "${id}". Registered ${this.kind}s: ${this.ids().join(', ') || '(none)'}.`);
+      throw new Error(`Unknown ${this.kind} "${id}". Registered ${this.kind} plugins: ${this.ids().join(', ') || '(none)'}.`);
     }
     return plugin;
   }

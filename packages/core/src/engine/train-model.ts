@@ -130,10 +130,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           const { grads } = tf.variableGrads(() => {
             const student = model.forward(x, { training: true });
             const values = terms.map((term) => term.loss.compute({ student, teacher, labels }));
-            let total: tf.Scalar = tf.addN(values.map((value, i) => value.mul(terms[i]!.weight))) as tf.Scalar;
+            let total: tf.Scalar = tf.addN(values.map((value, i) => tf.mul(value, terms[i]!.weight))) as tf.Scalar;
             if (decayed.length > 0) {
               const l2 = tf.addN(decayed.map((v) => tf.sum(tf.square(v))));
-              total = total.add(l2.mul(settings.weightDecay / 2));
+              total = tf.add(total, tf.mul(l2, settings.weightDecay / 2));
             }
             const hits = tf.sum(tf.cast(tf.equal(tf.argMax(student.logits, 1), labels), 'float32'));
             kept = tf.keep(tf.stack([total, ...values, hits]));

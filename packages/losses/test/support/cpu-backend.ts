@@ -11,6 +11,7 @@ import { beforeAll } from 'vitest';
  */
 export function useCpuBackend(): void {
   beforeAll(async () => {
+    tf.env().set('IS_TEST', true); // silences tfjs's "install tfjs-node" banner
     await tf.setBackend('cpu');
     await tf.ready();
   });

@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { kdlabCacheDir, type Environment } from './cache-dir.js';
+import type { SearchedLocation } from './dataset-not-found-error.js';
+import { DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS } from './download-file.js';
+
+/** A system-wide directory where a distribution package installs a dataset. */
+export interface SystemDataDir {
+  /** The directory, e.g. `/usr/share/datasets/fashion-mnist`. */
+  readonly dir: string;
+  /** Where it comes from, for messages, e.g. `Debian package dataset-fashion-mnist`. */
+  readonly role: string;
+}
+
+/** Where a file-based dataset (MNIST, Fashion-MNIST, CIFAR) looks for its files, and whether it may download them. */
+export interface DataLocationOptions {
+  /** The environment (`KDLAB_DATA_DIR`, `XDG_CACHE_HOME`, `KDLAB_OFFLINE`). Default: `process.env`. */
+  readonly env?: Environment;
+  /** System directories to search after the user cache. Default: the dataset's own (e.g. Debian's for fashion-mnist). */
+  readonly systemDirs?: readonly SystemDataDir[];
+  /** Whether to download missing files into the user cache. Default: true, unless `KDLAB_OFFLINE` is `1` or `true`. */
+  readonly download?: boolean;
+  /** The URL the canonical file names are appended to. Default: the dataset's canonical mirror. */
+  readonly downloadBaseUrl?: string;
+  /** How long a download may receive nothing before it is abandoned. Default: {@link DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS}. */
+  readonly downloadIdleTimeoutMs?: number;
+}
+
+/** A directory to search, in search order. */
+export interface SearchRoot {
+  /** The directory; `undefined` when the variable naming it is not set. */
+  readonly dir: string | undefined;
+  /** Why it is searched, e.g. `$KDLAB_DATA_DIR/mnist`. */
+  readonly role: string;
+}
+
+/**
+ * The directories searched for a dataset's files, in order: `$KDLAB_DATA_DIR/<dataset>`,
+ * `$KDLAB_DATA_DIR`, the user cache `<kdlabCacheDir()>/<dataset>`, then the system directories.
+ */
+export function datasetSearchRoots(dataset: string, env: Environment, systemDirs: readonly SystemDataDir[]): SearchRoot[] {
+  const dataDir = env['KDLAB_DATA_DIR'] === '' ? undefined : env['KDLAB_DATA_DIR'];
+  return [
+    { dir: dataDir === undefined ? undefined : join(dataDir, dataset), role: `$KDLAB_DATA_DIR/${dataset}` },
+    { dir: dataDir, role: '$KDLAB_DATA_DIR' },
+    { dir: join(kdlabCacheDir(env), dataset), role: 'user cache' },
+    ...systemDirs.map((system) => ({ dir: system.dir, role: system.role })),
+  ];
+}
+
+/** What probing one directory found: the dataset's files, or what is missing there. */
+export type ProbeResult<Found> = { readonly found: Found } | { readonly missing: string };
+
+/** The outcome of a search: the files found and where, or every place searched. */
+export type SearchResult<Found> =
+  | { readonly found: Found; readonly root: SearchRoot & { readonly dir: string } }
+  | { readonly searched: SearchedLocation[] };
+
+/** Probes each root in order and returns the first that has the dataset's files, or every place searched. */
+export async function searchDataset<Found>(
+  roots: readonly SearchRoot[],
+  probe: (dir: string) => Promise<ProbeResult<Found>>,
+): Promise<SearchResult<Found>> {
+  const searched: SearchedLocation[] = [];
+  for (const root of roots) {
+    if (root.dir === undefined) {
+      searched.push({ where: `${root.role.split('/')[0]} is not set`, role: root.role, outcome: 'skipped' });
+      continue;
+    }
+    const result = await probe(root.dir);
+    if ('found' in result) return { found: result.found, root: { ...root, dir: root.dir } };
+    searched.push({ where: root.dir, role: root.role, outcome: result.missing });
+  }
+  return { searched };
+}
+
+/** Whether downloads are allowed by the options and the environment (`KDLAB_OFFLINE=1` forbids them). */
+export function downloadAllowed(options: DataLocationOptions, env: Environment): boolean {
+  if (options.download !== undefined) return options.download;
+  const offline = env['KDLAB_OFFLINE']?.toLowerCase();
+  return !(offline === '1' || offline === 'true');
+}
+
+/** The idle timeout of downloads from the options, or the default. */
+export function downloadIdleTimeout(options: DataLocationOptions): number {
+  return options.downloadIdleTimeoutMs ?? DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS;
+}
+
+/** Joins a base URL and a file name with exactly one slash between them. */
+export function joinUrl(base: string, file: string): string {
+  return `${base.replace(/\/+$/, '')}/${file}`;
+}
