@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+// Container and plugin contracts
 export * from './container/tokens.js';
 export * from './container/plugin-registry.js';
 export * from './container/plugin-module.js';
@@ -10,6 +11,43 @@ export * from './container/create-container.js';
 export * from './model/model.js';
 export * from './model/define-model.js';
 export * from './loss/define-loss.js';
-export * from './data/dataset.js';
-export * from './data/define-dataset.js';
-export * from './tracking/tracker.js';
+export * from './plugins/load-plugin-packages.js';
+// Data
+export * from './data/index.js';
+// Experiments
+export * from './experiment/define-experiment.js';
+export * from './experiment/experiment-schema.js';
+export * from './experiment/resolve-experiment.js';
+export * from './experiment/validation-error.js';
+export * from './experiment/apply-overrides.js';
+export * from './experiment/load-experiment-file.js';
+// Engine
+export * from './engine/backend/backend-name.js';
+export * from './engine/backend/select-backend.js';
+export * from './engine/train-settings.js';
+export * from './engine/create-optimizer.js';
+export * from './engine/classification-metrics.js';
+export * from './engine/predict-logits.js';
+export * from './engine/teacher-signal.js';
+export * from './engine/train-model.js';
+export * from './engine/weighted-term.js';
+export * from './engine/weights-snapshot.js';
+export * from './engine/derive-seed.js';
+export * from './engine/measure-latency.js';
+export * from './engine/training-aborted.js';
+// Tracking
+export * from './tracking/index.js';
+// Runs and reports
+export * from './run/run-experiment.js';
+export * from './run/run-reporter.js';
+export * from './run/tracked-run.js';
+export * from './run/flatten-params.js';
+export * from './run/config-hash.js';
+export * from './run/build-model.js';
+export * from './run/create-terms.js';
+export * from './run/artifact-save-handler.js';
+export * from './report/distillation-summary.js';
+export * from './report/format-summary.js';
+// CLI
+export * from './cli/main.js';
+export * from './cli/exit-codes.js';

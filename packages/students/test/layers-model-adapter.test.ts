@@ -52,6 +52,18 @@ describe('LayersModelAdapter', () => {
     model.dispose();
   });
 
+  it('its trainable variables get gradients through a training forward pass, dropout included', () => {
+    const model = buildMlp({ hidden: [16], dropout: 0.5 });
+    const x = tf.randomNormal([4, 28, 28, 1], 0, 1, 'float32', 12);
+    const variables = model.trainableVariables();
+    const { value, grads } = tf.variableGrads(() => tf.tidy(() => tf.mean(tf.square(model.forward(x, { training: true }).logits))), variables);
+    expect(Object.keys(grads).sort()).toEqual(variables.map((variable) => variable.name).sort());
+    for (const variable of variables) expect(grads[variable.name]!.shape).toEqual(variable.shape);
+    expect(tf.tidy(() => tf.sum(tf.abs(grads[variables[0]!.name]!)).arraySync())).toBeGreaterThan(0);
+    tf.dispose([value, x, ...Object.values(grads)]);
+    model.dispose();
+  });
+
   it('variablesUpTo("hidden1") is exactly the first dense layer\'s kernel and bias', () => {
     const model = buildMlp({ hidden: [32, 16], dropout: 0.5, inputDropout: 0.2 });
     const [kernel1, bias1, kernel2, bias2] = model.trainableVariables();
@@ -83,12 +95,14 @@ describe('LayersModelAdapter', () => {
   it('rejects models that do not have the [logits, ...taps] form, and mismatched tap names', () => {
     const input = tfl.input({ shape: [3] });
     const hidden = tfl.layers.dense({ units: 4 }).apply(input) as tfl.SymbolicTensor;
-    const flatLogits = tfl.layers.flatten().apply(tfl.layers.reshape({ targetShape: [2, 2] }).apply(hidden) as tfl.SymbolicTensor);
-    const model = tfl.model({ inputs: input, outputs: [flatLogits as tfl.SymbolicTensor, hidden] });
-    expect(() => new LayersModelAdapter({ kind: 'x', model, featureNames: ['a', 'b'] })).toThrow(/2 feature name\(s\).*1 tap/);
-    expect(() => new LayersModelAdapter({ kind: 'x', model: tfl.model({ inputs: input, outputs: [hidden, hidden, hidden] }), featureNames: ['t', 't'] })).toThrow(/"t" is used twice/);
+    const other = tfl.layers.dense({ units: 4 }).apply(input) as tfl.SymbolicTensor;
+    const logits = tfl.layers.dense({ units: 2 }).apply(hidden) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: [logits, hidden, other] });
+    expect(() => new LayersModelAdapter({ kind: 'x', model, featureNames: ['a'] })).toThrow(/1 feature name\(s\) \[a\] given for 2 tap/);
+    expect(() => new LayersModelAdapter({ kind: 'x', model, featureNames: ['t', 't'] })).toThrow(/"t" is used twice/);
     const rank3 = tfl.layers.reshape({ targetShape: [2, 2] }).apply(hidden) as tfl.SymbolicTensor;
-    expect(() => new LayersModelAdapter({ kind: 'x', model: tfl.model({ inputs: input, outputs: rank3 }) })).toThrow(/\[null, 2, 2\]/);
+    const rank3Model = tfl.model({ inputs: input, outputs: rank3 });
+    expect(() => new LayersModelAdapter({ kind: 'x', model: rank3Model })).toThrow(/must be the logits.*\[null, 2, 2\]/);
     model.dispose();
   });
 

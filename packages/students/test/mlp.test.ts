@@ -1,11 +1,12 @@
+import type { ModelBuildContext } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mlp, mlpModel, mlpOptions, type MlpOptions } from '../src/index.js';
 import { useCpuBackend } from './use-cpu-backend.js';
 
-const mnist = { inputShape: [28, 28, 1], numClasses: 10, seed: 0 } as const;
+const mnist: ModelBuildContext = { inputShape: [28, 28, 1], numClasses: 10, seed: 0 };
 
-function build(options: Partial<MlpOptions> = {}, context: Partial<typeof mnist> = {}) {
+function build(options: Partial<MlpOptions> = {}, context: Partial<ModelBuildContext> = {}) {
   return mlpModel.build(mlpOptions.parse(options), { ...mnist, ...context });
 }
 
@@ -132,7 +133,7 @@ describe('mlp', () => {
 
   it('names the field when the build context is wrong', () => {
     expect(() => build({}, { numClasses: 1 })).toThrow(/context\.numClasses/);
-    expect(() => build({}, { inputShape: [28, 0] as never })).toThrow(/context\.inputShape/);
-    expect(() => build({}, { seed: 0.5 as never })).toThrow(/context\.seed/);
+    expect(() => build({}, { inputShape: [28, 0] })).toThrow(/context\.inputShape/);
+    expect(() => build({}, { seed: 0.5 })).toThrow(/context\.seed/);
   });
 });

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface GradientCheckOptions {
   /** Step `h` of the central difference `(f(x + h·e_i) − f(x − h·e_i)) / 2h`. Default 1e-2. */
   step?: number;
-  /** Absolute tolerance on each gradient entry. Default 2e-4. */
+  /** Absolute tolerance on each gradient entry. Default 1e-4. */
   absoluteTolerance?: number;
-  /** Tolerance relative to the larger of the two gradient entries' magnitudes. Default 5e-3. */
+  /** Tolerance relative to the larger of the two gradient entries' magnitudes. Default 2e-3. */
   relativeTolerance?: number;
 }
 
@@ -45,8 +45,8 @@ export function checkGradient(
   options: GradientCheckOptions = {},
 ): GradientCheckResult {
   const step = options.step ?? 1e-2;
-  const absoluteTolerance = options.absoluteTolerance ?? 2e-4;
-  const relativeTolerance = options.relativeTolerance ?? 5e-3;
+  const absoluteTolerance = options.absoluteTolerance ?? 1e-4;
+  const relativeTolerance = options.relativeTolerance ?? 2e-3;
   if (x.dtype !== 'float32') {
     throw new Error(`checkGradient: x must be float32, got ${x.dtype}.`);
   }

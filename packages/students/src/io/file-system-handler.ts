@@ -1,5 +1,3 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** File name of the topology and manifest that {@link fileSystemHandler} writes. */
@@ -15,6 +13,9 @@ export const WEIGHTS_FILE = 'weights.bin';
  * when both files are served side by side. Loading reads a `model.json` (the path may name the
  * file itself or its directory) and every weight file its manifest lists, relative to it.
  *
+ * Node's `fs` and `path` are imported only when the handler runs, so importing this package in a
+ * browser (e.g. to register `SeededDropout`) does not pull them in.
+ *
  * @param path - a directory to save into or load from, or the path of a `model.json` to load.
  */
 export function fileSystemHandler(path: string): tf.io.IOHandler {
@@ -25,6 +26,7 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
 }
 
 async function saveArtifacts(directory: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+  const [{ mkdir, writeFile }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   if (artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error(`fileSystemHandler("${directory}"): only JSON model topologies can be saved, not binary (graph) ones.`);
   }
@@ -46,6 +48,7 @@ async function saveArtifacts(directory: string, artifacts: tf.io.ModelArtifacts)
 }
 
 async function loadArtifacts(path: string): Promise<tf.io.ModelArtifacts> {
+  const [{ readFile }, { dirname, join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const jsonPath = path.endsWith('.json') ? path : join(path, MODEL_JSON_FILE);
   let modelJson: tf.io.ModelJSON;
   try {

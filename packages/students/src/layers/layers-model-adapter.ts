@@ -50,7 +50,7 @@ export class LayersModelAdapter implements Model {
     if (logits === undefined || logits.shape.length !== 2 || typeof logits.shape[1] !== 'number') {
       throw new Error(
         `${kind}: the first output of "${model.name}" must be the logits, shape [batch, numClasses], ` +
-          `got ${logits === undefined ? 'no output' : `[${logits.shape.join(', ')}]`}.`,
+          `got ${logits === undefined ? 'no output' : formatShape(logits.shape)}.`,
       );
     }
     this.numClasses = logits.shape[1];
@@ -168,7 +168,12 @@ function underlyingVariable(weight: tfl.LayerVariable): tf.Variable {
 /** A shape whose every dimension is known, or an error naming what it belongs to. */
 function knownShape(shape: readonly (number | null)[], what: string): number[] {
   if (shape.some((size) => size === null)) {
-    throw new Error(`${what} has shape [${shape.map(String).join(', ')}]; every dimension besides the batch must be known.`);
+    throw new Error(`${what} has shape ${formatShape(shape)}; every dimension besides the batch must be known.`);
   }
   return shape as number[];
+}
+
+/** `[null, 28, 28, 1]`: a shape as written in error messages. */
+function formatShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map(String).join(', ')}]`;
 }

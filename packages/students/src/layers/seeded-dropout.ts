@@ -53,15 +53,14 @@ export class SeededDropout extends tfl.layers.Layer {
   }
 
   /**
-   * Applies dropout when `kwargs.training` is `true`; otherwise returns a copy of the input
-   * (a copy, not the input itself, so that the graph executor may free this layer's output
-   * without freeing a tensor that is also a tap of the model).
+   * Applies dropout when `kwargs.training` is `true`; otherwise returns the input unchanged
+   * (`Layer.apply` hands callers a copy, so freeing this layer's output never frees its input).
    */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     return tf.tidy(() => {
       this.invokeCallHook(inputs, kwargs);
       const input = SeededDropout.single(inputs, this.name);
-      if (kwargs['training'] !== true || this.rate === 0) return tf.clone(input);
+      if (kwargs['training'] !== true || this.rate === 0) return input;
       const maskSeed = this.#generator.int32() >>> 0;
       const uniform = tf.randomUniform(input.shape, 0, 1, 'float32', maskSeed);
       const scaledMask = tf.mul(tf.cast(tf.greaterEqual(uniform, this.rate), input.dtype), 1 / (1 - this.rate));

@@ -82,6 +82,9 @@ const LOADERS: Record<BackendName, Loader> = {
  * @param onSkip - told why each backend that `auto` skipped could not load.
  */
 export async function selectBackend(request: BackendRequest, onSkip?: (name: BackendName, reason: string) => void): Promise<BackendInfo> {
+  // Production mode: no debug-mode checks, and no "install tfjs-node" banner on the cpu backend
+  // (kdlab says itself which backend runs and why).
+  tf.env().set('PROD', true);
   if (request !== 'auto') return LOADERS[request]();
   for (const name of BACKEND_NAMES) {
     try {

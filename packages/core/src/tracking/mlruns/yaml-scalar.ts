@@ -1,16 +1,21 @@
 /** A value a flat MLflow `meta.yaml` holds: a scalar, or an (empty) list such as `tags: []`. */
 export type YamlValue = string | number | boolean | null | YamlValue[];
 
-/** Plain (unquoted) text that YAML 1.1, as PyYAML reads it, resolves to something other than a string. */
-const NON_STRING_PLAIN =
-  /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|=|<<)$/;
+/** Plain words that YAML 1.1, as PyYAML reads it, resolves to null or a boolean rather than a string. */
+const NON_STRING_WORDS = /^(?:null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 
-/** Characters that may not start a plain scalar, and text that may not appear inside one. */
-const PLAIN_UNSAFE_START = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
+/**
+ * A plain scalar is written only when it starts with a letter, `_` or `/` (so never a number,
+ * date, `.inf` or indicator) and holds no `: `, ` #`, tab or line break, nor ends in a space or `:`.
+ */
+const PLAIN_SAFE_START = /^[\p{L}_/]/u;
 const PLAIN_UNSAFE_INSIDE = /: |:$| #|\s$|[\t\n\r]/;
 
-/** Characters YAML allows unescaped (its `c-printable` set), minus line breaks. */
-const PRINTABLE_SINGLE_LINE = /^[\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+/**
+ * Characters YAML allows unescaped (its `c-printable` set), minus what PyYAML treats as a line
+ * break (`\n`, `\r`, U+0085, U+2028, U+2029) and the byte-order mark.
+ */
+const PRINTABLE_SINGLE_LINE = /^[\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 /**
  * Writes a string as a YAML scalar that PyYAML (and {@link parseYamlScalar}) reads back as the
@@ -21,7 +26,7 @@ const PRINTABLE_SINGLE_LINE = /^[\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-
  */
 export function emitYamlString(text: string): string {
   const plainIsSafe =
-    text !== '' && !PLAIN_UNSAFE_START.test(text) && !PLAIN_UNSAFE_INSIDE.test(text) && !NON_STRING_PLAIN.test(text);
+    PLAIN_SAFE_START.test(text) && !PLAIN_UNSAFE_INSIDE.test(text) && !NON_STRING_WORDS.test(text);
   if (plainIsSafe && PRINTABLE_SINGLE_LINE.test(text)) return text;
   if (PRINTABLE_SINGLE_LINE.test(text)) return `'${text.replaceAll("'", "''")}'`;
   return `"${escapeDoubleQuoted(text)}"`;
@@ -52,7 +57,7 @@ function escapeDoubleQuoted(text: string): string {
     const code = character.codePointAt(0) ?? 0;
     if (named !== undefined) escaped += named;
     else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0)) escaped += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if ((code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) escaped += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if ((code >= 0xd800 && code <= 0xdfff) || code === 0xfeff || code === 0xfffe || code === 0xffff) escaped += `\\u${code.toString(16).padStart(4, '0')}`;
     else escaped += character;
   }
   return escaped;

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, resolve } from 'node:path';
+
+/** Where a run comes from, for its standard MLflow tags. */
+export interface RunSourceOptions {
+  /** The folder the run was started from; defaults to the process's folder. */
+  cwd?: string;
+  /** The program or experiment file that started the run, as given on the command line (MLflow uses `sys.argv[0]`). */
+  entryPoint: string;
+  /** The git executable; defaults to `git` on the PATH. */
+  gitExecutable?: string;
+}
+
+/**
+ * The name of the user running this process, found as Python's `getpass.getuser()` finds it:
+ * `LOGNAME`, `USER`, `LNAME`, `USERNAME`, then the account database; `unknown` when none answers.
+ */
+export function currentUserName(): string {
+  for (const variable of ['LOGNAME', 'USER', 'LNAME', 'USERNAME']) {
+    const value = process.env[variable];
+    if (value) return value;
+  }
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The tags MLflow's own client sets on a run started from a local program, which the MLflow UI
+ * shows: `mlflow.user`, `mlflow.source.name`, `mlflow.source.type` (`LOCAL`) and, when the entry
+ * point lies in a git work tree, `mlflow.source.git.commit`. Without git, outside a repository,
+ * or in one with no commit, the commit tag is left out.
+ *
+ * @param options - The run's folder and entry point.
+ */
+export async function standardRunTags(options: RunSourceOptions): Promise<Record<string, string>> {
+  const cwd = options.cwd ?? process.cwd();
+  const tags: Record<string, string> = {
+    'mlflow.user': currentUserName(),
+    'mlflow.source.name': options.entryPoint,
+    'mlflow.source.type': 'LOCAL',
+  };
+  const entryFolder = dirname(resolve(cwd, options.entryPoint));
+  const commit = await gitHeadCommit(existsSync(entryFolder) ? entryFolder : cwd, options.gitExecutable ?? 'git');
+  if (commit !== undefined) tags['mlflow.source.git.commit'] = commit;
+  return tags;
+}
+
+/** `git rev-parse HEAD` in `folder`, or `undefined` when git is missing, fails, or prints no commit hash. */
+function gitHeadCommit(folder: string, gitExecutable: string): Promise<string | undefined> {
+  return new Promise((resolvePromise) => {
+    execFile(gitExecutable, ['rev-parse', 'HEAD'], { cwd: folder, timeout: 10_000, windowsHide: true }, (error, stdout) => {
+      const commit = String(stdout).trim();
+      resolvePromise(error === null && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit) ? commit : undefined);
+    });
+  });
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { apportion } from '../../src/data/apportion.js';
+import { stratifiedSplit, stratifiedSubset } from '../../src/data/stratified-split.js';
+import { validateDatasetRequest } from '../../src/data/validate-request.js';
+
+/** Labels with class c appearing sizes[c] times, classes in blocks. */
+function blockLabels(sizes: readonly number[]): Uint8Array {
+  return Uint8Array.from(sizes.flatMap((size, c) => new Array<number>(size).fill(c)));
+}
+
+function classCounts(indices: Int32Array, labels: Uint8Array, numClasses: number): number[] {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (const index of indices) counts[labels[index] as number]! += 1;
+  return counts;
+}
+
+describe('apportion', () => {
+  it('gives each group the floor of its quota plus the leftovers by largest remainder', () => {
+    // quotas 3.33.., 3.33.., 3.33..: one leftover unit goes to the lowest index
+    expect(apportion(10, [1, 1, 1])).toEqual([4, 3, 3]);
+    // quotas 5 * 3/10 = 1.5, 5 * 7/10 = 3.5: both remainders equal, tie to the lower index
+    expect(apportion(5, [3, 7])).toEqual([2, 3]);
+    // quotas 1000 * 1001/10000 = 100.1 and so on
+    expect(apportion(7, [5, 1, 1])).toEqual([5, 1, 1]);
+    expect(apportion(0, [3, 4])).toEqual([0, 0]);
+  });
+
+  it('respects caps by passing units on', () => {
+    expect(apportion(3, [1, 1], [1, 5])).toEqual([1, 2]);
+    expect(() => apportion(3, [1, 1], [1, 1])).toThrow(/cannot place 3 units within caps summing to 2/);
+  });
+});
+
+describe('stratifiedSplit', () => {
+  const sizes = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+  const labels = blockLabels(sizes);
+  const fractions = { train: 0.8, val: 0.1, test: 0.1 };
+
+  it('uses every example exactly once, with sizes round(n * fraction) and train the rest', () => {
+    const split = stratifiedSplit(labels, 10, fractions, 7);
+    expect([split.train.length, split.val.length, split.test.length]).toEqual([8000, 1000, 1000]);
+    const all = [...split.train, ...split.val, ...split.test].sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 10000 }, (_, i) => i));
+  });
+
+  it('keeps each class within one example of its exact share of each split', () => {
+    const split = stratifiedSplit(labels, 10, { train: 0.7, val: 0.2, test: 0.1 }, 3);
+    for (const [name, indices, fraction] of [
+      ['train', split.train, 0.7],
+      ['val', split.val, 0.2],
+      ['test', split.test, 0.1],
+    ] as const) {
+      classCounts(indices, labels, 10).forEach((count, c) => {
+        const exact = (sizes[c] as number) * fraction;
+        expect(Math.abs(count - exact), `${name} class ${c}`).toBeLessThanOrEqual(1);
+      });
+    }
+  });
+
+  it('gives the same split for the same seed and a different one for another seed', () => {
+    const a = stratifiedSplit(labels, 10, fractions, 42);
+    const b = stratifiedSplit(labels, 10, fractions, 42);
+    const c = stratifiedSplit(labels, 10, fractions, 43);
+    expect(b).toEqual(a);
+    expect([...c.val].sort()).not.toEqual([...a.val].sort());
+    expect([...c.train]).not.toEqual([...a.train]);
+  });
+
+  it('lists each split in a shuffled order with the classes interleaved', () => {
+    const { test } = stratifiedSplit(labels, 10, fractions, 1);
+    const firstTwenty = new Set([...test.slice(0, 20)].map((index) => labels[index]));
+    expect(firstTwenty.size).toBeGreaterThan(3);
+  });
+
+  it('handles empty splits and tiny classes without over-drawing a class', () => {
+    const tiny = blockLabels([1, 1, 1]);
+    const split = stratifiedSplit(tiny, 3, { train: 0, val: 0.5, test: 0.5 }, 0);
+    expect(split.train.length + split.val.length + split.test.length).toBe(3);
+    expect(split.val.length).toBe(2);
+    expect(split.test.length).toBe(1);
+    const none = stratifiedSplit(tiny, 3, { train: 1, val: 0, test: 0 }, 0);
+    expect([none.train.length, none.val.length, none.test.length]).toEqual([3, 0, 0]);
+  });
+
+  it('rejects a label outside the classes', () => {
+    expect(() => stratifiedSplit(Uint8Array.from([0, 3]), 3, fractions, 0)).toThrow('label 3 at index 1 is outside [0, 3)');
+  });
+});
+
+describe('stratifiedSubset', () => {
+  const labels = blockLabels([50, 30, 20]);
+  const { train } = stratifiedSplit(labels, 3, { train: 1, val: 0, test: 0 }, 9);
+
+  it('keeps the limit, divided among classes by their shares, in the original order', () => {
+    const subset = stratifiedSubset(train, labels, 3, 10);
+    expect(classCounts(subset, labels, 3)).toEqual([5, 3, 2]);
+    const positions = [...subset].map((index) => train.indexOf(index));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('nests: a smaller limit keeps a subset of a larger one', () => {
+    const small = new Set(stratifiedSubset(train, labels, 3, 10));
+    const large = new Set(stratifiedSubset(train, labels, 3, 40));
+    for (const index of small) expect(large.has(index)).toBe(true);
+  });
+
+  it('returns everything when the limit is not below the size', () => {
+    expect(stratifiedSubset(train, labels, 3, 1000)).toBe(train);
+  });
+});
+
+describe('validateDatasetRequest', () => {
+  const ok = { split: { train: 0.8, val: 0.1, test: 0.1 }, seed: 1 };
+  it('accepts fractions summing to 1 within rounding', () => {
+    expect(() => validateDatasetRequest('d', { split: { train: 0.7, val: 0.2, test: 0.1 }, seed: 0 })).not.toThrow();
+  });
+  it('names the field that is wrong', () => {
+    expect(() => validateDatasetRequest('mnist-10k', { ...ok, split: { train: 0.8, val: 0.1, test: 0.2 } })).toThrow(
+      /Dataset "mnist-10k": split.train \+ split.val \+ split.test = 1.1/,
+    );
+    expect(() => validateDatasetRequest('d', { ...ok, split: { train: 1.1, val: -0.1, test: 0 } })).toThrow(/split.train is 1.1/);
+    expect(() => validateDatasetRequest('d', { ...ok, limitTrain: 0 })).toThrow(/limitTrain is 0, expected a positive integer/);
+    expect(() => validateDatasetRequest('d', { ...ok, seed: Number.NaN })).toThrow(/seed is NaN/);
+  });
+});

@@ -1,0 +1,69 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmOps } from '../wasm/wasm-ops.js';
+import { matMulGeometry } from './mat-mul-geometry.js';
+import type { MatMulGeometry } from './mat-mul-geometry.js';
+import { rowMajorMatrices } from './row-major.js';
+
+/**
+ * Below this many multiply-adds per matrix, a batch of matrix products stays in the original wasm
+ * loop: launching one XNNPACK product per matrix costs more than it saves.
+ */
+export const MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT = 32_768;
+
+/**
+ * `op(a) @ op(b)` for float32 tensors, reorganised so that the work runs through XNNPACK, which the
+ * wasm backend only uses for a single product without transposes:
+ * - transposed operands are materialised with the wasm `Transpose` kernel first;
+ * - a batch of `a` against a single `b` becomes one tall product `[batch * rows, inner] @ b`;
+ * - a single `a` against a batch of `b` becomes one wide product `a @ [inner, batch * columns]`;
+ * - two equal batches run one XNNPACK product per matrix over zero-copy views when each product is
+ *   large enough ({@link MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT}); otherwise, and for batches that
+ *   broadcast against each other, the original wasm kernel runs.
+ * The caller owns the result.
+ */
+export function fastMatMul(ops: WasmOps, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+  const geometry = matMulGeometry(a, b, transposeA, transposeB);
+  const { rows, inner, columns, batchA, batchB, outShape } = geometry;
+  if (rows * inner * columns === 0) return ops.originalMatMul(a, b, transposeA, transposeB);
+  if (batchB === 1) {
+    const left = ops.reshape(rowMajorMatrices(ops, a, batchA, rows, inner, transposeA), [batchA * rows, inner]);
+    const right = ops.reshape(rowMajorMatrices(ops, b, 1, inner, columns, transposeB), [inner, columns]);
+    return ops.reshape(ops.plainMatMul(left, right), outShape);
+  }
+  if (batchA === 1) {
+    const left = ops.reshape(rowMajorMatrices(ops, a, 1, rows, inner, transposeA), [rows, inner]);
+    const right = batchedColumnsSideBySide(ops, b, batchB, inner, columns, transposeB);
+    const wide = ops.reshape(ops.plainMatMul(left, right), [rows, batchB, columns]);
+    return ops.reshape(ops.transpose(wide, [1, 0, 2]), outShape);
+  }
+  if (!geometry.sameBatchShape || rows * inner * columns < MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT) {
+    return ops.originalMatMul(a, b, transposeA, transposeB);
+  }
+  return productPerMatrix(ops, a, b, transposeA, transposeB, geometry);
+}
+
+/** `b`'s `batch` matrices `[inner, columns]` placed side by side as one `[inner, batch * columns]` matrix. */
+function batchedColumnsSideBySide(ops: WasmOps, b: TensorInfo, batch: number, inner: number, columns: number, transposed: boolean): TensorInfo {
+  const sideBySide = transposed
+    ? ops.transpose(ops.reshape(b, [batch, columns, inner]), [2, 0, 1])
+    : ops.transpose(ops.reshape(b, [batch, inner, columns]), [1, 0, 2]);
+  return ops.reshape(sideBySide, [inner, batch * columns]);
+}
+
+/** One XNNPACK product per matrix of two equal batches, written into one result. */
+function productPerMatrix(ops: WasmOps, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, geometry: MatMulGeometry): TensorInfo {
+  const { rows, inner, columns, batchA: batch, outShape } = geometry;
+  const left = rowMajorMatrices(ops, a, batch, rows, inner, transposeA);
+  const right = rowMajorMatrices(ops, b, batch, inner, columns, transposeB);
+  const result = ops.output([batch, rows, columns], 'float32');
+  for (let index = 0; index < batch; index++) {
+    const leftMatrix = ops.view(left, index * rows * inner, [rows, inner]);
+    const rightMatrix = ops.view(right, index * inner * columns, [inner, columns]);
+    const product = ops.plainMatMul(leftMatrix, rightMatrix);
+    ops.copyInto(result, index * rows * columns, product);
+    ops.dispose(product);
+    ops.dispose(leftMatrix);
+    ops.dispose(rightMatrix);
+  }
+  return ops.reshape(result, outShape);
+}
