@@ -50,7 +50,8 @@ export const ceLoss = defineLoss({
         checkLabels('ce', inputs.labels, logits.shape[0], numClasses);
         return tf.tidy(() => {
           const logProbs = tf.logSoftmax(logits);
-          const oneHot = tf.oneHot(inputs.labels, numClasses, 1, 0, 'float32');
+          // int32 one-hot, then a cast: the wasm backend's OneHot ignores a float32 dtype (tfjs 4.22).
+          const oneHot = tf.cast(tf.oneHot(inputs.labels, numClasses), 'float32');
           const targets = smoothing === 0 ? oneHot : tf.add(tf.mul(oneHot, 1 - smoothing), smoothing / numClasses);
           const perExample = tf.neg(tf.sum(tf.mul(targets, logProbs), -1));
           return tf.mean(perExample) as tf.Scalar;

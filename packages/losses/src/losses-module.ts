@@ -10,3 +10,6 @@ export const allLosses = [ceLoss, hintonLoss] as const;
  * `createRootContainer(lossesModule)`, then `pluginRegistries(container).losses.get('hinton')`.
  */
 export const lossesModule = pluginModule({ losses: allLosses });
+
+/** The name under which the `kdlab` CLI finds this package's plugins (`--plugin @kdlab/losses`). */
+export const kdlabModule = lossesModule;

@@ -7,7 +7,6 @@
 export * from './layers/layers-model-adapter.js';
 export * from './layers/layers-feeding.js';
 export * from './layers/seeded-dropout.js';
-export * from './layers/derive-seed.js';
 export * from './layers/check-build-context.js';
 export * from './layers/kdlab-metadata.js';
 export * from './io/file-system-handler.js';

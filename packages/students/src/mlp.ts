@@ -1,8 +1,7 @@
-import { defineModel, modelHelper, type ModelBuildContext } from '@kdlab/core';
+import { defineModel, deriveSeed, modelHelper, type ModelBuildContext } from '@kdlab/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { checkBuildContext } from './layers/check-build-context.js';
-import { deriveSeed } from './layers/derive-seed.js';
 import { LayersModelAdapter } from './layers/layers-model-adapter.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 

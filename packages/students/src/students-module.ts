@@ -6,3 +6,6 @@ export const studentModels = [mlpModel] as const;
 
 /** The inversify module that registers every model family of `@kdlab/students` (`createRootContainer(studentsModule)`). */
 export const studentsModule = pluginModule({ models: studentModels });
+
+/** The name under which the `kdlab` CLI finds this package's plugins (`--plugin @kdlab/students`). */
+export const kdlabModule = studentsModule;

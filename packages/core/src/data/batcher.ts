@@ -152,7 +152,11 @@ export class Batcher {
     return target;
   }
 
-  /** Iterates over the batches of epoch `epoch`, from `fromStep` (default 0) to its end. */
+  /**
+   * Iterates over the batches of epoch `epoch`, from `fromStep` (default 0) to its end. Each batch
+   * yielded is the same refilled buffer: use it inside the loop (`[...batcher.epoch(0)]` would hold
+   * the last batch several times; `Array.from(batcher.epoch(0), (batch) => ...)` maps each in turn).
+   */
   *epoch(epoch: number, fromStep = 0): IterableIterator<Batch> {
     for (let step = fromStep; step < this.stepsPerEpoch; step++) yield this.batch(epoch, step);
   }

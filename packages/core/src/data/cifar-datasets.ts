@@ -55,8 +55,32 @@ export interface CifarDatasetSpec<Id extends string = string> {
   readonly downloadUrl: string;
 }
 
+/** CIFAR batches found as files in a folder. */
+export interface CifarFolderSource {
+  /** Discriminant. */
+  readonly kind: 'folder';
+  /** The folder holding the batch files. */
+  readonly dir: string;
+}
+
+/** CIFAR batches found inside the canonical archive. */
+export interface CifarArchiveSource {
+  /** Discriminant. */
+  readonly kind: 'archive';
+  /** The archive (`.tar.gz` or `.tar`). */
+  readonly path: string;
+}
+
 /** Where a CIFAR dataset's batches were found: an extracted folder or the archive. */
-export type CifarSource = { readonly kind: 'folder'; readonly dir: string } | { readonly kind: 'archive'; readonly path: string };
+export type CifarSource = CifarFolderSource | CifarArchiveSource;
+
+/** The bytes of a CIFAR dataset's batch files. */
+export interface CifarBatchFiles {
+  /** The training batches, in the spec's order. */
+  readonly train: CifarFile[];
+  /** The test batches, in the spec's order. */
+  readonly test: CifarFile[];
+}
 
 /**
  * Looks in `dir` for, in order: the extracted folder (`dir/<folder>/` holding every batch file), the
@@ -109,7 +133,7 @@ export async function locateCifar(spec: CifarDatasetSpec, options: DataLocationO
 }
 
 /** Reads the training and test batch files of a located CIFAR dataset, from its folder or straight from its archive. */
-export async function readCifarSource(spec: CifarDatasetSpec, source: CifarSource): Promise<{ train: CifarFile[]; test: CifarFile[] }> {
+export async function readCifarSource(spec: CifarDatasetSpec, source: CifarSource): Promise<CifarBatchFiles> {
   if (source.kind === 'folder') {
     const read = (names: readonly string[]): Promise<CifarFile[]> =>
       Promise.all(names.map(async (name) => ({ file: join(source.dir, name), bytes: await readDataFile(join(source.dir, name)) })));

@@ -61,7 +61,7 @@ export async function readCompactCache(file: string, fingerprint: string): Promi
 }
 
 /**
- * Writes a compact cache file atomically ({@link writeFileAtomic}). Returns the error instead of
+ * Writes a compact cache file atomically (to a temporary file beside it, then renamed). Returns the error instead of
  * throwing: a cache that cannot be written (read-only home, full disk) must not stop a run.
  */
 export async function writeCompactCache(file: string, set: ByteImageSet, fingerprint: string): Promise<Error | undefined> {

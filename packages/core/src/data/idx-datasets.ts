@@ -54,6 +54,14 @@ export type IdxFiles = { readonly [Role in keyof typeof IDX_FILE_NAMES]: string 
 const ROLES = Object.keys(IDX_FILE_NAMES) as (keyof typeof IDX_FILE_NAMES)[];
 const EXPECTED = ROLES.map((role) => `${IDX_FILE_NAMES[role]}[.gz]`).join(', ');
 
+/** Where {@link locateIdxFiles} found a dataset's idx files. */
+export interface LocatedIdxFiles {
+  /** The four files. */
+  readonly files: IdxFiles;
+  /** The directory holding them (the dataset's `source`). */
+  readonly dir: string;
+}
+
 /** Looks for the four idx files in `dir`, each unzipped or `.gz` (the unzipped one first). */
 export async function probeIdxFiles(dir: string): Promise<ProbeResult<IdxFiles>> {
   const found: Partial<Record<keyof typeof IDX_FILE_NAMES, string>> = {};
@@ -77,7 +85,7 @@ export async function probeIdxFiles(dir: string): Promise<ProbeResult<IdxFiles>>
  *
  * @returns the four paths and the directory holding them.
  */
-export async function locateIdxFiles(spec: IdxDatasetSpec, options: DataLocationOptions = {}): Promise<{ files: IdxFiles; dir: string }> {
+export async function locateIdxFiles(spec: IdxDatasetSpec, options: DataLocationOptions = {}): Promise<LocatedIdxFiles> {
   const env = options.env ?? process.env;
   const roots = datasetSearchRoots(spec.id, env, options.systemDirs ?? spec.systemDirs);
   const search = await searchDataset(roots, probeIdxFiles);
@@ -101,7 +109,7 @@ export async function locateIdxFiles(spec: IdxDatasetSpec, options: DataLocation
   } else {
     failure = `not attempted (downloads are off: KDLAB_OFFLINE or the download option); the canonical files are at ${baseUrl}`;
   }
-  const system = (options.systemDirs ?? spec.systemDirs).map((s) => `, or install ${s.role} (${s.dir})`).join('');
+  const system = (options.systemDirs ?? spec.systemDirs).map((s) => `, or install the ${s.role} (it provides ${s.dir})`).join('');
   throw new DatasetNotFoundError(
     spec.id,
     EXPECTED,

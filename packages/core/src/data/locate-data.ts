@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { kdlabCacheDir, type Environment } from './cache-dir.js';
+import { kdlabCacheDir, type EnvironmentVariables } from './cache-dir.js';
 import type { SearchedLocation } from './dataset-not-found-error.js';
 import { DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS } from './download-file.js';
 
@@ -14,7 +14,7 @@ export interface SystemDataDir {
 /** Where a file-based dataset (MNIST, Fashion-MNIST, CIFAR) looks for its files, and whether it may download them. */
 export interface DataLocationOptions {
   /** The environment (`KDLAB_DATA_DIR`, `XDG_CACHE_HOME`, `KDLAB_OFFLINE`). Default: `process.env`. */
-  readonly env?: Environment;
+  readonly env?: EnvironmentVariables;
   /** System directories to search after the user cache. Default: the dataset's own (e.g. Debian's for fashion-mnist). */
   readonly systemDirs?: readonly SystemDataDir[];
   /** Whether to download missing files into the user cache. Default: true, unless `KDLAB_OFFLINE` is `1` or `true`. */
@@ -37,7 +37,7 @@ export interface SearchRoot {
  * The directories searched for a dataset's files, in order: `$KDLAB_DATA_DIR/<dataset>`,
  * `$KDLAB_DATA_DIR`, the user cache `<kdlabCacheDir()>/<dataset>`, then the system directories.
  */
-export function datasetSearchRoots(dataset: string, env: Environment, systemDirs: readonly SystemDataDir[]): SearchRoot[] {
+export function datasetSearchRoots(dataset: string, env: EnvironmentVariables, systemDirs: readonly SystemDataDir[]): SearchRoot[] {
   const dataDir = env['KDLAB_DATA_DIR'] === '' ? undefined : env['KDLAB_DATA_DIR'];
   return [
     { dir: dataDir === undefined ? undefined : join(dataDir, dataset), role: `$KDLAB_DATA_DIR/${dataset}` },
@@ -47,13 +47,45 @@ export function datasetSearchRoots(dataset: string, env: Environment, systemDirs
   ];
 }
 
+/** A directory holds the dataset's files. */
+export interface ProbeFound<Found> {
+  /** What was found there (paths, or the kind of layout). */
+  readonly found: Found;
+}
+
+/** A directory lacks the dataset's files. */
+export interface ProbeMissing {
+  /** What is missing there, for the error message (`no idx files`, `missing t10k-labels-idx1-ubyte[.gz]`). */
+  readonly missing: string;
+}
+
 /** What probing one directory found: the dataset's files, or what is missing there. */
-export type ProbeResult<Found> = { readonly found: Found } | { readonly missing: string };
+export type ProbeResult<Found> = ProbeFound<Found> | ProbeMissing;
+
+/** The directory where a search found the dataset. */
+export interface FoundRoot {
+  /** The directory. */
+  readonly dir: string;
+  /** Why it was searched, e.g. `$KDLAB_DATA_DIR/mnist`. */
+  readonly role: string;
+}
+
+/** A search that found the dataset. */
+export interface SearchFound<Found> {
+  /** What the probe found. */
+  readonly found: Found;
+  /** Where. */
+  readonly root: FoundRoot;
+}
+
+/** A search that found the dataset nowhere. */
+export interface SearchExhausted {
+  /** Every place searched, in order, with what was missing there. */
+  readonly searched: SearchedLocation[];
+}
 
 /** The outcome of a search: the files found and where, or every place searched. */
-export type SearchResult<Found> =
-  | { readonly found: Found; readonly root: SearchRoot & { readonly dir: string } }
-  | { readonly searched: SearchedLocation[] };
+export type SearchResult<Found> = SearchFound<Found> | SearchExhausted;
 
 /** Probes each root in order and returns the first that has the dataset's files, or every place searched. */
 export async function searchDataset<Found>(
@@ -67,14 +99,14 @@ export async function searchDataset<Found>(
       continue;
     }
     const result = await probe(root.dir);
-    if ('found' in result) return { found: result.found, root: { ...root, dir: root.dir } };
+    if ('found' in result) return { found: result.found, root: { dir: root.dir, role: root.role } };
     searched.push({ where: root.dir, role: root.role, outcome: result.missing });
   }
   return { searched };
 }
 
 /** Whether downloads are allowed by the options and the environment (`KDLAB_OFFLINE=1` forbids them). */
-export function downloadAllowed(options: DataLocationOptions, env: Environment): boolean {
+export function downloadAllowed(options: DataLocationOptions, env: EnvironmentVariables): boolean {
   if (options.download !== undefined) return options.download;
   const offline = env['KDLAB_OFFLINE']?.toLowerCase();
   return !(offline === '1' || offline === 'true');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ByteImageSet } from './byte-image-set.js';
 import { tableDecoder } from './byte-image-set.js';
-import { kdlabCacheDir, type Environment } from './cache-dir.js';
+import { kdlabCacheDir, type EnvironmentVariables } from './cache-dir.js';
 import { readCompactCache, writeCompactCache } from './compact-image-cache.js';
 import type { Dataset, DatasetRequest } from './dataset.js';
 import { defineDataset, type DatasetDefinition } from './define-dataset.js';
@@ -23,7 +23,7 @@ export interface Mnist10kOptions {
    */
   readonly cacheDir?: string | null;
   /** The environment the default cache directory is derived from. Default: `process.env`. */
-  readonly env?: Environment;
+  readonly env?: EnvironmentVariables;
 }
 
 /** How the raw mnist-10k digits were obtained by {@link loadMnist10kImages}. */

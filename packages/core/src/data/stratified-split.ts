@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
 import { apportion } from './apportion.js';
+import { controlledRounding } from './controlled-rounding.js';
 import type { SplitFractions } from './dataset.js';
 
 /** Example indices of the three splits of a dataset. */
@@ -44,9 +45,8 @@ export function indicesByClass(labels: ArrayLike<number>, numClasses: number): n
  *
  * Sizes: with `n` examples, `val` gets `round(n * fractions.val)` examples, `test` gets
  * `min(round(n * fractions.test), n - valSize)`, and `train` the rest (`Math.round`, halves up).
- * Each size is divided among the classes in proportion to the class sizes by the largest-remainder
- * method ({@link apportion}; test is capped by what val left of each class), so each class's share of
- * each split is the floor or ceiling of its exact proportion and the totals are exact.
+ * The sizes are divided among the classes by {@link controlledRounding}: class `c` (of `n_c` examples)
+ * puts the floor or the ceiling of `n_c * size / n` examples in each split, and the totals stay exact.
  *
  * Assignment: one `seedrandom.alea` generator seeded with {@link splitSeedString}`(seed)` shuffles
  * each class's indices (classes in ascending order, each starting from ascending index order);
@@ -68,20 +68,15 @@ export function stratifiedSplit(labels: ArrayLike<number>, numClasses: number, f
   const classSizes = groups.map((group) => group.length);
   const valSize = Math.round(n * fractions.val);
   const testSize = Math.min(Math.round(n * fractions.test), n - valSize);
-  const valPerClass = apportion(valSize, classSizes, classSizes);
-  const testPerClass = apportion(
-    testSize,
-    classSizes,
-    classSizes.map((size, c) => size - (valPerClass[c] as number)),
-  );
+  const perClass = controlledRounding(classSizes, [n - valSize - testSize, valSize, testSize]);
   const random = seedrandom.alea(splitSeedString(seed));
   const train: number[] = [];
   const val: number[] = [];
   const test: number[] = [];
   groups.forEach((group, c) => {
     shuffleInPlace(group, random);
-    const trainCount = group.length - (valPerClass[c] as number) - (testPerClass[c] as number);
-    const valEnd = trainCount + (valPerClass[c] as number);
+    const [trainCount, valCount] = perClass[c] as [number, number, number];
+    const valEnd = trainCount + valCount;
     for (let k = 0; k < group.length; k++) {
       const target = k < trainCount ? train : k < valEnd ? val : test;
       target.push(group[k] as number);

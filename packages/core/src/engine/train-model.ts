@@ -158,6 +158,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       }
       const seconds = (performance.now() - epochStart) / 1000;
       const val = classificationMetrics(await predictLogits(model, data.val, EVAL_BATCH), data.val.y, data.numClasses);
+      if (!best || val.accuracy > best.accuracy) {
+        best?.snapshot.dispose();
+        best = { epoch, accuracy: val.accuracy, snapshot: new WeightsSnapshot(model.allVariables()) };
+      }
       const summary: EpochSummary = {
         epoch,
         loss: lossSum / seen,
@@ -169,10 +173,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         numTensors: tf.memory().numTensors,
       };
       epochs.push(summary);
-      if (!best || val.accuracy > best.accuracy) {
-        best?.snapshot.dispose();
-        best = { epoch, accuracy: val.accuracy, snapshot: new WeightsSnapshot(model.allVariables()) };
-      }
       const now = Date.now();
       await options.onMetrics?.([
         { key: 'train/loss', value: summary.loss, step: epoch, timestamp: now },

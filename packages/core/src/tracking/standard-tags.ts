@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -33,11 +33,12 @@ export function currentUserName(): string {
  * The tags MLflow's own client sets on a run started from a local program, which the MLflow UI
  * shows: `mlflow.user`, `mlflow.source.name`, `mlflow.source.type` (`LOCAL`) and, when the entry
  * point lies in a git work tree, `mlflow.source.git.commit`. Without git, outside a repository,
- * or in one with no commit, the commit tag is left out.
+ * or in one with no commit, the commit tag is left out. Runs `git` once, synchronously (a run
+ * starts once per invocation).
  *
  * @param options - The run's folder and entry point.
  */
-export async function standardRunTags(options: RunSourceOptions): Promise<Record<string, string>> {
+export function standardRunTags(options: RunSourceOptions): Record<string, string> {
   const cwd = options.cwd ?? process.cwd();
   const tags: Record<string, string> = {
     'mlflow.user': currentUserName(),
@@ -45,17 +46,23 @@ export async function standardRunTags(options: RunSourceOptions): Promise<Record
     'mlflow.source.type': 'LOCAL',
   };
   const entryFolder = dirname(resolve(cwd, options.entryPoint));
-  const commit = await gitHeadCommit(existsSync(entryFolder) ? entryFolder : cwd, options.gitExecutable ?? 'git');
+  const commit = gitHeadCommit(existsSync(entryFolder) ? entryFolder : cwd, options.gitExecutable ?? 'git');
   if (commit !== undefined) tags['mlflow.source.git.commit'] = commit;
   return tags;
 }
 
 /** `git rev-parse HEAD` in `folder`, or `undefined` when git is missing, fails, or prints no commit hash. */
-function gitHeadCommit(folder: string, gitExecutable: string): Promise<string | undefined> {
-  return new Promise((resolvePromise) => {
-    execFile(gitExecutable, ['rev-parse', 'HEAD'], { cwd: folder, timeout: 10_000, windowsHide: true }, (error, stdout) => {
-      const commit = String(stdout).trim();
-      resolvePromise(error === null && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit) ? commit : undefined);
-    });
-  });
+function gitHeadCommit(folder: string, gitExecutable: string): string | undefined {
+  try {
+    const commit = execFileSync(gitExecutable, ['rev-parse', 'HEAD'], {
+      cwd: folder,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+      windowsHide: true,
+    }).trim();
+    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit) ? commit : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import seedrandom from 'seedrandom';
 import { apportion } from '../../src/data/apportion.js';
+import { controlledRounding } from '../../src/data/controlled-rounding.js';
 import { stratifiedSplit, stratifiedSubset } from '../../src/data/stratified-split.js';
 import { validateDatasetRequest } from '../../src/data/validate-request.js';
 
@@ -31,6 +33,32 @@ describe('apportion', () => {
   });
 });
 
+describe('controlledRounding', () => {
+  it('rounds every cell to its floor or ceiling and keeps every row and column total', () => {
+    const random = seedrandom.alea('controlled-rounding-test');
+    for (let trial = 0; trial < 300; trial++) {
+      const rows = Array.from({ length: 1 + Math.floor(random() * 12) }, () => Math.floor(random() * 40));
+      const n = rows.reduce((a, b) => a + b, 0);
+      const first = Math.floor(random() * (n + 1));
+      const second = Math.floor(random() * (n - first + 1));
+      const columns = [first, second, n - first - second];
+      const table = controlledRounding(rows, columns);
+      table.forEach((row, r) => {
+        expect(row.reduce((a, b) => a + b, 0)).toBe(rows[r]);
+        row.forEach((cell, c) => {
+          const exact = n === 0 ? 0 : ((rows[r] as number) * (columns[c] as number)) / n;
+          expect(cell === Math.floor(exact) || cell === Math.ceil(exact), `trial ${trial} cell ${r},${c}: ${cell} vs ${exact}`).toBe(true);
+        });
+      });
+      columns.forEach((total, c) => expect(table.reduce((sum, row) => sum + (row[c] as number), 0)).toBe(total));
+    }
+  });
+
+  it('rejects margins with different sums', () => {
+    expect(() => controlledRounding([2, 3], [4])).toThrow('controlledRounding: rows sum to 5 but columns to 4');
+  });
+});
+
 describe('stratifiedSplit', () => {
   const sizes = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
   const labels = blockLabels(sizes);
@@ -43,7 +71,7 @@ describe('stratifiedSplit', () => {
     expect(all).toEqual(Array.from({ length: 10000 }, (_, i) => i));
   });
 
-  it('keeps each class within one example of its exact share of each split', () => {
+  it('puts the floor or the ceiling of each class share in each split', () => {
     const split = stratifiedSplit(labels, 10, { train: 0.7, val: 0.2, test: 0.1 }, 3);
     for (const [name, indices, fraction] of [
       ['train', split.train, 0.7],
@@ -52,7 +80,7 @@ describe('stratifiedSplit', () => {
     ] as const) {
       classCounts(indices, labels, 10).forEach((count, c) => {
         const exact = (sizes[c] as number) * fraction;
-        expect(Math.abs(count - exact), `${name} class ${c}`).toBeLessThanOrEqual(1);
+        expect(count === Math.floor(exact) || count === Math.ceil(exact), `${name} class ${c}: ${count} vs ${exact}`).toBe(true);
       });
     }
   });

@@ -3,6 +3,7 @@ import type { WasmOps } from '../wasm/wasm-ops.js';
 import { matMulGeometry } from './mat-mul-geometry.js';
 import type { MatMulGeometry } from './mat-mul-geometry.js';
 import { rowMajorMatrices } from './row-major.js';
+import { broadcastBatchIndices } from './broadcast-batch.js';
 
 /**
  * Below this many multiply-adds per matrix, a batch of matrix products stays in the original wasm
@@ -16,9 +17,10 @@ export const MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT = 32_768;
  * - transposed operands are materialised with the wasm `Transpose` kernel first;
  * - a batch of `a` against a single `b` becomes one tall product `[batch * rows, inner] @ b`;
  * - a single `a` against a batch of `b` becomes one wide product `a @ [inner, batch * columns]`;
- * - two equal batches run one XNNPACK product per matrix over zero-copy views when each product is
- *   large enough ({@link MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT}); otherwise, and for batches that
- *   broadcast against each other, the original wasm kernel runs.
+ * - two batches run one XNNPACK product per result matrix over zero-copy views, broadcasting as
+ *   numpy does (the original wasm kernel does not broadcast batches); equal batches of small products
+ *   (under {@link MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT} multiply-adds each) stay in the original
+ *   kernel's loop.
  * The caller owns the result.
  */
 export function fastMatMul(ops: WasmOps, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
@@ -36,7 +38,7 @@ export function fastMatMul(ops: WasmOps, a: TensorInfo, b: TensorInfo, transpose
     const wide = ops.reshape(ops.plainMatMul(left, right), [rows, batchB, columns]);
     return ops.reshape(ops.transpose(wide, [1, 0, 2]), outShape);
   }
-  if (!geometry.sameBatchShape || rows * inner * columns < MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT) {
+  if (geometry.sameBatchShape && rows * inner * columns < MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT) {
     return ops.originalMatMul(a, b, transposeA, transposeB);
   }
   return productPerMatrix(ops, a, b, transposeA, transposeB, geometry);
@@ -50,20 +52,27 @@ function batchedColumnsSideBySide(ops: WasmOps, b: TensorInfo, batch: number, in
   return ops.reshape(sideBySide, [inner, batch * columns]);
 }
 
-/** One XNNPACK product per matrix of two equal batches, written into one result. */
+/**
+ * One XNNPACK product per result matrix, over zero-copy views of the operands' matrices (batches
+ * broadcast against each other, which the original wasm kernel does not support), written into one
+ * result.
+ */
 function productPerMatrix(ops: WasmOps, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, geometry: MatMulGeometry): TensorInfo {
-  const { rows, inner, columns, batchA: batch, outShape } = geometry;
-  const left = rowMajorMatrices(ops, a, batch, rows, inner, transposeA);
-  const right = rowMajorMatrices(ops, b, batch, inner, columns, transposeB);
-  const result = ops.output([batch, rows, columns], 'float32');
-  for (let index = 0; index < batch; index++) {
-    const leftMatrix = ops.view(left, index * rows * inner, [rows, inner]);
-    const rightMatrix = ops.view(right, index * inner * columns, [inner, columns]);
+  const { rows, inner, columns, batchA, batchB, outShape } = geometry;
+  const outBatchShape = outShape.slice(0, -2);
+  const leftIndices = broadcastBatchIndices(a.shape.slice(0, -2), outBatchShape);
+  const rightIndices = broadcastBatchIndices(b.shape.slice(0, -2), outBatchShape);
+  const left = rowMajorMatrices(ops, a, batchA, rows, inner, transposeA);
+  const right = rowMajorMatrices(ops, b, batchB, inner, columns, transposeB);
+  const result = ops.output([leftIndices.length, rows, columns], 'float32');
+  leftIndices.forEach((leftIndex, index) => {
+    const leftMatrix = ops.view(left, leftIndex * rows * inner, [rows, inner]);
+    const rightMatrix = ops.view(right, rightIndices[index]! * inner * columns, [inner, columns]);
     const product = ops.plainMatMul(leftMatrix, rightMatrix);
     ops.copyInto(result, index * rows * columns, product);
     ops.dispose(product);
     ops.dispose(leftMatrix);
     ops.dispose(rightMatrix);
-  }
+  });
   return ops.reshape(result, outShape);
 }

@@ -7,11 +7,12 @@ import { requireInput } from './require-input.js';
 
 /**
  * kdlab's `UnsortedSegmentSum` for wasm, which has none (it is the gradient of `gather`, so of every
- * embedding). `out[s, ...rest] = sum over i of x[i, ...rest] where segmentIds[i, ...] = s`, with the
- * cpu backend's shapes: ids of rank r cover the first r axes of `x`, the result is
- * `[numSegments, ...x.shape.slice(1)]`. Ids outside `[0, numSegments)` are dropped. One pass over `x`
- * in order on the wasm heap, so the sums are deterministic.
- * @throws Error naming the shapes when the ids do not cover the leading axes of `x`.
+ * embedding). With TensorFlow's semantics: ids of rank r label the first r axes of `x`, and
+ * `out[s, ...rest] = sum of x[i..., ...rest] over the positions i... whose id is s`, shaped
+ * `[numSegments, ...x.shape.slice(r)]`; ids outside `[0, numSegments)` are dropped. (tfjs' cpu kernel
+ * agrees for rank-1 ids, the only ones tfjs' gradients use, and fails for higher ranks.) One pass
+ * over `x` in order on the wasm heap, so the sums are deterministic.
+ * @throws Error naming the shapes when the ids do not match the leading axes of `x`.
  */
 export function createUnsortedSegmentSum(primitives: PrimitiveKernels): WasmKernelFunc {
   return ({ inputs, backend, attrs = {} }: WasmKernelArgs): TensorInfo => {
@@ -26,22 +27,18 @@ export function createUnsortedSegmentSum(primitives: PrimitiveKernels): WasmKern
       throw new Error(`@kdlab/wasm-kernels UnsortedSegmentSum: x must be float32 or int32, got ${x.dtype}`);
     }
     return runWithWasmOps(primitives, backend, (ops) => {
-      const rowSize = util.sizeFromShape(x.shape.slice(1));
-      const result = ops.zeros([numSegments, ...x.shape.slice(1)], x.dtype);
-      const idsPerRow = util.sizeFromShape(idsShape.slice(1));
-      const valuesPerId = rowSize / idsPerRow;
+      const segmentShape = x.shape.slice(idsShape.length);
+      const segmentSize = util.sizeFromShape(segmentShape);
+      const result = ops.zeros([numSegments, ...segmentShape], x.dtype);
       const values = backend.typedArrayFromHeap(x);
       const ids = backend.typedArrayFromHeap(segmentIds);
       const sums = backend.typedArrayFromHeap(result);
-      for (let row = 0; row < x.shape[0]!; row++) {
-        for (let idIndex = 0; idIndex < idsPerRow; idIndex++) {
-          const segment = ids[row * idsPerRow + idIndex]!;
-          if (segment < 0 || segment >= numSegments) continue;
-          const offsetInRow = idIndex * valuesPerId;
-          const from = row * rowSize + offsetInRow;
-          const to = segment * rowSize + offsetInRow;
-          for (let k = 0; k < valuesPerId; k++) sums[to + k]! += values[from + k]!;
-        }
+      for (let position = 0; position < ids.length; position++) {
+        const segment = ids[position]!;
+        if (segment < 0 || segment >= numSegments) continue;
+        const from = position * segmentSize;
+        const to = segment * segmentSize;
+        for (let k = 0; k < segmentSize; k++) sums[to + k]! += values[from + k]!;
       }
       return result;
     });

@@ -9,6 +9,8 @@ export const PRIMITIVE_KERNEL_NAMES = [
   'Conv2D',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNative',
+  'MaxPoolGrad',
+  'Mean',
   'Multiply',
   'PadV2',
   'Reshape',

@@ -1,6 +1,7 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { DataType, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapBytes } from './heap-bytes.js';
 import type { PrimitiveKernelName, PrimitiveKernels } from './primitive-kernels.js';
 
 /** Explicit 2-D convolution padding in tfjs' NHWC form: `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
@@ -124,7 +125,7 @@ export class WasmOps {
   zeros(shape: number[], dtype: DataType): TensorInfo {
     const tensor = this.output(shape, dtype);
     const start = this.backend.dataIdMap.get(tensor.dataId).memoryOffset;
-    this.backend.wasm.HEAPU8.fill(0, start, start + util.sizeFromShape(shape) * util.bytesPerElement(dtype));
+    heapBytes(this.backend).fill(0, start, start + util.sizeFromShape(shape) * util.bytesPerElement(dtype));
     return tensor;
   }
 
@@ -152,7 +153,7 @@ export class WasmOps {
   /** Copies all of `source` into `target` from element `targetOffset` on. */
   copyInto(target: TensorInfo, targetOffset: number, source: TensorInfo): void {
     const bytes = util.bytesPerElement(source.dtype);
-    const heap = this.backend.wasm.HEAPU8;
+    const heap = heapBytes(this.backend);
     const sourceStart = this.backend.dataIdMap.get(source.dataId).memoryOffset;
     const targetStart = this.backend.dataIdMap.get(target.dataId).memoryOffset + targetOffset * bytes;
     heap.copyWithin(targetStart, sourceStart, sourceStart + util.sizeFromShape(source.shape) * bytes);

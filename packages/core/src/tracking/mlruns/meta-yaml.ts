@@ -1,4 +1,4 @@
-import { emitYamlValue, parseYamlScalar, type YamlValue } from './yaml-scalar.js';
+import { emitYamlValue, parseYamlScalar, YAML_LINE_BREAK, type YamlValue } from './yaml-scalar.js';
 
 /** The top-level mapping of an MLflow `meta.yaml`. */
 export type MetaYaml = Record<string, YamlValue>;
@@ -17,7 +17,7 @@ export function emitMetaYaml(entries: MetaYaml, file: string): string {
     .join('');
 }
 
-const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*)|[ \t]*)$/;
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+([^]*)|[ \t]*)$/;
 
 /**
  * Reads a flat `meta.yaml` (the subset MLflow writes): top-level `key: value` lines whose values
@@ -31,7 +31,9 @@ const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*)|[ \t]*)$/;
  */
 export function parseMetaYaml(text: string, file: string): MetaYaml {
   const entries: MetaYaml = {};
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const parts = text.replace(/^\uFEFF/, '').split(new RegExp(`(${YAML_LINE_BREAK.source})`));
+  const lines = parts.filter((_, position) => position % 2 === 0);
+  const breaks = parts.filter((_, position) => position % 2 === 1);
   let index = 0;
   while (index < lines.length) {
     const line = lines[index] ?? '';
@@ -43,10 +45,10 @@ export function parseMetaYaml(text: string, file: string): MetaYaml {
     if (!match) throw new Error(`${file}:${index + 1}: expected 'key: value', got '${line}'.`);
     const key = match[1] ?? '';
     if (key in entries) throw new Error(`${file}:${index + 1}: key '${key}' appears twice.`);
-    const valueLines = [match[2] ?? ''];
+    let rawValue = match[2] ?? '';
     index += 1;
     while (index < lines.length && /^(?:[ \t]|$)/.test(lines[index] ?? '') && !isLastBlankRun(lines, index)) {
-      valueLines.push(lines[index] ?? '');
+      rawValue += (breaks[index - 1] ?? '\n') + (lines[index] ?? '');
       index += 1;
     }
     const items: YamlValue[] = [];
@@ -55,7 +57,6 @@ export function parseMetaYaml(text: string, file: string): MetaYaml {
       index += 1;
     }
     const where = `${file}: key '${key}'`;
-    const rawValue = valueLines.join('\n');
     if (items.length > 0) {
       if (rawValue.trim() !== '') throw new Error(`${where}: a value and list items at once.`);
       entries[key] = items;

@@ -70,7 +70,7 @@ export class MlrunsRunHandle implements RunHandle {
    */
   async initialize(tags: Record<string, string>): Promise<void> {
     await this.setTags(tags);
-    await this.queue.run(() => this.writeMeta());
+    await this.queue.run(() => this.writeMeta(true));
   }
 
   /** Settles when every write queued so far has settled. */
@@ -223,9 +223,9 @@ export class MlrunsRunHandle implements RunHandle {
     await writeFileAtomically(this.location.root, file, contents);
   }
 
-  private writeMeta(): Promise<void> {
+  private writeMeta(atCreation = false): Promise<void> {
     const file = join(this.location.folder, MLRUNS.metaFile);
-    return writeFileAtomically(this.location.root, file, emitMetaYaml(runMetaEntries(this.info), file));
+    return writeFileAtomically(this.location.root, file, emitMetaYaml(runMetaEntries(this.info, atCreation), file));
   }
 }
 

@@ -45,14 +45,17 @@ export const RUN_META_REQUIRED_KEYS: readonly string[] = [
 
 /**
  * The `meta.yaml` mapping of a run, with the keys MLflow 2.12's file store writes (the `source_*`
- * and `entry_point_name` fields are kept empty as MLflow does: the source lives in tags).
+ * and `entry_point_name` fields are kept empty as MLflow does: the source lives in tags). Like
+ * MLflow, the file written when the run is created also holds `deleted_time: null`, and later
+ * rewrites (end, rename) leave it out.
  *
  * @param info - The run.
+ * @param atCreation - Whether this is the run's first `meta.yaml`.
  */
-export function runMetaEntries(info: MlrunsRunInfo): MetaYaml {
+export function runMetaEntries(info: MlrunsRunInfo, atCreation: boolean): MetaYaml {
   return {
     artifact_uri: info.artifactUri,
-    deleted_time: null,
+    ...(atCreation ? { deleted_time: null } : {}),
     end_time: info.endTime,
     entry_point_name: '',
     experiment_id: info.experimentId,

@@ -1,0 +1,22 @@
+/**
+ * Tracking: the {@link Tracker} contract, the local MLflow store (`./mlruns`) writer, reader and
+ * validator, and the standard MLflow run tags.
+ *
+ * @module
+ */
+export * from './tracker.js';
+export * from './standard-tags.js';
+export * from './create-tracker.js';
+export { MlrunsTracker, PARENT_RUN_TAG, USER_TAG, type MlrunsTrackerOptions } from './mlruns/mlruns-tracker.js';
+export { RUN_NAME_TAG } from './mlruns/mlruns-run-handle.js';
+export { parseFileTrackingUri } from './mlruns/file-tracking-uri.js';
+export { readMlrunsStore, readMetricFile } from './mlruns/read-mlruns-store.js';
+export type { MlrunsExperimentRecord, MlrunsRunRecord, MlrunsSkippedEntry, MlrunsStoreContents } from './mlruns/mlruns-records.js';
+export type { MlrunsExperimentInfo } from './mlruns/experiment-meta.js';
+export type { MlrunsRunInfo } from './mlruns/run-meta.js';
+export type { MlrunsMetricPoint } from './mlruns/metric-line.js';
+export { validateMlrunsStore } from './mlruns/validate-mlruns-store.js';
+export type { MlrunsProblem, MlrunsRule } from './mlruns/mlruns-problem.js';
+export { RUN_STATUS_CODES, runStatusName, type MlflowRunStatusName } from './mlruns/run-status-code.js';
+export { entityKeyProblem, assertValidEntityKey, MAX_ENTITY_KEY_LENGTH, type EntityKind } from './mlruns/entity-key.js';
+export { formatPythonFloat } from './mlruns/python-float.js';

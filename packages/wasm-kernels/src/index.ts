@@ -1,0 +1,10 @@
+/**
+ * TensorFlow.js wasm-backend kernels that training needs and tfjs lacks or runs slowly.
+ * @packageDocumentation
+ */
+export { registerWasmKernels, unregisterWasmKernels, areWasmKernelsRegistered } from './register-wasm-kernels.js';
+export { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
+export type { KdlabWasmKernel } from './kdlab-wasm-kernels.js';
+export type { PrimitiveKernels } from './wasm/primitive-kernels.js';
+export type { WasmKernelArgs, WasmKernelFunc } from './wasm/wasm-kernel-args.js';
+export { MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT } from './kernels/fast-mat-mul.js';

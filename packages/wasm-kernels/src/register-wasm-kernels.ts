@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
+import { PrimitiveKernels } from './wasm/primitive-kernels.js';
+
+/** What registration replaced: the original wasm kernel for each name, or `undefined` where there was none. */
+interface Registration {
+  originals: Map<string, KernelConfig | undefined>;
+}
+
+/**
+ * The registration lives on `globalThis` under a registry symbol, like tfjs' own registries, so that
+ * two copies of this package in one process see the same state.
+ */
+const REGISTRATION_KEY = Symbol.for('@kdlab/wasm-kernels.registration');
+
+type GlobalWithRegistration = typeof globalThis & { [REGISTRATION_KEY]?: Registration };
+
+function currentRegistration(): Registration | undefined {
+  return (globalThis as GlobalWithRegistration)[REGISTRATION_KEY];
+}
+
+/**
+ * Registers kdlab's kernels for tfjs' `'wasm'` backend: fast `BatchMatMul` and `_FusedMatMul`
+ * (transposed and batched operands through XNNPACK), fast `Conv2DBackpropInput`, and the kernels the
+ * wasm backend lacks for training: `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`,
+ * `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum` and `Einsum`. Where wasm has a kernel of
+ * that name, the original is kept (kdlab's kernel falls back to it) and restored by
+ * {@link unregisterWasmKernels}. Idempotent. Call it after importing `@tensorflow/tfjs-backend-wasm`;
+ * the kernels run only while `'wasm'` is the active backend.
+ * @throws Error naming the missing kernel when the wasm backend's kernels are not registered.
+ */
+export function registerWasmKernels(): void {
+  if (currentRegistration() !== undefined) return;
+  const primitives = PrimitiveKernels.capture();
+  const originals = new Map<string, KernelConfig | undefined>();
+  for (const kernel of KDLAB_WASM_KERNELS) {
+    const original = tf.getKernel(kernel.kernelName, 'wasm');
+    originals.set(kernel.kernelName, original);
+    if (original !== undefined) tf.unregisterKernel(kernel.kernelName, 'wasm');
+    tf.registerKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: kernel.create(primitives) as unknown as KernelFunc });
+  }
+  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals };
+}
+
+/** Removes kdlab's wasm kernels and registers the originals they replaced again. Idempotent. */
+export function unregisterWasmKernels(): void {
+  const registration = currentRegistration();
+  if (registration === undefined) return;
+  for (const [kernelName, original] of registration.originals) {
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    if (original !== undefined) tf.registerKernel(original);
+  }
+  delete (globalThis as GlobalWithRegistration)[REGISTRATION_KEY];
+}
+
+/** Whether kdlab's wasm kernels are registered now. */
+export function areWasmKernelsRegistered(): boolean {
+  return currentRegistration() !== undefined;
+}
