@@ -176,7 +176,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       const now = Date.now();
       await options.onMetrics?.([
         { key: 'train/loss', value: summary.loss, step: epoch, timestamp: now },
-        ...terms.map((term) => ({ key: `train/loss/${term.name}`, value: summary.terms[term.name]!, step: epoch, timestamp: now })),
+        ...terms.map((term) => ({ key: `train/loss_${term.name}`, value: summary.terms[term.name]!, step: epoch, timestamp: now })),
         { key: 'train/accuracy', value: summary.trainAccuracy, step: epoch, timestamp: now },
         { key: 'val/accuracy', value: val.accuracy, step: epoch, timestamp: now },
         { key: 'val/nll', value: val.nll, step: epoch, timestamp: now },

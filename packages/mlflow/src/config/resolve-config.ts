@@ -8,7 +8,7 @@ import { resolveRetryOptions } from './retry-settings.js';
 
 /** The client's settings once options and environment are merged and checked. */
 export interface ResolvedClientConfig {
-  /** Server origin plus path prefix, without user info, query or trailing slash. */
+  /** Server origin plus path prefix, without user info or query. */
   readonly baseUrl: URL;
   /** How requests are authenticated (redacted when printed). */
   readonly credentials: Credentials;
@@ -53,7 +53,6 @@ function parseTrackingUri(raw: string, setting: string): { baseUrl: URL; userInf
     url.username !== '' ? Credentials.basic(decodeURIComponent(url.username), decodeURIComponent(url.password)) : undefined;
   url.username = '';
   url.password = '';
-  url.pathname = url.pathname.replace(/\/+$/, '');
   return { baseUrl: url, userInfo };
 }
 

@@ -35,7 +35,7 @@ export class HttpTransport {
   /** The full URL of a path below the tracking URI. */
   urlOf(path: string, query?: Readonly<Record<string, string>>): URL {
     const url = new URL(this.#config.baseUrl.href);
-    url.pathname = `${this.#config.baseUrl.pathname}${path}`;
+    url.pathname = `${this.#config.baseUrl.pathname.replace(/\/+$/, '')}${path}`;
     if (query !== undefined && Object.keys(query).length > 0) url.search = encodeQuery(query);
     return url;
   }

@@ -62,7 +62,9 @@ async function runAction(file: string, options: RunCommandOptions): Promise<numb
 
   let backend;
   try {
-    backend = await selectBackend(backendRequest, (name, reason) => err.write(`backend ${name} skipped: ${reason.split('\n')[0]}\n`));
+    const skipped: string[] = [];
+    backend = await selectBackend(backendRequest, (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`));
+    if (skipped.length > 0) err.write(`backends skipped: ${skipped.join('; ')}\n`);
   } catch (error) {
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
   }

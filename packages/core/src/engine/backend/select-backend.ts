@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradient functions; training needs them all on every backend.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core's Node bundle registers no gradient functions; tfjs-layers' bundle registers them all.
+import '@tensorflow/tfjs-layers';
 import type { BackendName, BackendRequest } from './backend-name.js';
 import { BACKEND_NAMES } from './backend-name.js';
 
