@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '@kdlab/core';
 import { ceLoss, hintonLoss } from '@kdlab/losses';
 
-const context = { numClasses: 4, studentFeatureShapes: {}, teacherFeatureShapes: {}, seed: 0, hasTeacher: true };
+const context = { numClasses: 4, studentFeatureShapes: {}, teacherFeatureShapes: {}, seed: 0, hasTeacher: true, trainSize: 3 };
 const studentLogits = [[2, 0, -1, 0.5], [0, 1, 3, -2], [1, 1, 1, 1]];
 const teacherLogits = [[3, -1, 0, 0], [-1, 0, 4, 1], [0, 2, 0, 0]];
 const labels = [0, 2, 1];
@@ -16,7 +16,7 @@ async function lossesAndGradients(backend: 'cpu' | 'wasm'): Promise<number[][]> 
     const s = tf.tensor2d(studentLogits);
     const t = tf.tensor2d(teacherLogits);
     const y = tf.tensor1d(labels, 'int32');
-    const inputs = (logits: tf.Tensor2D) => ({ student: { logits, features: {} }, teacher: { logits: t, features: {} }, labels: y });
+    const inputs = (logits: tf.Tensor2D) => ({ student: { logits, features: {} }, teacher: { logits: t, features: {} }, labels: y, indices: new Int32Array([0, 1, 2]), training: true });
     return [ce, hinton].flatMap((loss) => {
       const value = loss.compute(inputs(s)).dataSync()[0]!;
       const grad = tf.grad((x: tf.Tensor) => loss.compute(inputs(x as tf.Tensor2D)))(s);

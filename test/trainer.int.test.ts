@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 const settings = trainSettingsSchema.parse({ epochs: 3, batchSize: 64 });
-const hasTeacher = { numClasses: 10, studentFeatureShapes: {}, teacherFeatureShapes: {}, seed: 0 };
+const hasTeacher = { numClasses: 10, studentFeatureShapes: {}, teacherFeatureShapes: {}, seed: 0, trainSize: 1000 };
 
 function mlp(hidden: number[], seed: number, dropout = 0): Model {
   return mlpModel.build(mlpModel.options.parse({ hidden, dropout }), { inputShape: data.inputShape, numClasses: 10, seed });

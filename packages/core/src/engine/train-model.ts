@@ -129,7 +129,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           let kept: tf.Tensor | undefined;
           const { grads } = tf.variableGrads(() => {
             const student = model.forward(x, { training: true });
-            const values = terms.map((term) => term.loss.compute({ student, teacher, labels }));
+            const values = terms.map((term) => term.loss.compute({ student, labels, indices: batch.indices, training: true, ...(teacher ? { teacher } : {}) }));
             let total: tf.Scalar = tf.addN(values.map((value, i) => tf.mul(value, terms[i]!.weight))) as tf.Scalar;
             if (decayed.length > 0) {
               const l2 = tf.addN(decayed.map((v) => tf.sum(tf.square(v))));

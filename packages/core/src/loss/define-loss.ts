@@ -24,6 +24,8 @@ export interface LossContext {
   hasTeacher: boolean;
   /** Seed for any variables the loss creates (e.g. a FitNets regressor). */
   seed: number;
+  /** Number of training examples (for losses that keep per-example state, e.g. CRD's memory bank). */
+  trainSize: number;
 }
 
 /** The tensors a loss computes on, for one batch. */
@@ -34,6 +36,10 @@ export interface LossInputs {
   teacher?: ModelOutput;
   /** Integer class labels, shape `[batch]`. */
   labels: tf.Tensor1D;
+  /** The batch's example indices in the training split (for per-example state such as a memory bank). */
+  indices: Int32Array;
+  /** Whether this is a training step (`false` when a loss is evaluated on held-out data). */
+  training: boolean;
 }
 
 /** A created loss: its own trainable variables and its computation. */

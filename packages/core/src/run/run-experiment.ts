@@ -124,6 +124,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
           studentFeatureShapes: model.featureShapes(),
           teacherFeatureShapes: teacherModel?.featureShapes() ?? {},
           hasTeacher: teacherModel !== undefined,
+          trainSize: data.train.count,
           seed: deriveSeed(experiment.seed, `${role}/losses`),
         });
         let teacher: TeacherSignal | undefined;

@@ -42,7 +42,7 @@ describe('two writers on one store', () => {
   it('two processes creating the same experiment at the same moment share it', async () => {
     const root = join(temp.path, 'mlruns');
     const script = fileURLToPath(new URL('./concurrent-writer.fixture.ts', import.meta.url));
-    const startAt = String(Date.now() + 2500);
+    const startAt = String(Date.now() + 2000);
     const writers = [0, 1].map(() =>
       run(process.execPath, ['--conditions=@kdlab/source', '--import', 'tsx', script, root, 'shared', '4', startAt], { timeout: 60_000 }),
     );

@@ -166,8 +166,11 @@ describe('MlrunsTracker behaviour', () => {
     const run = await new MlrunsTracker({ location: root }).startRun({ experimentName: 'e', runName: 'r' });
     await run.logParams({ lr: 0.1 });
     await run.logParams({ lr: '0.1' });
-    await expect(run.logParams({ lr: 0.2 })).rejects.toThrow(`Param 'lr' of run ${run.runId} was already logged with value '0.1'; it cannot change to '0.2'`);
+    await expect(run.logParams({ batch: 32, lr: 0.2 })).rejects.toThrow(
+      `Param 'lr' of run ${run.runId} was already logged with value '0.1'; it cannot change to '0.2'`,
+    );
     expect(await text(root, run.experimentId, run.runId, 'params', 'lr')).toBe('0.1');
+    expect(await readdir(join(root, run.experimentId, run.runId, 'params'))).toEqual(['lr']);
   });
 
   it('rejects bad keys with a clear error and writes nothing of the batch', async () => {

@@ -2,8 +2,9 @@ import { LOG_BATCH_LIMITS, type LogBatchLimits } from './log-batch-limits.js';
 import type { LogBatchChunk } from './wire-entities.js';
 
 /**
- * Splits a batch into requests within MLflow's limits. Params go first, then tags, then metrics, each in its given
- * order, so a param conflict is reported before any metric of the call is stored. Items are never altered or
+ * Splits a batch into requests within MLflow's limits. Params go first, and no tag or metric is sent until the last
+ * param is in a request, so a param conflict (400, "Changing param values is not allowed") is reported before any tag
+ * or metric of the call is stored. Then tags, then metrics, each in its given order. Items are never altered or
  * repeated: every param, tag and metric is in exactly one request.
  */
 export function splitLogBatch(batch: LogBatchChunk, limits: LogBatchLimits = LOG_BATCH_LIMITS): LogBatchChunk[] {
@@ -15,6 +16,7 @@ export function splitLogBatch(batch: LogBatchChunk, limits: LogBatchLimits = LOG
     let room = limits.total;
     const paramCount = Math.min(limits.params, room, batch.params.length - paramIndex);
     room -= paramCount;
+    if (paramIndex + paramCount < batch.params.length) room = 0;
     const tagCount = Math.min(limits.tags, room, batch.tags.length - tagIndex);
     room -= tagCount;
     const metricCount = Math.min(limits.metrics, room, batch.metrics.length - metricIndex);

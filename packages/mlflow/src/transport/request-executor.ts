@@ -21,7 +21,8 @@ export interface ApiCall<T> extends HttpExchangeRequest {
   readonly decode: (response: HttpExchangeResponse) => T;
   /**
    * For a non-idempotent call whose attempt failed with an unknown outcome: looks for what that attempt may have
-   * created and returns it, or `undefined` when it did not happen (then the call is sent again).
+   * created and returns it, or `undefined` when it did not happen (then the call is sent again). When it throws, the
+   * outcome stays unknown and the attempt's error is thrown.
    */
   readonly recover?: () => Promise<T | undefined>;
 }
@@ -85,7 +86,7 @@ export class RequestExecutor {
       const failed = await this.#attempt(call, target, history);
       if (failed.succeeded) return failed.value;
       if (failed.outcomeUnknown && !call.idempotent && call.recover !== undefined) {
-        const recovered = await call.recover().catch(() => undefined);
+        const recovered = await this.#recover(call.recover, failed);
         if (recovered !== undefined) return recovered;
       }
       const mayRepeat = call.idempotent || !failed.outcomeUnknown || call.recover !== undefined;
@@ -94,6 +95,15 @@ export class RequestExecutor {
       const delayMs = backoffDelayMs(attempt, this.#retry, failed.retryAfterMs, this.#random);
       this.#onRetry?.({ method: call.method, endpoint: call.path, attempt, delayMs, reason: failed.reason });
       await sleepFor(delayMs);
+    }
+  }
+
+  /** Runs `recover`; when it cannot tell (it fails itself), the unknown outcome is reported as the original error. */
+  async #recover<T>(recover: () => Promise<T | undefined>, failed: FailedAttempt): Promise<T | undefined> {
+    try {
+      return await recover();
+    } catch {
+      throw failed.error;
     }
   }
 

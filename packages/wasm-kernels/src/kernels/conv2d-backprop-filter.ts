@@ -1,19 +1,30 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { cropSpatially } from '../geometry/spatial-ops.js';
 import { filterGradientPadding } from '../geometry/spatial-padding.js';
+import type { HelperConvolutionPadding } from '../geometry/spatial-padding.js';
 import type { PrimitiveKernels } from '../wasm/primitive-kernels.js';
 import type { WasmKernelArgs, WasmKernelFunc } from '../wasm/wasm-kernel-args.js';
 import { runWithWasmOps } from '../wasm/wasm-ops.js';
+import type { WasmOps } from '../wasm/wasm-ops.js';
 import { forwardConvInfo } from './conv-attrs.js';
 import { requireInput } from './require-input.js';
 
 /**
+ * Output-gradient pixels (times examples) each helper convolution contracts over. XNNPACK streams its
+ * whole filter per block of output pixels, so a filter made of the output gradient of all examples
+ * (hundreds of thousands of taps) is memory-bound; groups of about this many taps stay in cache
+ * (measured: 267 -> 220 ms for the 32->64 channel 28x28 layer at batch 128).
+ */
+const TAPS_PER_GROUP = 8192;
+
+/**
  * kdlab's `Conv2DBackpropFilter` for wasm, which has none. `dW[kh, kw, ci, co]` is the correlation of
- * the input with the output gradient, so it runs as one XNNPACK `Conv2D`: the input transposed to
- * `[ci, h, w, n]` (input channels as the batch, examples as the channels), convolved with the output
- * gradient transposed to `[oh, ow, n, co]` as the filter, dilated by the forward stride, and the
- * `[ci, kh, kw, co]` result transposed to `[kh, kw, ci, co]`. Works for any stride and padding
- * (`same`, `valid`, numeric, explicit) and for NCHW, whose tensors are transposed the same way.
+ * the input with the output gradient, so it runs as XNNPACK `Conv2D`s: for each group of examples,
+ * the input transposed to `[ci, h, w, examples]` (input channels as the batch, examples as the
+ * channels), convolved with the output gradient transposed to `[oh, ow, examples, co]` as the filter,
+ * dilated by the forward stride; the groups' `[ci, kh, kw, co]` results are added in order and
+ * transposed to `[kh, kw, ci, co]`. Works for any stride and padding (`same`, `valid`, numeric,
+ * explicit) and for NCHW, whose tensors are transposed the same way.
  * @throws Error naming the dtypes when the tensors are not float32.
  */
 export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKernelFunc {
@@ -26,15 +37,52 @@ export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKe
     const info = forwardConvInfo('Conv2DBackpropFilter', attrs, x.shape, attrs['filterShape'] as number[], false);
     const padding = filterGradientPadding(info);
     return runWithWasmOps(primitives, backend, (ops) => {
-      const channelsFirst = info.dataFormat === 'channelsFirst';
-      const pixelsByExample = ops.transpose(x, channelsFirst ? [1, 2, 3, 0] : [3, 1, 2, 0]);
-      const gradientAsFilter = ops.transpose(dy, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]);
-      const correlation = ops.conv2d(pixelsByExample, gradientAsFilter, {
-        strides: [info.dilationHeight, info.dilationWidth],
-        dilations: [info.strideHeight, info.strideWidth],
-        pad: padding.pad,
-      });
-      return ops.transpose(cropSpatially(ops, correlation, padding.rows, padding.columns), [1, 2, 0, 3]);
+      const groupSize = Math.max(1, Math.min(info.batchSize, Math.round(TAPS_PER_GROUP / (info.outHeight * info.outWidth))));
+      let total: TensorInfo | undefined;
+      for (let first = 0; first < info.batchSize; first += groupSize) {
+        const part = groupCorrelation(ops, x, dy, info, padding, first, Math.min(groupSize, info.batchSize - first));
+        if (total === undefined) {
+          total = part;
+        } else {
+          const sum = ops.add(total, part);
+          ops.dispose(total);
+          ops.dispose(part);
+          total = sum;
+        }
+      }
+      if (total === undefined) throw new Error(`@kdlab/wasm-kernels Conv2DBackpropFilter: x [${x.shape}] has no examples`);
+      return ops.transpose(cropSpatially(ops, total, padding.rows, padding.columns), [1, 2, 0, 3]);
     });
   };
+}
+
+/** The `[ci, kh', kw', co]` correlation of examples `first .. first + count - 1`. */
+function groupCorrelation(
+  ops: WasmOps,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  padding: HelperConvolutionPadding,
+  first: number,
+  count: number,
+): TensorInfo {
+  const channelsFirst = info.dataFormat === 'channelsFirst';
+  const xExample = x.shape.slice(1);
+  const dyExample = dy.shape.slice(1);
+  const xSize = xExample.reduce((product, size) => product * size, 1);
+  const dySize = dyExample.reduce((product, size) => product * size, 1);
+  const xGroup = ops.view(x, first * xSize, [count, ...xExample]);
+  const dyGroup = ops.view(dy, first * dySize, [count, ...dyExample]);
+  const pixelsByExample = ops.transpose(xGroup, channelsFirst ? [1, 2, 3, 0] : [3, 1, 2, 0]);
+  const gradientAsFilter = ops.transpose(dyGroup, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]);
+  ops.dispose(xGroup);
+  ops.dispose(dyGroup);
+  const correlation = ops.conv2d(pixelsByExample, gradientAsFilter, {
+    strides: [info.dilationHeight, info.dilationWidth],
+    dilations: [info.strideHeight, info.strideWidth],
+    pad: padding.pad,
+  });
+  ops.dispose(pixelsByExample);
+  ops.dispose(gradientAsFilter);
+  return correlation;
 }

@@ -28,6 +28,9 @@ export function fastMatMul(ops: WasmOps, a: TensorInfo, b: TensorInfo, transpose
   const { rows, inner, columns, batchA, batchB, outShape } = geometry;
   if (rows * inner * columns === 0) return ops.originalMatMul(a, b, transposeA, transposeB);
   if (batchB === 1) {
+    if ((transposeA || transposeB) && preferSwapped(geometry, transposeA, transposeB)) {
+      return ops.reshape(swappedProduct(ops, a, b, transposeA, transposeB, geometry), outShape);
+    }
     const left = ops.reshape(rowMajorMatrices(ops, a, batchA, rows, inner, transposeA), [batchA * rows, inner]);
     const right = ops.reshape(rowMajorMatrices(ops, b, 1, inner, columns, transposeB), [inner, columns]);
     return ops.reshape(ops.plainMatMul(left, right), outShape);
@@ -42,6 +45,47 @@ export function fastMatMul(ops: WasmOps, a: TensorInfo, b: TensorInfo, transpose
     return ops.originalMatMul(a, b, transposeA, transposeB);
   }
   return productPerMatrix(ops, a, b, transposeA, transposeB, geometry);
+}
+
+/** Measured cost of the wasm `Transpose` kernel, in nanoseconds per element (2-D, float32). */
+const TRANSPOSE_NS_PER_ELEMENT = 1.5;
+/** Measured cost of XNNPACK packing a fresh right operand, in nanoseconds per element. */
+const PACK_NS_PER_ELEMENT = 3.8;
+
+/** Elements a copy moves to materialise a `rows x columns` matrix stored transposed (none for vectors). */
+function transposeCopy(rows: number, columns: number): number {
+  return rows === 1 || columns === 1 ? 0 : rows * columns;
+}
+
+/**
+ * Whether `op(a) @ b'` (a single right matrix) costs less computed as `(op(b)^T @ op(a)^T)^T`. XNNPACK
+ * packs the right operand on every call (it is a fresh tensor), so for `dy @ W^T` it is cheaper to
+ * transpose the small `dy` and the small result than the large `W`. Products without transposes
+ * always run directly: their right operand is often a weight XNNPACK has already packed.
+ */
+function preferSwapped(geometry: MatMulGeometry, transposeA: boolean, transposeB: boolean): boolean {
+  const { rows, inner, columns, batchA } = geometry;
+  const tallRows = batchA * rows;
+  const direct =
+    TRANSPOSE_NS_PER_ELEMENT * ((transposeA ? transposeCopy(tallRows, inner) : 0) + (transposeB ? transposeCopy(inner, columns) : 0)) +
+    PACK_NS_PER_ELEMENT * inner * columns;
+  const swappedLeftCopy = transposeB ? 0 : transposeCopy(inner, columns);
+  const swappedRightCopy = batchA === 1 && transposeA ? 0 : transposeCopy(tallRows, inner);
+  const swapped =
+    TRANSPOSE_NS_PER_ELEMENT * (swappedLeftCopy + swappedRightCopy + transposeCopy(tallRows, columns)) + PACK_NS_PER_ELEMENT * inner * tallRows;
+  return swapped < direct;
+}
+
+/** `(op(b)^T @ op(a)^T)^T` as `[batchA * rows, columns]`, for a single right matrix. */
+function swappedProduct(ops: WasmOps, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, geometry: MatMulGeometry): TensorInfo {
+  const { rows, inner, columns, batchA } = geometry;
+  const left = ops.reshape(rowMajorMatrices(ops, b, 1, columns, inner, !transposeB), [columns, inner]);
+  const right =
+    batchA === 1
+      ? ops.reshape(rowMajorMatrices(ops, a, 1, inner, rows, !transposeA), [inner, rows])
+      : ops.reshape(ops.transpose(ops.reshape(a, transposeA ? [batchA, inner, rows] : [batchA, rows, inner]), transposeA ? [1, 0, 2] : [2, 0, 1]), [inner, batchA * rows]);
+  const productTransposed = ops.plainMatMul(left, right);
+  return rowMajorMatrices(ops, productTransposed, 1, batchA * rows, columns, true);
 }
 
 /** `b`'s `batch` matrices `[inner, columns]` placed side by side as one `[inner, batch * columns]` matrix. */

@@ -80,8 +80,8 @@ export class MlrunsRunHandle implements RunHandle {
 
   /**
    * Logs params. A param cannot change once logged: the same value again is accepted, a different
-   * one is an error naming the key and both values. Values over 6000 characters are shortened
-   * with a note, the full text going to an artifact.
+   * one is an error naming the key and both values, and then none of the call's params is
+   * written. Values over 6000 characters are shortened with a note, the full text going to an artifact.
    *
    * @param params - Keys and values; numbers and booleans are stored as `String(value)`.
    */
@@ -95,9 +95,10 @@ export class MlrunsRunHandle implements RunHandle {
     });
     return this.write('log params', async () => {
       const paramsFolder = join(this.location.folder, MLRUNS.paramsFolder);
-      for (const [key, fitted, fullValue] of entries) {
-        const file = keyFile(paramsFolder, key);
-        const previous = await readIfExists(file);
+      const toWrite: (typeof entries)[number][] = [];
+      for (const entry of entries) {
+        const [key, fitted] = entry;
+        const previous = await readIfExists(keyFile(paramsFolder, key));
         if (previous === fitted.stored) continue;
         if (previous !== undefined) {
           throw new Error(
@@ -105,8 +106,11 @@ export class MlrunsRunHandle implements RunHandle {
               `it cannot change to '${shorten(fitted.stored)}' (MLflow params are immutable).`,
           );
         }
+        toWrite.push(entry);
+      }
+      for (const [key, fitted, fullValue] of toWrite) {
         if (fitted.fullValueArtifact !== undefined) await this.writeArtifact(fitted.fullValueArtifact, fullValue);
-        await writeFileAtomically(this.location.root, file, fitted.stored);
+        await writeFileAtomically(this.location.root, keyFile(paramsFolder, key), fitted.stored);
       }
     });
   }
