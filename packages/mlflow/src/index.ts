@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { MlflowClient } from './client/mlflow-client.js';
+export { MlflowClient, type MlflowClientDescription } from './client/mlflow-client.js';
 export { ExperimentsApi, MAX_EXPERIMENTS_PER_PAGE } from './client/experiments-api.js';
 export { RunsApi, MAX_RUNS_PER_PAGE } from './client/runs-api.js';
 export { ArtifactsApi } from './client/artifacts-api.js';
@@ -35,7 +35,7 @@ export {
   type RunsPage,
   type LogBatchInput,
 } from './model/run.js';
-export type { FileInfo, ArtifactListing, ArtifactRoot, UploadArtifactOptions } from './model/artifact.js';
+export type { FileInfo, ArtifactListing, ArtifactRoot, HasArtifactUri, UploadArtifactOptions } from './model/artifact.js';
 export {
   LOG_BATCH_LIMITS,
   MAX_PARAM_VALUE_LENGTH,

@@ -144,7 +144,7 @@ describe('log-batch splitting', () => {
 
   it('refuses, before sending anything, what MLflow would store wrongly or cut', async () => {
     await withHandler(() => jsonReply(200, {}), async (client, server) => {
-      const refusals: [Promise<void>, RegExp][] = [
+      const refusals: [Promise<unknown>, RegExp][] = [
         [client.runs.logBatch(RUN_ID, { metrics: [{ key: 'x', value: 1, step: 1.5 }] }), /metrics\[0\]\.step.*1\.5/],
         [client.runs.logBatch(RUN_ID, { metrics: [{ key: 'x', value: 1, timestamp: -1 }] }), /metrics\[0\]\.timestamp/],
         [client.runs.logBatch(RUN_ID, { metrics: [{ key: 'x', value: 1, timestamp: 1.25 }] }), /metrics\[0\]\.timestamp/],
@@ -160,6 +160,14 @@ describe('log-batch splitting', () => {
         expect(error).toBeInstanceOf(MlflowValidationError);
         expect((error as Error).message).toMatch(message);
       }
+      expect(server.received).toHaveLength(0);
+    });
+  });
+
+  it('sends nothing for an empty call', async () => {
+    await withHandler(() => jsonReply(200, {}), async (client, server) => {
+      await client.runs.logBatch(RUN_ID, {});
+      await client.runs.logBatch(RUN_ID, { metrics: [], params: {}, tags: {} });
       expect(server.received).toHaveLength(0);
     });
   });

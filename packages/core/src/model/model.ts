@@ -42,6 +42,15 @@ export interface Model {
   paramCount(): number;
   /** Saves the model in the standard TensorFlow.js layers format (`model.json` plus weights). */
   save(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.io.SaveResult>;
+  /**
+   * Copies weights from a trained teacher before training, where the family supports it
+   * (DistilBERT: a transformer student with half the teacher's layers takes the embeddings and every
+   * other layer). Throws naming both architectures when they are not compatible. Optional.
+   */
+  initializeFrom?(teacher: Model, strategy: TeacherInitStrategy): void;
   /** Frees every variable of the model. */
   dispose(): void;
 }
+
+/** How a student is initialised from its teacher: `every-other-layer` is DistilBERT's choice. */
+export type TeacherInitStrategy = 'every-other-layer';

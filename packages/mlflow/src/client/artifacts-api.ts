@@ -1,3 +1,4 @@
+import type { MlflowClient } from './mlflow-client.js';
 import {
   ARTIFACT_PROXY_PATH,
   encodePath,
@@ -26,7 +27,11 @@ function filesOf(json: unknown, where: string): FileInfo[] {
 export class ArtifactsApi {
   readonly #context: ApiContext;
 
-  /** @param context - shared executor and settings */
+  /**
+   * Built by {@link MlflowClient}; reach it as a property of the client.
+   * @param context - shared executor and settings
+   * @internal
+   */
   constructor(context: ApiContext) {
     this.#context = context;
   }

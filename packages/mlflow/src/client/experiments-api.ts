@@ -1,3 +1,4 @@
+import type { MlflowClient } from './mlflow-client.js';
 import { ResourceAlreadyExistsError, ResourceDoesNotExistError } from '../errors/api-errors.js';
 import { MlflowValidationError } from '../errors/validation-error.js';
 import type {
@@ -25,7 +26,11 @@ function experimentOf(json: unknown, where: string): Experiment {
 export class ExperimentsApi {
   readonly #context: ApiContext;
 
-  /** @param context - shared executor and settings */
+  /**
+   * Built by {@link MlflowClient}; reach it as a property of the client.
+   * @param context - shared executor and settings
+   * @internal
+   */
   constructor(context: ApiContext) {
     this.#context = context;
   }

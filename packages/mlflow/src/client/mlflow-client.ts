@@ -10,6 +10,14 @@ import { ExperimentsApi } from './experiments-api.js';
 import type { RawRequest, RawResponse } from './raw-request.js';
 import { RunsApi } from './runs-api.js';
 
+/** What `JSON.stringify(client)` shows: nothing secret. */
+export interface MlflowClientDescription {
+  /** The tracking server's URL, without credentials. */
+  readonly trackingUri: string;
+  /** The kind of credentials, e.g. `bearer token (redacted)`. */
+  readonly credentials: string;
+}
+
 /**
  * A typed client of an MLflow tracking server's REST API (MLflow 2.x), over undici.
  *
@@ -101,7 +109,7 @@ export class MlflowClient {
   }
 
   /** What `JSON.stringify` shows: the URL and the kind of credentials only. */
-  toJSON(): { trackingUri: string; credentials: string } {
+  toJSON(): MlflowClientDescription {
     return { trackingUri: this.trackingUri, credentials: this.#config.credentials.toString() };
   }
 

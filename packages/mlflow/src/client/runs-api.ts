@@ -1,3 +1,4 @@
+import type { MlflowClient } from './mlflow-client.js';
 import { parseLongParamMarker, longParamArtifactPath } from '../batch/long-param.js';
 import { withoutStoredNaNMetrics } from '../batch/nan-duplicate-recovery.js';
 import { prepareLogBatch, prepareMetric, prepareParam, prepareTag } from '../batch/prepare-log-batch.js';
@@ -49,8 +50,10 @@ export class RunsApi {
   readonly #artifactRoots = new Map<string, string>();
 
   /**
+   * Built by {@link MlflowClient}; reach it as `client.runs`.
    * @param context - shared executor and settings
    * @param artifacts - used to store the full values of long params
+   * @internal
    */
   constructor(context: ApiContext, artifacts: ArtifactsApi) {
     this.#context = context;
@@ -185,6 +188,7 @@ export class RunsApi {
   async logBatch(runId: string, input: LogBatchInput): Promise<void> {
     validateRunId(runId);
     const prepared = prepareLogBatch(input, this.#context.now());
+    if (isEmptyChunk(prepared)) return;
     await this.#storeLongParams(runId, prepared.longParams);
     for (const chunk of splitLogBatch(prepared)) await this.#sendChunk(runId, chunk);
   }

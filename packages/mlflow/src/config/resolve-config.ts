@@ -69,10 +69,10 @@ function pickCredentials(
   if (username !== undefined && password === undefined) {
     throw new MlflowConfigError(names.password, `${names.username} is set but ${names.password} is not`);
   }
-  if (password !== undefined && username === undefined) {
+  if (password !== undefined && password !== '' && username === undefined) {
     throw new MlflowConfigError(names.username, `${names.password} is set but ${names.username} is not`);
   }
-  if (username !== undefined && password !== undefined) return Credentials.basic(username, password);
+  if (username !== undefined) return Credentials.basic(username, password ?? '');
   if (token !== undefined) return Credentials.bearer(token);
   return undefined;
 }

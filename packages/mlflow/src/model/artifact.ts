@@ -16,8 +16,14 @@ export interface ArtifactListing {
   readonly files: readonly FileInfo[];
 }
 
+/** Anything that carries a run's artifact root, such as a `RunInfo`. */
+export interface HasArtifactUri {
+  /** The run's artifact root URI, e.g. `mlflow-artifacts:/5/<run id>/artifacts`. */
+  readonly artifactUri: string;
+}
+
 /** A run's artifact root: its `artifact_uri` string, or anything carrying one (a `RunInfo`). */
-export type ArtifactRoot = string | { readonly artifactUri: string };
+export type ArtifactRoot = string | HasArtifactUri;
 
 /** Options of an artifact upload. */
 export interface UploadArtifactOptions {

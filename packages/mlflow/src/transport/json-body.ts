@@ -6,7 +6,7 @@ import type { HttpExchangeResponse } from './http-exchange.js';
 const utf8 = new TextDecoder('utf-8');
 
 /** The Content-Type of every JSON request body (MLflow answers 400 without it). */
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export const JSON_CONTENT_TYPE = 'application/json';
 
 /**
  * Serialises a request body. A non-finite number would become `null` (or a bare `NaN` that MLflow stores as 0),

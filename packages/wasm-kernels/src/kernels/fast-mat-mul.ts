@@ -9,7 +9,7 @@ import { broadcastBatchIndices } from './broadcast-batch.js';
  * Below this many multiply-adds per matrix, a batch of matrix products stays in the original wasm
  * loop: launching one XNNPACK product per matrix costs more than it saves.
  */
-export const MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT = 32_768;
+export const MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT = 8_192;
 
 /**
  * `op(a) @ op(b)` for float32 tensors, reorganised so that the work runs through XNNPACK, which the
