@@ -48,7 +48,7 @@ function distillTerms(): WeightedTerm[] {
 async function trainFresh(seed: number): Promise<TrainResult> {
   const model = mlp([64], seed);
   try {
-    return await trainModel({ model, terms: [ceTerm()], data, settings, seed });
+    return await trainModel({ model, stages: [{ name: 'train', terms: [ceTerm()], settings }], data, seed });
   } finally {
     model.dispose();
   }
@@ -82,7 +82,7 @@ describe('trainModel', () => {
 
   it('never updates the teacher: its weights are bit-identical after distillation, cached or live', async () => {
     const teacher = mlp([96], 5, 0.3);
-    await trainModel({ model: teacher, terms: [ceTerm()], data, settings: { ...settings, epochs: 1 }, seed: 1 });
+    await trainModel({ model: teacher, stages: [{ name: 'train', terms: [ceTerm()], settings: { ...settings, epochs: 1 } }], data, seed: 1 });
     const snapshot = teacher.allVariables().map((v) => v.dataSync().slice());
     const signals = [
       new CachedTeacherLogits(await predictLogits(teacher, data.train, 256), 10),
@@ -91,7 +91,7 @@ describe('trainModel', () => {
     for (const signal of signals) {
       const student = mlp([32], deriveSeed(0, signal.mode));
       const terms = distillTerms();
-      const result = await trainModel({ model: student, terms, data, settings: { ...settings, epochs: 1 }, seed: 2, teacher: signal });
+      const result = await trainModel({ model: student, stages: [{ name: 'train', terms, settings: { ...settings, epochs: 1 } }], data, seed: 2, teacher: signal });
       expect(result.epochs[0]!.terms['hinton']).toBeGreaterThan(0);
       terms.forEach((term) => term.loss.dispose());
       student.dispose();
@@ -102,12 +102,12 @@ describe('trainModel', () => {
 
   it('gives the same result with cached teacher logits as with a live teacher forward', async () => {
     const teacher = mlp([96], 9);
-    await trainModel({ model: teacher, terms: [ceTerm()], data, settings: { ...settings, epochs: 1 }, seed: 1 });
+    await trainModel({ model: teacher, stages: [{ name: 'train', terms: [ceTerm()], settings: { ...settings, epochs: 1 } }], data, seed: 1 });
     const run = async (signalMode: 'cached' | 'live') => {
       const signal = signalMode === 'cached' ? new CachedTeacherLogits(await predictLogits(teacher, data.train, 256), 10) : new LiveTeacher(teacher, []);
       const student = mlp([32], 4);
       const terms = distillTerms();
-      const result = await trainModel({ model: student, terms, data, settings: { ...settings, epochs: 1 }, seed: 2, teacher: signal });
+      const result = await trainModel({ model: student, stages: [{ name: 'train', terms, settings: { ...settings, epochs: 1 } }], data, seed: 2, teacher: signal });
       terms.forEach((term) => term.loss.dispose());
       student.dispose();
       return result.epochs[0]!;

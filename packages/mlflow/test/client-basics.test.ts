@@ -76,6 +76,16 @@ describe('the client', () => {
     });
   });
 
+  it('never sends a non-finite number as JSON (it would arrive as null), and finds no experiment as undefined', async () => {
+    await withHandler(() => jsonReply(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'none' }), async (client, server) => {
+      await expect(client.send({ method: 'POST', path: '/api/2.0/mlflow/x', json: { value: NaN } })).rejects.toThrow(
+        /field 'value': NaN cannot be sent as JSON/,
+      );
+      expect(server.received).toHaveLength(0);
+      expect(await client.experiments.findByName('nobody')).toBeUndefined();
+    });
+  });
+
   it('sends raw requests with the client credentials, and a JSON body with its Content-Type', async () => {
     await withHandler(() => jsonReply(200, { ok: true }), async (client, server) => {
       const response = await client.send({ method: 'POST', path: '/api/2.0/mlflow/experiments/restore', json: { experiment_id: '4' } });

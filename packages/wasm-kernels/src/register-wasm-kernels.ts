@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { registerEinsumGradient } from './gradients/einsum-gradient.js';
 import { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
 import { PrimitiveKernels } from './wasm/primitive-kernels.js';
 
 /** What registration replaced: the original wasm kernel for each name, or `undefined` where there was none. */
 interface Registration {
   originals: Map<string, KernelConfig | undefined>;
+  /** Whether registration added the `Einsum` gradient (so that unregistering removes it). */
+  addedEinsumGradient: boolean;
 }
 
 /**
@@ -26,7 +29,8 @@ function currentRegistration(): Registration | undefined {
  * wasm backend lacks for training: `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`,
  * `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum` and `Einsum`. Where wasm has a kernel of
  * that name, the original is kept (kdlab's kernel falls back to it) and restored by
- * {@link unregisterWasmKernels}. Idempotent. Call it after importing `@tensorflow/tfjs-backend-wasm`;
+ * {@link unregisterWasmKernels}. Also registers a gradient for `Einsum` (see {@link registerEinsumGradient}),
+ * for every backend, unless one is registered already. Idempotent. Call it after importing `@tensorflow/tfjs-backend-wasm`;
  * the kernels run only while `'wasm'` is the active backend.
  * @throws Error naming the missing kernel when the wasm backend's kernels are not registered.
  */
@@ -40,10 +44,14 @@ export function registerWasmKernels(): void {
     if (original !== undefined) tf.unregisterKernel(kernel.kernelName, 'wasm');
     tf.registerKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: kernel.create(primitives) as unknown as KernelFunc });
   }
-  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals };
+  const addedEinsumGradient = registerEinsumGradient();
+  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals, addedEinsumGradient };
 }
 
-/** Removes kdlab's wasm kernels and registers the originals they replaced again. Idempotent. */
+/**
+ * Removes kdlab's wasm kernels and registers the originals they replaced again (and removes the
+ * `Einsum` gradient if {@link registerWasmKernels} added it). Idempotent.
+ */
 export function unregisterWasmKernels(): void {
   const registration = currentRegistration();
   if (registration === undefined) return;
@@ -51,6 +59,7 @@ export function unregisterWasmKernels(): void {
     if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
     if (original !== undefined) tf.registerKernel(original);
   }
+  if (registration.addedEinsumGradient) tf.unregisterGradient('Einsum');
   delete (globalThis as GlobalWithRegistration)[REGISTRATION_KEY];
 }
 

@@ -4,7 +4,7 @@ import type { Role, RoleResult, RunReporter } from '../run/run-reporter.js';
 
 const ROLE_WIDTH = 9;
 
-function epochLine(role: Role, event: Extract<TrainProgress, { kind: 'epoch-end' }>): string {
+function epochLine(role: string, event: Extract<TrainProgress, { kind: 'epoch-end' }>): string {
   const s = event.summary;
   const width = String(event.epochs).length;
   return (
@@ -24,12 +24,12 @@ export class TerminalReporter implements RunReporter {
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
 
   /** {@inheritDoc RunReporter.roleStarted} */
-  roleStarted(role: Role, detail: { runId: string; params: number; epochs: number }): void {
+  roleStarted(role: string, detail: { runId: string; params: number; epochs: number }): void {
     this.out.write(`${role.padEnd(ROLE_WIDTH)} run ${detail.runId}  ${detail.params.toLocaleString('en-US')} params  ${detail.epochs} epochs\n`);
   }
 
   /** {@inheritDoc RunReporter.progress} */
-  progress(role: Role, event: TrainProgress): void {
+  progress(role: string, event: TrainProgress): void {
     if (event.kind === 'epoch-start' && this.out.isTTY) {
       this.#bar = new cliProgress.SingleBar(
         {
@@ -54,7 +54,7 @@ export class TerminalReporter implements RunReporter {
   roleFinished(result: RoleResult): void {
     const t = result.training;
     this.out.write(
-      `${result.role.padEnd(ROLE_WIDTH)} done: test ${t.testLast.accuracy.toFixed(4)} (best epoch ${t.bestEpoch}: ${t.testBest.accuracy.toFixed(4)})  ${t.seconds.toFixed(1)}s\n`,
+      `${result.name.padEnd(ROLE_WIDTH)} done: test ${t.testLast.accuracy.toFixed(4)} (best epoch ${t.bestEpoch}: ${t.testBest.accuracy.toFixed(4)})  ${t.seconds.toFixed(1)}s\n`,
     );
   }
 

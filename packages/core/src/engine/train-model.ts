@@ -10,18 +10,21 @@ import type { TeacherSignal } from './teacher-signal.js';
 import type { TrainSettings } from './train-settings.js';
 import { TrainingAbortedError } from './training-aborted.js';
 import type { WeightedTerm } from './weighted-term.js';
+import { weightAt } from './weight-schedule.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
 
 /** Progress of a training run, for progress bars. */
 export type TrainProgress =
-  | { kind: 'epoch-start'; epoch: number; epochs: number; steps: number }
+  | { kind: 'epoch-start'; epoch: number; epochs: number; steps: number; stage: string }
   | { kind: 'step'; epoch: number; step: number; steps: number; loss: number }
   | { kind: 'epoch-end'; epoch: number; epochs: number; summary: EpochSummary };
 
 /** What one epoch measured. */
 export interface EpochSummary {
-  /** 1-based epoch number. */
+  /** 1-based epoch number, counted across stages. */
   epoch: number;
+  /** The stage the epoch belongs to. */
+  stage: string;
   /** Mean weighted total loss over the epoch's examples. */
   loss: number;
   /** Mean unweighted value of each term, by term name. */
@@ -38,16 +41,29 @@ export interface EpochSummary {
   numTensors: number;
 }
 
+/** One stage of training: its epochs, loss terms, optimizer and which variables train. */
+export interface TrainStage {
+  /** A name for logs and progress (`train`, `hints`, `kd`). */
+  name: string;
+  /** Its weighted loss terms. */
+  terms: readonly WeightedTerm[];
+  /** Its budget (`epochs`, `batchSize`), optimizer (a fresh one for the stage) and weight decay. */
+  settings: TrainSettings;
+  /**
+   * The model variables this stage trains (default: all trainable ones); the terms' own variables
+   * (a regressor) always train.
+   */
+  modelVariables?: tf.Variable[];
+}
+
 /** Everything {@link trainModel} needs. */
 export interface TrainModelOptions {
   /** The model to train (a student, or a teacher trained on hard labels). */
   model: Model;
-  /** The weighted loss terms. */
-  terms: readonly WeightedTerm[];
+  /** The stages, run in order; epochs are numbered across them. */
+  stages: readonly TrainStage[];
   /** The data. */
   data: Dataset;
-  /** Budget and optimizer. */
-  settings: TrainSettings;
   /** Seed of the batch order. */
   seed: number;
   /** The frozen teacher's outputs, for distillation. */
@@ -100,91 +116,108 @@ function testPoints(prefix: string, metrics: ClassificationMetrics, step: number
  * variables only, and the optimizer applies the gradients. Every tensor of a step is freed.
  */
 export async function trainModel(options: TrainModelOptions): Promise<TrainResult> {
-  const { model, terms, data, settings } = options;
+  const { model, data } = options;
+  if (options.stages.length === 0) throw new Error('trainModel: no stages to train.');
   const started = performance.now();
-  const variables = [...model.trainableVariables(), ...terms.flatMap((term) => term.loss.variables)];
-  const decayed = settings.weightDecay > 0 ? model.trainableVariables().filter((v) => v.rank >= 2) : [];
-  const optimizer = createOptimizer(settings.optimizer);
-  const batcher = new Batcher(data.train, { batchSize: settings.batchSize, seed: options.seed, inputShape: data.inputShape });
-  const steps = batcher.stepsPerEpoch;
+  const totalEpochs = options.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
   const epochs: EpochSummary[] = [];
   let best: { epoch: number; accuracy: number; snapshot: WeightsSnapshot } | undefined;
+  let epoch = 0;
+  let optimizer: tf.Optimizer | undefined;
 
   try {
-    for (let epoch = 1; epoch <= settings.epochs; epoch += 1) {
-      options.onProgress?.({ kind: 'epoch-start', epoch, epochs: settings.epochs, steps });
-      const epochStart = performance.now();
-      const termSums = new Float64Array(terms.length);
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let step = 0;
-      for (const batch of batcher.epoch(epoch - 1)) {
-        if (options.signal?.aborted) throw new TrainingAbortedError();
-        step += 1;
-        const stats = tf.tidy(() => {
-          const x = tf.tensor(batch.x, [batch.size, ...data.inputShape]);
-          const labels = tf.tensor1d(batch.y, 'int32');
-          const teacher = options.teacher?.outputs(batch.indices, x);
-          let kept: tf.Tensor | undefined;
-          const { grads } = tf.variableGrads(() => {
-            const student = model.forward(x, { training: true });
-            const values = terms.map((term) => term.loss.compute({ student, labels, indices: batch.indices, training: true, ...(teacher ? { teacher } : {}) }));
-            let total: tf.Scalar = tf.addN(values.map((value, i) => tf.mul(value, terms[i]!.weight))) as tf.Scalar;
-            if (decayed.length > 0) {
-              const l2 = tf.addN(decayed.map((v) => tf.sum(tf.square(v))));
-              total = tf.add(total, tf.mul(l2, settings.weightDecay / 2));
-            }
-            const hits = tf.sum(tf.cast(tf.equal(tf.argMax(student.logits, 1), labels), 'float32'));
-            kept = tf.keep(tf.stack([total, ...values, hits]));
-            return total;
-          }, variables);
-          optimizer.applyGradients(grads);
-          return kept!;
-        });
-        const values = stats.dataSync();
-        stats.dispose();
-        const total = values[0]!;
-        if (!Number.isFinite(total)) {
-          throw new Error(`The loss became ${total} at epoch ${epoch}, step ${step}: lower the learning rate or check the loss weights.`);
+    for (const stage of options.stages) {
+      const { terms, settings } = stage;
+      const modelVariables = stage.modelVariables ?? model.trainableVariables();
+      const variables = [...modelVariables, ...terms.flatMap((term) => term.loss.variables)];
+      const decayed = settings.weightDecay > 0 ? modelVariables.filter((v) => v.rank >= 2) : [];
+      optimizer?.dispose();
+      optimizer = createOptimizer(settings.optimizer);
+      const stageOptimizer = optimizer;
+      const batcher = new Batcher(data.train, { batchSize: settings.batchSize, seed: options.seed, inputShape: data.inputShape });
+      const steps = batcher.stepsPerEpoch;
+      for (let stageEpoch = 0; stageEpoch < settings.epochs; stageEpoch += 1) {
+        epoch += 1;
+        const weights = terms.map((term) => weightAt(term.weight, stageEpoch, settings.epochs));
+        options.onProgress?.({ kind: 'epoch-start', epoch, epochs: totalEpochs, steps, stage: stage.name });
+        const epochStart = performance.now();
+        const termSums = new Float64Array(terms.length);
+        let lossSum = 0;
+        let correct = 0;
+        let seen = 0;
+        let step = 0;
+        for (const batch of batcher.epoch(epoch - 1)) {
+          if (options.signal?.aborted) throw new TrainingAbortedError();
+          step += 1;
+          const stats = tf.tidy(() => {
+            const x = tf.tensor(batch.x, [batch.size, ...data.inputShape]);
+            const labels = tf.tensor1d(batch.y, 'int32');
+            const teacher = options.teacher?.outputs(batch.indices, x);
+            let kept: tf.Tensor | undefined;
+            const { grads } = tf.variableGrads(() => {
+              const student = model.forward(x, { training: true });
+              const values = terms.map((term) => term.loss.compute({ student, labels, indices: batch.indices, training: true, ...(teacher ? { teacher } : {}) }));
+              let total: tf.Scalar = tf.addN(values.map((value, i) => tf.mul(value, weights[i]!))) as tf.Scalar;
+              if (decayed.length > 0) {
+                const l2 = tf.addN(decayed.map((v) => tf.sum(tf.square(v))));
+                total = tf.add(total, tf.mul(l2, settings.weightDecay / 2));
+              }
+              const hits = tf.sum(tf.cast(tf.equal(tf.argMax(student.logits, 1), labels), 'float32'));
+              kept = tf.keep(tf.stack([total, ...values, hits]));
+              return total;
+            }, variables);
+            stageOptimizer.applyGradients(grads);
+            return kept!;
+          });
+          const values = stats.dataSync();
+          stats.dispose();
+          const total = values[0]!;
+          if (!Number.isFinite(total)) {
+            throw new Error(`The loss became ${total} at epoch ${epoch}, step ${step}: lower the learning rate or check the loss weights.`);
+          }
+          lossSum += total * batch.size;
+          terms.forEach((_, i) => {
+            termSums[i]! += values[i + 1]! * batch.size;
+          });
+          correct += values[terms.length + 1]!;
+          seen += batch.size;
+          options.onProgress?.({ kind: 'step', epoch, step, steps, loss: total });
         }
-        lossSum += total * batch.size;
-        terms.forEach((_, i) => {
-          termSums[i]! += values[i + 1]! * batch.size;
-        });
-        correct += values[terms.length + 1]!;
-        seen += batch.size;
-        options.onProgress?.({ kind: 'step', epoch, step, steps, loss: total });
+        const seconds = (performance.now() - epochStart) / 1000;
+        const val = classificationMetrics(await predictLogits(model, data.val, EVAL_BATCH), data.val.y, data.numClasses);
+        if (!best || val.accuracy > best.accuracy) {
+          best?.snapshot.dispose();
+          best = { epoch, accuracy: val.accuracy, snapshot: new WeightsSnapshot(model.allVariables()) };
+        }
+        const summary: EpochSummary = {
+          epoch,
+          stage: stage.name,
+          loss: lossSum / seen,
+          terms: Object.fromEntries(terms.map((term, i) => [term.name, termSums[i]! / seen])),
+          trainAccuracy: correct / seen,
+          valAccuracy: val.accuracy,
+          valNll: val.nll,
+          seconds,
+          numTensors: tf.memory().numTensors,
+        };
+        epochs.push(summary);
+        const now = Date.now();
+        await options.onMetrics?.([
+          { key: 'train/loss', value: summary.loss, step: epoch, timestamp: now },
+          ...terms.map((term) => ({ key: `train/loss_${term.name}`, value: summary.terms[term.name]!, step: epoch, timestamp: now })),
+          { key: 'train/accuracy', value: summary.trainAccuracy, step: epoch, timestamp: now },
+          { key: 'val/accuracy', value: val.accuracy, step: epoch, timestamp: now },
+          { key: 'val/nll', value: val.nll, step: epoch, timestamp: now },
+          { key: 'time/epoch_s', value: seconds, step: epoch, timestamp: now },
+          { key: 'time/samples_per_s', value: seen / seconds, step: epoch, timestamp: now },
+          { key: 'memory/num_tensors', value: summary.numTensors, step: epoch, timestamp: now },
+          ...(options.stages.length > 1 ? [{ key: 'train/stage', value: options.stages.indexOf(stage) + 1, step: epoch, timestamp: now }] : []),
+          ...terms.flatMap((term, i) =>
+            typeof term.weight === 'number' ? [] : [{ key: `train/weight_${term.name}`, value: weights[i]!, step: epoch, timestamp: now }],
+          ),
+        ]);
+        options.onProgress?.({ kind: 'epoch-end', epoch, epochs: totalEpochs, summary });
       }
-      const seconds = (performance.now() - epochStart) / 1000;
-      const val = classificationMetrics(await predictLogits(model, data.val, EVAL_BATCH), data.val.y, data.numClasses);
-      if (!best || val.accuracy > best.accuracy) {
-        best?.snapshot.dispose();
-        best = { epoch, accuracy: val.accuracy, snapshot: new WeightsSnapshot(model.allVariables()) };
-      }
-      const summary: EpochSummary = {
-        epoch,
-        loss: lossSum / seen,
-        terms: Object.fromEntries(terms.map((term, i) => [term.name, termSums[i]! / seen])),
-        trainAccuracy: correct / seen,
-        valAccuracy: val.accuracy,
-        valNll: val.nll,
-        seconds,
-        numTensors: tf.memory().numTensors,
-      };
-      epochs.push(summary);
-      const now = Date.now();
-      await options.onMetrics?.([
-        { key: 'train/loss', value: summary.loss, step: epoch, timestamp: now },
-        ...terms.map((term) => ({ key: `train/loss_${term.name}`, value: summary.terms[term.name]!, step: epoch, timestamp: now })),
-        { key: 'train/accuracy', value: summary.trainAccuracy, step: epoch, timestamp: now },
-        { key: 'val/accuracy', value: val.accuracy, step: epoch, timestamp: now },
-        { key: 'val/nll', value: val.nll, step: epoch, timestamp: now },
-        { key: 'time/epoch_s', value: seconds, step: epoch, timestamp: now },
-        { key: 'time/samples_per_s', value: seen / seconds, step: epoch, timestamp: now },
-        { key: 'memory/num_tensors', value: summary.numTensors, step: epoch, timestamp: now },
-      ]);
-      options.onProgress?.({ kind: 'epoch-end', epoch, epochs: settings.epochs, summary });
     }
 
     const reference = options.teacherTestPredictions;
@@ -197,15 +230,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     const seconds = (performance.now() - started) / 1000;
     const now = Date.now();
     await options.onMetrics?.([
-      ...testPoints('test', testLast, settings.epochs, now),
-      ...testPoints('test/best', testBest, settings.epochs, now),
-      { key: 'best/epoch', value: best!.epoch, step: settings.epochs, timestamp: now },
-      { key: 'best/val_accuracy', value: best!.accuracy, step: settings.epochs, timestamp: now },
-      { key: 'time/train_s', value: seconds, step: settings.epochs, timestamp: now },
+      ...testPoints('test', testLast, totalEpochs, now),
+      ...testPoints('test/best', testBest, totalEpochs, now),
+      { key: 'best/epoch', value: best!.epoch, step: totalEpochs, timestamp: now },
+      { key: 'best/val_accuracy', value: best!.accuracy, step: totalEpochs, timestamp: now },
+      { key: 'time/train_s', value: seconds, step: totalEpochs, timestamp: now },
     ]);
     return { epochs, bestEpoch: best!.epoch, bestValAccuracy: best!.accuracy, testLast, testBest, seconds };
   } finally {
     best?.snapshot.dispose();
-    optimizer.dispose();
+    optimizer?.dispose();
   }
 }

@@ -1,11 +1,12 @@
 import type { LossInstance } from '../loss/define-loss.js';
+import type { WeightSchedule } from './weight-schedule.js';
 
 /** One created loss term of a training stage, with its weight. */
 export interface WeightedTerm {
   /** The metric name of the term (`ce`, `hinton`, or `hinton_2` when a loss appears twice). */
   readonly name: string;
-  /** The term's weight in the total loss. */
-  readonly weight: number;
+  /** The term's weight in the total loss: a constant or a schedule over its stage's epochs. */
+  readonly weight: WeightSchedule;
   /** The created loss. */
   readonly loss: LossInstance;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { trainSettingsOverrideSchema, trainSettingsSchema } from '../engine/train-settings.js';
+import { optimizerSchema, trainSettingsOverrideSchema, trainSettingsSchema } from '../engine/train-settings.js';
+import { weightScheduleSchema } from '../engine/weight-schedule.js';
 
 /** A model as written in an experiment: `{ kind: 'mlp', ...options }`; options are checked by the plugin. */
 export const modelSpecSchema = z.looseObject({ kind: z.string().min(1) });
@@ -7,7 +8,7 @@ export const modelSpecSchema = z.looseObject({ kind: z.string().min(1) });
 /** A loss term as written: `{ kind: 'hinton', weight: 0.7, ...options }`; options are checked by the plugin. */
 export const lossTermSchema = z.looseObject({
   kind: z.string().min(1),
-  weight: z.number().min(0).default(1),
+  weight: weightScheduleSchema.default(1),
 });
 
 /** Fractions of a dataset for train / validation / test. */
@@ -34,16 +35,64 @@ export const dataSchema = z
   })
   .strict();
 
-/** The teacher: its model and, optionally, settings that override the experiment's `train` for it. */
-export const teacherSchema = z
+/** One trained teacher: its model, settings that override the experiment's `train`, and its own seed. */
+export const singleTeacherSchema = z
   .object({
     model: modelSpecSchema,
     train: trainSettingsOverrideSchema.optional(),
+    /** Seed of this teacher's initialisation and batch order (default: derived from the experiment seed). */
+    seed: z.number().int().min(0).optional(),
   })
   .strict();
 
-/** The student: its model. */
-export const studentSchema = z.object({ model: modelSpecSchema }).strict();
+/** How an ensemble's members are combined into one teacher signal. */
+export const ensembleCombineSchema = z.union([
+  z.literal('mean-logits'),
+  z.literal('mean-probs'),
+  z.object({ weights: z.array(z.number().min(0)).min(2) }).strict(),
+]);
+
+/** Several teachers (architectures may differ) distilled as one: averaged logits by default. */
+export const ensembleTeacherSchema = z
+  .object({
+    ensemble: z.array(singleTeacherSchema).min(2, 'an ensemble needs at least two teachers'),
+    combine: ensembleCombineSchema.default('mean-logits'),
+    /** Settings shared by the members (each member's own `train` overrides them). */
+    train: trainSettingsOverrideSchema.optional(),
+  })
+  .strict()
+  .refine((t) => typeof t.combine === 'string' || t.combine.weights.length === t.ensemble.length, {
+    message: 'combine.weights needs one weight per teacher',
+    path: ['combine', 'weights'],
+  });
+
+/** The teacher: one model, or an ensemble. */
+export const teacherSchema = z.union([singleTeacherSchema, ensembleTeacherSchema]);
+
+/** The student: its model, and optionally weights copied from the teacher before training. */
+export const studentSchema = z
+  .object({
+    model: modelSpecSchema,
+    /** DistilBERT-style initialisation from the (single) teacher. */
+    init: z.object({ fromTeacher: z.literal('every-other-layer') }).strict().optional(),
+  })
+  .strict();
+
+/** One stage of the distilled student's training (FitNets: stage 1 hints, stage 2 KD). */
+export const stageSchema = z
+  .object({
+    /** A name for logs (`hints`, `kd`). */
+    name: z.string().min(1).optional(),
+    /** Epochs of this stage. */
+    epochs: z.number().int().positive(),
+    /** Loss terms of this stage. */
+    losses: z.array(lossTermSchema).min(1, 'at least one loss term'),
+    /** Optimizer of this stage (default: the experiment's `train.optimizer`); a fresh one per stage. */
+    optimizer: optimizerSchema.optional(),
+    /** Train only the student's variables up to this tap (plus the losses' own variables, e.g. a regressor). */
+    trainable: z.object({ upTo: z.string().min(1) }).strict().optional(),
+  })
+  .strict();
 
 /**
  * The experiment schema: plain, JSON-serialisable data. Loss and model options are validated
@@ -58,8 +107,10 @@ export const experimentSchema = z
     data: dataSchema.prefault({}),
     teacher: teacherSchema,
     student: studentSchema,
-    /** The distilled student's loss terms, each with an explicit weight. */
-    losses: z.array(lossTermSchema).min(1, 'at least one loss term'),
+    /** The distilled student's loss terms, each with an explicit weight (one stage of `train.epochs`). */
+    losses: z.array(lossTermSchema).min(1, 'at least one loss term').optional(),
+    /** The distilled student's stages, instead of `losses`. */
+    stages: z.array(stageSchema).min(1, 'at least one stage').optional(),
     /** Budget and optimizer of the students (and of the teacher, unless `teacher.train` overrides). */
     train: trainSettingsSchema.prefault({}),
     /** Also train the same student on hard labels only, with the same budget, as the baseline. */
@@ -67,4 +118,8 @@ export const experimentSchema = z
     /** Seed of the split, of every initialisation, dropout mask and batch order. */
     seed: z.number().int().min(0).default(0),
   })
-  .strict();
+  .strict()
+  .refine((e) => (e.losses === undefined) !== (e.stages === undefined), {
+    message: 'give either losses (one stage) or stages, not both and not neither',
+    path: ['losses'],
+  });

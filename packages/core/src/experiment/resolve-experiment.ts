@@ -1,15 +1,50 @@
 import { z } from 'zod';
 import type { PluginRegistries } from '../container/create-container.js';
 import type { PluginRegistry, Identified } from '../container/plugin-registry.js';
-import { trainSettingsSchema, type TrainSettings } from '../engine/train-settings.js';
-import { experimentSchema } from './experiment-schema.js';
+import { trainSettingsSchema, type OptimizerSettings, type TrainSettings } from '../engine/train-settings.js';
+import type { WeightSchedule } from '../engine/weight-schedule.js';
+import { ensembleTeacherSchema, experimentSchema, singleTeacherSchema } from './experiment-schema.js';
 import { ExperimentValidationError, formatPath, type ExperimentIssue } from './validation-error.js';
 
 /** A model spec after its plugin's schema filled in the defaults. */
 export type ResolvedModelSpec = { kind: string } & Record<string, unknown>;
 
 /** A loss term after its plugin's schema filled in the defaults. */
-export type ResolvedLossTerm = { kind: string; weight: number } & Record<string, unknown>;
+export type ResolvedLossTerm = { kind: string; weight: WeightSchedule } & Record<string, unknown>;
+
+/** One teacher with complete training settings. */
+export interface ResolvedTeacherMember {
+  /** Its model. */
+  model: ResolvedModelSpec;
+  /** Its complete training settings. */
+  train: TrainSettings;
+  /** Its own seed, when given. */
+  seed?: number;
+}
+
+/** The teacher of a resolved experiment: one model, or an ensemble. */
+export type ResolvedTeacher =
+  | ResolvedTeacherMember
+  | {
+      /** The members. */
+      ensemble: ResolvedTeacherMember[];
+      /** How their outputs are combined. */
+      combine: z.output<typeof ensembleTeacherSchema>['combine'];
+    };
+
+/** A resolved training stage of the distilled student. */
+export interface ResolvedStage {
+  /** Its name, when given. */
+  name?: string;
+  /** Its epochs. */
+  epochs: number;
+  /** Its loss terms. */
+  losses: ResolvedLossTerm[];
+  /** Its optimizer, when it differs from the experiment's. */
+  optimizer?: OptimizerSettings;
+  /** The tap up to which the student trains, when restricted. */
+  trainable?: { upTo: string };
+}
 
 /** A validated experiment with every default filled in: what runs, what is logged and what is hashed. */
 export interface ResolvedExperiment {
@@ -19,12 +54,14 @@ export interface ResolvedExperiment {
   description?: string;
   /** The data. */
   data: z.output<typeof experimentSchema>['data'];
-  /** The teacher, with its complete training settings. */
-  teacher: { model: ResolvedModelSpec; train: TrainSettings };
+  /** The teacher (or ensemble), with complete training settings. */
+  teacher: ResolvedTeacher;
   /** The student. */
-  student: { model: ResolvedModelSpec };
-  /** The distilled student's loss terms. */
-  losses: ResolvedLossTerm[];
+  student: { model: ResolvedModelSpec; init?: { fromTeacher: 'every-other-layer' } };
+  /** The distilled student's loss terms, for a single-stage experiment. */
+  losses?: ResolvedLossTerm[];
+  /** The distilled student's stages, for a staged experiment. */
+  stages?: ResolvedStage[];
   /** The students' training settings. */
   train: TrainSettings;
   /** Whether a baseline student is trained. */
@@ -39,7 +76,7 @@ function strictOptions(schema: Schema): Schema {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 
-function pluginIssues(error: z.ZodError, prefix: readonly PropertyKey[]): ExperimentIssue[] {
+function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[]): ExperimentIssue[] {
   return error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
 }
 
@@ -58,11 +95,27 @@ function resolvePlugin<T extends Identified & { options: Schema }>(
   const options = Object.fromEntries(Object.entries(spec).filter(([key]) => !reserved.includes(key)));
   const parsed = strictOptions(registry.get(kind).options).safeParse(options);
   if (!parsed.success) {
-    issues.push(...pluginIssues(parsed.error, path));
+    issues.push(...issuesOf(parsed.error, path));
     return undefined;
   }
   const kept = Object.fromEntries(Object.entries(spec).filter(([key]) => reserved.includes(key)));
   return { ...kept, ...(parsed.data as Record<string, unknown>) };
+}
+
+/** Replaces a union's vague "invalid input" on `teacher` by the issues of the variant the user meant. */
+function teacherIssues(raw: unknown, issues: ExperimentIssue[]): ExperimentIssue[] {
+  const teacher = (raw as { teacher?: unknown } | undefined)?.teacher;
+  if (typeof teacher !== 'object' || teacher === null) return issues;
+  const variant = 'ensemble' in teacher ? ensembleTeacherSchema : singleTeacherSchema;
+  const parsed = variant.safeParse(teacher);
+  const rest = issues.filter((issue) => !(issue.path === 'teacher' || issue.path.startsWith('teacher.')));
+  return parsed.success ? rest : [...rest, ...issuesOf(parsed.error, ['teacher'])];
+}
+
+type OverrideInput = Partial<Record<keyof TrainSettings, unknown>> | undefined;
+
+function withoutUndefined(value: OverrideInput): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, inner]) => inner !== undefined));
 }
 
 /**
@@ -76,29 +129,55 @@ function resolvePlugin<T extends Identified & { options: Schema }>(
  */
 export function resolveExperiment(raw: unknown, registries: PluginRegistries, source: string): ResolvedExperiment {
   const parsed = experimentSchema.safeParse(raw);
-  if (!parsed.success) throw new ExperimentValidationError(source, pluginIssues(parsed.error, []));
+  if (!parsed.success) throw new ExperimentValidationError(source, teacherIssues(raw, issuesOf(parsed.error, [])));
   const experiment = parsed.data;
   const issues: ExperimentIssue[] = [];
   if (!registries.datasets.has(experiment.data.dataset)) {
     issues.push({ path: 'data.dataset', message: `unknown dataset "${experiment.data.dataset}"; registered: ${registries.datasets.ids().join(', ')}` });
   }
-  const teacherModel = resolvePlugin(registries.models, experiment.teacher.model, ['kind'], ['teacher', 'model'], issues);
+  const member = (spec: z.output<typeof singleTeacherSchema>, path: PropertyKey[], shared?: OverrideInput): ResolvedTeacherMember => {
+    const model = resolvePlugin(registries.models, spec.model, ['kind'], [...path, 'model'], issues);
+    const train = trainSettingsSchema.safeParse({ ...experiment.train, ...withoutUndefined(shared), ...withoutUndefined(spec.train) });
+    if (!train.success) issues.push(...issuesOf(train.error, [...path, 'train']));
+    return { model: model as ResolvedModelSpec, train: train.data!, ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
+  };
+  const teacher: ResolvedTeacher =
+    'ensemble' in experiment.teacher
+      ? {
+          ensemble: experiment.teacher.ensemble.map((spec, i) => member(spec, ['teacher', 'ensemble', i], (experiment.teacher as { train?: OverrideInput }).train)),
+          combine: experiment.teacher.combine,
+        }
+      : member(experiment.teacher, ['teacher']);
   const studentModel = resolvePlugin(registries.models, experiment.student.model, ['kind'], ['student', 'model'], issues);
-  const losses = experiment.losses.map((term, i) => resolvePlugin(registries.losses, term, ['kind', 'weight'], ['losses', i], issues));
-  const overrides = Object.fromEntries(Object.entries(experiment.teacher.train ?? {}).filter(([, value]) => value !== undefined));
-  const teacherTrain = trainSettingsSchema.safeParse({ ...experiment.train, ...overrides });
-  if (!teacherTrain.success) issues.push(...pluginIssues(teacherTrain.error, ['teacher', 'train']));
+  const terms = (list: readonly Record<string, unknown>[], path: PropertyKey[]): ResolvedLossTerm[] =>
+    list.map((term, i) => resolvePlugin(registries.losses, term, ['kind', 'weight'], [...path, i], issues) as ResolvedLossTerm);
+  const losses = experiment.losses ? terms(experiment.losses, ['losses']) : undefined;
+  const stages = experiment.stages?.map((stage, s): ResolvedStage => ({ ...stage, losses: terms(stage.losses, ['stages', s, 'losses']) }));
+  if (experiment.student.init && 'ensemble' in teacher) {
+    issues.push({ path: 'student.init', message: 'initialising from the teacher needs a single teacher, not an ensemble' });
+  }
   if (issues.length > 0) throw new ExperimentValidationError(source, issues);
   const resolved: ResolvedExperiment = {
     name: experiment.name,
     data: experiment.data,
-    teacher: { model: teacherModel as ResolvedModelSpec, train: teacherTrain.data! },
-    student: { model: studentModel as ResolvedModelSpec },
-    losses: losses as ResolvedLossTerm[],
+    teacher,
+    student: { model: studentModel as ResolvedModelSpec, ...(experiment.student.init ? { init: experiment.student.init } : {}) },
     train: experiment.train,
     baseline: experiment.baseline,
     seed: experiment.seed,
   };
+  if (losses) resolved.losses = losses;
+  if (stages) resolved.stages = stages;
   if (experiment.description !== undefined) resolved.description = experiment.description;
   return resolved;
+}
+
+/** The stages the distilled student trains through: the experiment's `stages`, or one stage of `losses`. */
+export function studentStages(experiment: ResolvedExperiment): ResolvedStage[] {
+  return experiment.stages ?? [{ name: 'distill', epochs: experiment.train.epochs, losses: experiment.losses ?? [] }];
+}
+
+/** The teacher members of an experiment (one for a single teacher). */
+export function teacherMembers(experiment: ResolvedExperiment): ResolvedTeacherMember[] {
+  return 'ensemble' in experiment.teacher ? experiment.teacher.ensemble : [experiment.teacher];
 }

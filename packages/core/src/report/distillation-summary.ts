@@ -3,8 +3,10 @@ import type { Role } from '../run/run-reporter.js';
 
 /** One model's line of the comparison. */
 export interface SummaryRow {
-  /** Teacher, baseline or distilled. */
+  /** Teacher, ensemble, baseline or distilled. */
   role: Role;
+  /** The run's name (`teacher`, `teacher-2`, ...). */
+  name: string;
   /** Model family. */
   kind: string;
   /** Trainable parameters. */
@@ -33,7 +35,7 @@ export interface DistillationSummary {
   gapRecovered?: number;
   /** Distilled test accuracy / teacher test accuracy. */
   accuracyRetention: number;
-  /** Teacher params / student params. */
+  /** Teacher params / student params (all members' params for an ensemble). */
   compressionRatio: number;
   /** Teacher latency / student latency. */
   speedup: number;
@@ -41,10 +43,11 @@ export interface DistillationSummary {
 
 /** Computes the comparison of an experiment's runs. */
 export function summarizeDistillation(result: ExperimentResult): DistillationSummary {
-  const roles = [result.teacher, ...(result.baseline ? [result.baseline] : []), result.distilled];
+  const roles = [...(result.members ?? []), result.teacher, ...(result.baseline ? [result.baseline] : []), result.distilled];
   const rows: SummaryRow[] = roles.map((role) => {
     const row: SummaryRow = {
       role: role.role,
+      name: role.name,
       kind: role.kind,
       params: role.params,
       testAccuracy: role.training.testLast.accuracy,
@@ -52,7 +55,7 @@ export function summarizeDistillation(result: ExperimentResult): DistillationSum
       bestEpoch: role.training.bestEpoch,
       latencyMs: role.latencyMs,
     };
-    if (role.role !== 'teacher' && role.training.testLast.agreement !== undefined) row.agreement = role.training.testLast.agreement;
+    if ((role.role === 'baseline' || role.role === 'distilled') && role.training.testLast.agreement !== undefined) row.agreement = role.training.testLast.agreement;
     return row;
   });
   const teacher = result.teacher.training.testLast.accuracy;

@@ -8,11 +8,11 @@ function pad(text: string, width: number, right = false): string {
 export function formatSummaryTable(summary: DistillationSummary): string {
   const header = ['role', 'model', 'params', 'test acc', 'best-epoch acc', 'agreement', 'latency'];
   const lines = summary.rows.map((row) => [
-    row.role,
+    row.name,
     row.kind,
     row.params.toLocaleString('en-US'),
     row.testAccuracy.toFixed(4),
-    `${row.bestEpochTestAccuracy.toFixed(4)} (ep ${row.bestEpoch})`,
+    row.role === 'ensemble' ? '-' : `${row.bestEpochTestAccuracy.toFixed(4)} (ep ${row.bestEpoch})`,
     row.agreement === undefined ? '-' : row.agreement.toFixed(4),
     `${row.latencyMs.toFixed(2)} ms`,
   ]);

@@ -16,9 +16,10 @@ export interface CreatedTerms {
 
 /**
  * Creates the loss terms of a stage with their plugins (each checks shapes now, before training).
- * On an error, terms already created are freed and the error names the term by its path.
+ * On an error, terms already created are freed and the error names the term by its path
+ * (`<path>.<index>`, e.g. `stages.1.losses.0`).
  */
-export function createTerms(registries: PluginRegistries, specs: readonly ResolvedLossTerm[], context: LossContext): CreatedTerms {
+export function createTerms(registries: PluginRegistries, specs: readonly ResolvedLossTerm[], context: LossContext, path = 'losses'): CreatedTerms {
   const names = termNames(specs.map((spec) => spec.kind));
   const terms: WeightedTerm[] = [];
   const needs: LossNeeds = { teacherLogits: false, studentFeatures: [], teacherFeatures: [] };
@@ -33,7 +34,7 @@ export function createTerms(registries: PluginRegistries, specs: readonly Resolv
       try {
         terms.push({ name: names[i]!, weight, loss: definition.create(options, context) });
       } catch (error) {
-        throw new Error(`losses.${i} (${kind}): ${(error as Error).message}`, { cause: error });
+        throw new Error(`${path}.${i} (${kind}): ${(error as Error).message}`, { cause: error });
       }
     });
   } catch (error) {

@@ -1,12 +1,14 @@
 import type { TrainProgress, TrainResult } from '../engine/train-model.js';
 
-/** The three models of a distillation experiment. */
-export type Role = 'teacher' | 'baseline' | 'distilled';
+/** The models of a distillation experiment: teacher(s), their ensemble, the baseline and the distilled student. */
+export type Role = 'teacher' | 'ensemble' | 'baseline' | 'distilled';
 
 /** What one role's run produced. */
 export interface RoleResult {
   /** Which model this was. */
   role: Role;
+  /** The run's name: the role, or `teacher-2` for an ensemble's second member. */
+  name: string;
   /** Its MLflow run id. */
   runId: string;
   /** The model family. */
@@ -23,10 +25,10 @@ export interface RoleResult {
 
 /** Receives what an experiment does, for a terminal, a log or a test. */
 export interface RunReporter {
-  /** A role's training is starting. */
-  roleStarted(role: Role, detail: { runId: string; params: number; epochs: number }): void;
-  /** Progress within a role's training. */
-  progress(role: Role, event: TrainProgress): void;
+  /** A run's training is starting (`name` is the run's name: the role, or `teacher-2`). */
+  roleStarted(name: string, detail: { runId: string; params: number; epochs: number }): void;
+  /** Progress within a run's training. */
+  progress(name: string, event: TrainProgress): void;
   /** A role finished. */
   roleFinished(result: RoleResult): void;
   /** A one-line note (which teacher signal is used, where runs go, ...). */

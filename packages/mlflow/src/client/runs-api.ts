@@ -1,11 +1,6 @@
-import type { MlflowClient } from './mlflow-client.js';
-import { parseLongParamMarker, longParamArtifactPath } from '../batch/long-param.js';
-import { withoutStoredNaNMetrics } from '../batch/nan-duplicate-recovery.js';
+import { parseLongParamMarker } from '../batch/long-param.js';
 import { prepareLogBatch, prepareMetric, prepareParam, prepareTag } from '../batch/prepare-log-batch.js';
-import { splitLogBatch } from '../batch/split-log-batch.js';
-import type { LongParam } from '../batch/prepare-log-batch.js';
-import type { LogBatchChunk } from '../batch/wire-entities.js';
-import { BadRequestError, ResourceDoesNotExistError } from '../errors/api-errors.js';
+import { ResourceDoesNotExistError } from '../errors/api-errors.js';
 import { MlflowValidationError } from '../errors/validation-error.js';
 import type { Metric, MetricInput } from '../model/metric.js';
 import {
@@ -28,36 +23,45 @@ import { asObject, readArray, readOptionalString } from '../wire/json-fields.js'
 import type { ApiContext } from './api-context.js';
 import { definedFields, getJson, ignoreBody, postJson } from './api-calls.js';
 import type { ArtifactsApi } from './artifacts-api.js';
+import type { MlflowClient } from './mlflow-client.js';
 import { findCreatedRun } from './run-create-recovery.js';
+import { RunLogSender } from './run-log-sender.js';
 
 /** Largest page `runs/search` serves. */
 export const MAX_RUNS_PER_PAGE = 50_000;
 
-/** Tag MLflow uses for a nested run's parent. */
 const PARENT_RUN_TAG = 'mlflow.parentRunId';
-/** Tag MLflow uses for the display name. */
 const RUN_NAME_TAG = 'mlflow.runName';
-const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
-function isEmptyChunk(chunk: LogBatchChunk): boolean {
-  return chunk.metrics.length === 0 && chunk.params.length === 0 && chunk.tags.length === 0;
+/** One page of a metric's history. */
+interface HistoryPage {
+  readonly metrics: readonly Metric[];
+  readonly nextPageToken: string | undefined;
 }
 
 /** The run endpoints, logging included: `client.runs`. */
 export class RunsApi {
   readonly #context: ApiContext;
   readonly #artifacts: ArtifactsApi;
+  readonly #sender: RunLogSender;
   readonly #artifactRoots = new Map<string, string>();
 
   /**
    * Built by {@link MlflowClient}; reach it as `client.runs`.
    * @param context - shared executor and settings
-   * @param artifacts - used to store the full values of long params
+   * @param artifacts - used to store and read the full values of long params
    * @internal
    */
   constructor(context: ApiContext, artifacts: ArtifactsApi) {
     this.#context = context;
     this.#artifacts = artifacts;
+    this.#sender = new RunLogSender({
+      executor: context.executor,
+      artifacts,
+      readHistory: (runId) => (key) => this.getMetricHistory(runId, key),
+      artifactRootOf: async (runId) => this.#artifactRoots.get(runId) ?? (await this.get(runId)).info.artifactUri,
+    });
   }
 
   /**
@@ -85,26 +89,23 @@ export class RunsApi {
       user_id: userId,
       tags: tagList.length > 0 ? tagList : undefined,
     });
-    const request = { experimentId: input.experimentId, startTime, userId, runName: input.runName, tags };
-    const run = await this.#context.executor.execute(
-      postJson('runs/create', body, (json, where) => this.#remember(decodeRun(asObject(json, where).run, this.#maxFloat, `${where}: run`)), {
+    const sent = { experimentId: input.experimentId, startTime, userId, runName: input.runName, tags };
+    return this.#context.executor.execute(
+      postJson('runs/create', body, (json, where) => this.#runOf(asObject(json, where).run, `${where}: run`), {
         idempotent: false,
         recover: async () => {
-          const found = await findCreatedRun(request, (search) => this.search(search));
+          const found = await findCreatedRun(sent, (search) => this.search(search));
           return found === undefined ? undefined : this.#remember(found);
         },
       }),
     );
-    return run;
   }
 
   /** `GET runs/get`: the run with the latest value of each metric, its params and tags. */
   async get(runId: string): Promise<Run> {
     validateRunId(runId);
     return this.#context.executor.execute(
-      getJson('runs/get', { run_id: runId }, (json, where) =>
-        this.#remember(decodeRun(asObject(json, where).run, this.#maxFloat, `${where}: run`)),
-      ),
+      getJson('runs/get', { run_id: runId }, (json, where) => this.#runOf(asObject(json, where).run, `${where}: run`)),
     );
   }
 
@@ -117,8 +118,8 @@ export class RunsApi {
     if (input.status !== undefined && !RUN_STATUSES.includes(input.status)) {
       throw new MlflowValidationError('status', `'${String(input.status)}' is not one of ${RUN_STATUSES.join(', ')}`);
     }
-    const endTime =
-      input.endTime ?? (input.status !== undefined && TERMINAL_STATUSES.has(input.status) ? this.#context.now() : undefined);
+    const isFinal = input.status !== undefined && FINAL_STATUSES.has(input.status);
+    const endTime = input.endTime ?? (isFinal ? this.#context.now() : undefined);
     const body = definedFields({
       run_id: input.runId,
       status: input.status,
@@ -126,9 +127,12 @@ export class RunsApi {
       run_name: input.runName,
     });
     return this.#context.executor.execute(
-      postJson('runs/update', body, (json, where) => decodeRunInfo(asObject(json, where).run_info, `${where}: run_info`), {
-        idempotent: true,
-      }),
+      postJson(
+        'runs/update',
+        body,
+        (json, where) => decodeRunInfo(asObject(json, where).run_info, `${where}: run_info`),
+        { idempotent: true },
+      ),
     );
   }
 
@@ -152,20 +156,14 @@ export class RunsApi {
       page_token: input.pageToken,
       run_view_type: input.runViewType,
     });
-    return this.#context.executor.execute(
-      postJson(
-        'runs/search',
-        body,
-        (json, where) => {
-          const object = asObject(json, where);
-          return {
-            runs: readArray(object, 'runs', where).map((run, index) => decodeRun(run, this.#maxFloat, `${where}: runs[${index}]`)),
-            nextPageToken: readOptionalString(object, 'next_page_token', where) || undefined,
-          };
-        },
-        { idempotent: true },
-      ),
-    );
+    const decode = (json: unknown, where: string): RunsPage => {
+      const object = asObject(json, where);
+      return {
+        runs: readArray(object, 'runs', where).map((run, index) => this.#runOf(run, `${where}: runs[${index}]`)),
+        nextPageToken: readOptionalString(object, 'next_page_token', where) || undefined,
+      };
+    };
+    return this.#context.executor.execute(postJson('runs/search', body, decode, { idempotent: true }));
   }
 
   /** Every run matching `input`, page after page (`maxResults` sets the page size). */
@@ -187,47 +185,37 @@ export class RunsApi {
    */
   async logBatch(runId: string, input: LogBatchInput): Promise<void> {
     validateRunId(runId);
-    const prepared = prepareLogBatch(input, this.#context.now());
-    if (isEmptyChunk(prepared)) return;
-    await this.#storeLongParams(runId, prepared.longParams);
-    for (const chunk of splitLogBatch(prepared)) await this.#sendChunk(runId, chunk);
+    await this.#sender.sendBatch(runId, prepareLogBatch(input, this.#context.now()));
   }
 
   /** `POST runs/log-metric`: one value (same checks and NaN handling as {@link RunsApi.logBatch}). */
   async logMetric(runId: string, metric: MetricInput): Promise<void> {
     validateRunId(runId);
-    const wire = prepareMetric(metric, this.#context.now(), 'metric');
-    try {
-      await this.#context.executor.execute(postJson('runs/log-metric', { run_id: runId, ...wire }, ignoreBody, { idempotent: true }));
-    } catch (error) {
-      const alreadyStored =
-        error instanceof BadRequestError &&
-        (await withoutStoredNaNMetrics({ metrics: [wire], params: [], tags: [] }, (key) => this.getMetricHistory(runId, key))) !== undefined;
-      if (!alreadyStored) throw error;
-    }
+    await this.#sender.sendMetric(runId, prepareMetric(metric, this.#context.now(), 'metric'));
   }
 
   /** `POST runs/log-parameter`: one param (a value over 6000 characters is kept whole as an artifact). */
   async logParam(runId: string, key: string, value: ParamValue): Promise<void> {
     validateRunId(runId);
     const { param, long } = prepareParam(key, value, `params.${key}`);
-    if (long !== undefined) await this.#storeLongParams(runId, [long]);
-    await this.#context.executor.execute(postJson('runs/log-parameter', { run_id: runId, ...param }, ignoreBody, { idempotent: true }));
+    if (long !== undefined) await this.#sender.storeLongParams(runId, [long]);
+    const body = { run_id: runId, ...param };
+    await this.#context.executor.execute(postJson('runs/log-parameter', body, ignoreBody, { idempotent: true }));
   }
 
   /** `POST runs/set-tag`: sets or replaces one tag. */
   async setTag(runId: string, key: string, value: string): Promise<void> {
     validateRunId(runId);
-    const tag = prepareTag(key, value, `tags.${key}`);
-    await this.#context.executor.execute(postJson('runs/set-tag', { run_id: runId, ...tag }, ignoreBody, { idempotent: true }));
+    const body = { run_id: runId, ...prepareTag(key, value, `tags.${key}`) };
+    await this.#context.executor.execute(postJson('runs/set-tag', body, ignoreBody, { idempotent: true }));
   }
 
   /** `POST runs/delete-tag`. A retry that finds the tag already gone (its first attempt worked) succeeds. */
   async deleteTag(runId: string, key: string): Promise<void> {
     validateRunId(runId);
-    validateKey(key, 'key');
+    const body = { run_id: runId, key: validateKey(key, 'key') };
     try {
-      await this.#context.executor.execute(postJson('runs/delete-tag', { run_id: runId, key }, ignoreBody, { idempotent: true }));
+      await this.#context.executor.execute(postJson('runs/delete-tag', body, ignoreBody, { idempotent: true }));
     } catch (error) {
       if (!(error instanceof ResourceDoesNotExistError && error.earlierAttemptMayHaveApplied)) throw error;
     }
@@ -241,17 +229,7 @@ export class RunsApi {
     let pageToken: string | undefined;
     do {
       const query = definedFields({ run_id: runId, metric_key: key, page_token: pageToken }) as Record<string, string>;
-      const page = await this.#context.executor.execute(
-        getJson('metrics/get-history', query, (json, where) => {
-          const object = asObject(json, where);
-          return {
-            metrics: readArray(object, 'metrics', where).map((metric, index) =>
-              decodeMetric(metric, this.#maxFloat, `${where}: metrics[${index}]`),
-            ),
-            nextPageToken: readOptionalString(object, 'next_page_token', where) || undefined,
-          };
-        }),
-      );
+      const page = await this.#context.executor.execute(getJson('metrics/get-history', query, this.#historyPageOf));
       metrics.push(...page.metrics);
       pageToken = page.nextPageToken;
     } while (pageToken !== undefined);
@@ -270,42 +248,23 @@ export class RunsApi {
     return this.#artifacts.downloadText(run.info, marker.artifactPath);
   }
 
-  get #maxFloat(): boolean {
-    return this.#context.config.readMaxFloatAsInfinity;
+  readonly #historyPageOf = (json: unknown, where: string): HistoryPage => {
+    const object = asObject(json, where);
+    const maxFloatAsInfinity = this.#context.config.readMaxFloatAsInfinity;
+    return {
+      metrics: readArray(object, 'metrics', where).map((metric, index) =>
+        decodeMetric(metric, maxFloatAsInfinity, `${where}: metrics[${index}]`),
+      ),
+      nextPageToken: readOptionalString(object, 'next_page_token', where) || undefined,
+    };
+  };
+
+  #runOf(value: unknown, where: string): Run {
+    return this.#remember(decodeRun(value, this.#context.config.readMaxFloatAsInfinity, where));
   }
 
   #remember(run: Run): Run {
     if (run.info.artifactUri !== '') this.#artifactRoots.set(run.info.runId, run.info.artifactUri);
     return run;
-  }
-
-  async #storeLongParams(runId: string, longParams: readonly LongParam[]): Promise<void> {
-    if (longParams.length === 0) return;
-    const root = this.#artifactRoots.get(runId) ?? (await this.get(runId)).info.artifactUri;
-    for (const { key, fullValue } of longParams) {
-      await this.#artifacts.upload(root, longParamArtifactPath(key), fullValue, { contentType: 'text/plain; charset=utf-8' });
-    }
-  }
-
-  async #sendChunk(runId: string, chunk: LogBatchChunk): Promise<void> {
-    let pending = chunk;
-    for (;;) {
-      const body = definedFields({
-        run_id: runId,
-        metrics: pending.metrics.length > 0 ? pending.metrics : undefined,
-        params: pending.params.length > 0 ? pending.params : undefined,
-        tags: pending.tags.length > 0 ? pending.tags : undefined,
-      });
-      try {
-        await this.#context.executor.execute(postJson('runs/log-batch', body, ignoreBody, { idempotent: true }));
-        return;
-      } catch (error) {
-        if (!(error instanceof BadRequestError)) throw error;
-        const rest = await withoutStoredNaNMetrics(pending, (key) => this.getMetricHistory(runId, key));
-        if (rest === undefined) throw error;
-        if (isEmptyChunk(rest)) return;
-        pending = rest;
-      }
-    }
   }
 }

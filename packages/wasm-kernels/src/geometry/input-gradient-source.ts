@@ -14,15 +14,14 @@ export interface InputGradientSource {
 
 /**
  * NHWC `dy` dilated by the forward stride and cropped at the top/left where the forward padding
- * exceeds the dilated filter extent; `undefined` when nothing is left (every input pixel was then
- * only ever read as padding, and the input gradient is zero).
+ * exceeds the dilated filter extent (always fewer rows than the dilated gradient has, since the
+ * forward output covers at least one input row).
  */
-export function inputGradientSource(ops: WasmOps, info: backend_util.Conv2DInfo, dy: TensorInfo): InputGradientSource | undefined {
+export function inputGradientSource(ops: WasmOps, info: backend_util.Conv2DInfo, dy: TensorInfo): InputGradientSource {
   const dilated = dilateSpatially(ops, dy, info.strideHeight, info.strideWidth);
   const [batch, rows, columns, channels] = dilated.shape as [number, number, number, number];
   const padding = inputGradientPadding(info, rows, columns);
   const { cropTop, cropLeft } = padding;
-  if (cropTop >= rows || cropLeft >= columns) return undefined;
   const gradient = cropTop === 0 && cropLeft === 0 ? dilated : ops.slice(dilated, [0, cropTop, cropLeft, 0], [batch, rows - cropTop, columns - cropLeft, channels]);
   return { gradient, padding };
 }

@@ -25,7 +25,6 @@ export function createDepthwiseConv2dBackpropInput(primitives: PrimitiveKernels)
     const info = forwardConvInfo('DepthwiseConv2dNativeBackpropInput', attrs, attrs['inputShape'] as number[], filter.shape, true);
     return runWithWasmOps(primitives, backend, (ops) => {
       const source = inputGradientSource(ops, info, dy);
-      if (source === undefined) return ops.zeros(info.inShape, 'float32');
       const flipped = ops.reverse(filter, [0, 1]);
       const geometry: ConvolutionAttrs = { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad: source.padding.pad };
       const dx = sumOverMultipliers(ops, source.gradient, flipped, geometry);

@@ -1,62 +1,79 @@
-import { util } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { PrimitiveKernels } from '../wasm/primitive-kernels.js';
 import type { WasmKernelArgs, WasmKernelFunc } from '../wasm/wasm-kernel-args.js';
 import { runWithWasmOps } from '../wasm/wasm-ops.js';
 import type { WasmOps } from '../wasm/wasm-ops.js';
-import { MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT } from './fast-mat-mul.js';
+import { fastMatMul, MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT } from './fast-mat-mul.js';
+import { applyFusedActivation, repeatsOverFlatTensor } from './fused-activation.js';
+import type { FusedActivation } from './fused-activation.js';
 import { matMulGeometry } from './mat-mul-geometry.js';
 import type { MatMulGeometry } from './mat-mul-geometry.js';
 import { requireInput } from './require-input.js';
 import { rowMajorMatrices } from './row-major.js';
 
-/** The inputs of `_FusedMatMul` besides `a` and `b`. */
-interface FusedExtras {
-  /** Rank-1 bias added to every row, when present. */
-  bias: TensorInfo | undefined;
-  /** PReLU weights, when the activation is `prelu`. */
-  preluActivationWeights: TensorInfo | undefined;
-}
-
 /**
- * kdlab's `_FusedMatMul` (matmul + bias + activation) for wasm. The original runs XNNPACK only for a
- * single product without transposes; this one materialises transposes, folds a batch of `a` against
- * a single `b` into one tall product, and runs equal batches one XNNPACK product per matrix, each
- * time calling the original kernel with the bias and activation. Other cases (non-float32, a bias
- * that is not rank 1, broadcasting batches, small batched products) go to the original kernel.
+ * kdlab's `_FusedMatMul` (matmul + bias + activation) for wasm. The original fuses through XNNPACK
+ * only for a single product without transposes, and its loop for the other cases adds the bias
+ * wrongly to every row but the first. This one calls the original's XNNPACK path on row-major
+ * operands (transposes materialised, a batch of `a` against one `b` folded into one tall product,
+ * equal batches of large matrices one product per matrix), and otherwise computes the product with
+ * the fast matmul and adds the bias and the activation with element-wise wasm kernels.
+ * Non-float32 operands go to the original kernel, which reports them.
  */
 export function createFusedMatMul(primitives: PrimitiveKernels): WasmKernelFunc {
   return ({ inputs, backend, attrs = {} }: WasmKernelArgs): TensorInfo => {
     const a = requireInput(inputs, 'a', '_FusedMatMul');
     const b = requireInput(inputs, 'b', '_FusedMatMul');
-    const extras: FusedExtras = { bias: inputs['bias'], preluActivationWeights: inputs['preluActivationWeights'] };
+    const bias = inputs['bias'];
+    const activation: FusedActivation = {
+      activation: (attrs['activation'] as string | undefined) ?? 'linear',
+      preluActivationWeights: inputs['preluActivationWeights'],
+      leakyreluAlpha: (attrs['leakyreluAlpha'] as number | undefined) ?? 0.2,
+    };
     const transposeA = attrs['transposeA'] === true;
     const transposeB = attrs['transposeB'] === true;
     return runWithWasmOps(primitives, backend, (ops) => {
-      const original = (): TensorInfo => ops.plainFusedMatMul(a, b, { ...extras }, attrs, transposeA, transposeB);
-      if (a.dtype !== 'float32' || b.dtype !== 'float32') return original();
-      if (extras.bias !== undefined && extras.bias.shape.length !== 1) return original();
-      const geometry = matMulGeometry(a, b, transposeA, transposeB);
-      const { rows, inner, columns, batchA, batchB } = geometry;
-      if (rows * inner * columns === 0) return original();
-      if (batchB === 1) {
-        const left = ops.reshape(rowMajorMatrices(ops, a, batchA, rows, inner, transposeA), [1, batchA * rows, inner]);
-        const right = rowMajorMatrices(ops, b, 1, inner, columns, transposeB);
-        return ops.reshape(ops.plainFusedMatMul(left, right, { ...extras }, attrs), geometry.outShape);
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+        return ops.plainFusedMatMul(a, b, { bias, preluActivationWeights: activation.preluActivationWeights }, attrs, transposeA, transposeB);
       }
-      if (!perMatrixApplies(geometry, attrs, extras)) return original();
-      return fusedProductPerMatrix(ops, a, b, transposeA, transposeB, geometry, extras, attrs);
+      const geometry = matMulGeometry(a, b, transposeA, transposeB);
+      const fusable = isFusable(geometry, bias, activation);
+      if (fusable && geometry.batchB === 1) return tallFusedProduct(ops, a, b, transposeA, transposeB, geometry, bias, activation, attrs);
+      if (fusable && geometry.sameBatchShape && geometry.rows * geometry.inner * geometry.columns >= MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT) {
+        return fusedProductPerMatrix(ops, a, b, transposeA, transposeB, geometry, bias, activation, attrs);
+      }
+      const product = fastMatMul(ops, a, b, transposeA, transposeB);
+      return applyFusedActivation(ops, bias === undefined ? product : ops.add(product, bias), activation);
     });
   };
 }
 
-/** Whether equal batches may run one fused product per matrix (PReLU weights must repeat within a matrix). */
-function perMatrixApplies(geometry: MatMulGeometry, attrs: NamedAttrMap, extras: FusedExtras): boolean {
-  const { rows, inner, columns, batchA, batchB, sameBatchShape } = geometry;
-  if (!sameBatchShape || batchA !== batchB || rows * inner * columns < MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT) return false;
-  if (attrs['activation'] !== 'prelu') return true;
-  const weights = extras.preluActivationWeights;
-  return weights !== undefined && (rows * columns) % util.sizeFromShape(weights.shape) === 0;
+/** Whether the original kernel's XNNPACK path computes this bias and activation right. */
+function isFusable(geometry: MatMulGeometry, bias: TensorInfo | undefined, activation: FusedActivation): boolean {
+  if (geometry.rows * geometry.inner * geometry.columns === 0) return false;
+  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== geometry.columns)) return false;
+  const weights = activation.preluActivationWeights;
+  if (activation.activation !== 'prelu' || weights === undefined) return true;
+  return repeatsOverFlatTensor(weights.shape, [geometry.rows, geometry.columns]);
+}
+
+/** A batch of `a` (or one matrix) against one `b`, as one tall XNNPACK product with bias and activation. */
+function tallFusedProduct(
+  ops: WasmOps,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  geometry: MatMulGeometry,
+  bias: TensorInfo | undefined,
+  activation: FusedActivation,
+  attrs: NamedAttrMap,
+): TensorInfo {
+  const { rows, inner, columns, batchA } = geometry;
+  const left = ops.reshape(rowMajorMatrices(ops, a, batchA, rows, inner, transposeA), [1, batchA * rows, inner]);
+  const right = rowMajorMatrices(ops, b, 1, inner, columns, transposeB);
+  const product = ops.plainFusedMatMul(left, right, { bias, preluActivationWeights: activation.preluActivationWeights }, attrs);
+  return ops.reshape(product, geometry.outShape);
 }
 
 /** One fused XNNPACK product per matrix of two equal batches, written into one result. */
@@ -67,7 +84,8 @@ function fusedProductPerMatrix(
   transposeA: boolean,
   transposeB: boolean,
   geometry: MatMulGeometry,
-  extras: FusedExtras,
+  bias: TensorInfo | undefined,
+  activation: FusedActivation,
   attrs: NamedAttrMap,
 ): TensorInfo {
   const { rows, inner, columns, batchA: batch, outShape } = geometry;
@@ -77,7 +95,7 @@ function fusedProductPerMatrix(
   for (let index = 0; index < batch; index++) {
     const leftMatrix = ops.view(left, index * rows * inner, [1, rows, inner]);
     const rightMatrix = ops.view(right, index * inner * columns, [1, inner, columns]);
-    const product = ops.plainFusedMatMul(leftMatrix, rightMatrix, { ...extras }, attrs);
+    const product = ops.plainFusedMatMul(leftMatrix, rightMatrix, { bias, preluActivationWeights: activation.preluActivationWeights }, attrs);
     ops.copyInto(result, index * rows * columns, product);
     ops.dispose(product);
     ops.dispose(leftMatrix);

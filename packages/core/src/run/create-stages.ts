@@ -1,0 +1,68 @@
+import type { PluginRegistries } from '../container/create-container.js';
+import type { TrainStage } from '../engine/train-model.js';
+import type { TrainSettings } from '../engine/train-settings.js';
+import type { ResolvedStage } from '../experiment/resolve-experiment.js';
+import type { LossContext, LossNeeds } from '../loss/define-loss.js';
+import type { Model } from '../model/model.js';
+import { createTerms } from './create-terms.js';
+
+/** The created stages of one model's training, what they need from the teacher, and their cleanup. */
+export interface CreatedStages {
+  /** Stages ready for `trainModel`. */
+  stages: TrainStage[];
+  /** The union of every term's needs, over all stages. */
+  needs: LossNeeds;
+  /** Variables that belong to the losses (a regressor), counted apart from the model's. */
+  lossParamCount: number;
+  /** Frees every loss's variables. */
+  dispose(): void;
+}
+
+/**
+ * Creates the training stages of a model: each stage's loss terms (shapes checked now, before any
+ * training), its settings (the stage's epochs and optimizer over the defaults), and the variables it
+ * trains (`trainable.upTo` restricts them to the student's layers feeding that tap).
+ *
+ * @param pathOf - the experiment path of stage `i`'s loss list, for error messages (`losses` or `stages.1.losses`).
+ */
+export function createStages(
+  registries: PluginRegistries,
+  model: Model,
+  specs: readonly ResolvedStage[],
+  defaults: TrainSettings,
+  context: LossContext,
+  pathOf: (stage: number) => string,
+): CreatedStages {
+  const created: ReturnType<typeof createTerms>[] = [];
+  const dispose = (): void => created.forEach((stage) => stage.dispose());
+  try {
+    const stages = specs.map((spec, i): TrainStage => {
+      const terms = createTerms(registries, spec.losses, context, pathOf(i));
+      created.push(terms);
+      let modelVariables;
+      if (spec.trainable) {
+        if (!model.featureNames.includes(spec.trainable.upTo)) {
+          throw new Error(`stages.${i}.trainable.upTo: the student (${model.kind}) has no tap "${spec.trainable.upTo}"; its taps: ${model.featureNames.join(', ')}.`);
+        }
+        modelVariables = model.variablesUpTo(spec.trainable.upTo);
+      }
+      return {
+        name: spec.name ?? (specs.length === 1 ? 'train' : `stage${i + 1}`),
+        terms: terms.terms,
+        settings: { ...defaults, epochs: spec.epochs, ...(spec.optimizer ? { optimizer: spec.optimizer } : {}) },
+        ...(modelVariables ? { modelVariables } : {}),
+      };
+    });
+    const needs: LossNeeds = { teacherLogits: false, studentFeatures: [], teacherFeatures: [] };
+    for (const stage of created) {
+      needs.teacherLogits ||= stage.needs.teacherLogits;
+      needs.studentFeatures.push(...stage.needs.studentFeatures.filter((n) => !needs.studentFeatures.includes(n)));
+      needs.teacherFeatures.push(...stage.needs.teacherFeatures.filter((n) => !needs.teacherFeatures.includes(n)));
+    }
+    const lossParamCount = stages.reduce((sum, stage) => sum + stage.terms.reduce((s, term) => s + term.loss.variables.reduce((v, x) => v + x.size, 0), 0), 0);
+    return { stages, needs, lossParamCount, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+}
