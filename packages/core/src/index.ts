@@ -16,6 +16,7 @@ export * from './plugins/load-plugin-packages.js';
 export * from './data/index.js';
 // Experiments
 export * from './experiment/define-experiment.js';
+export * from './experiment/known-plugins.js';
 export * from './experiment/experiment-schema.js';
 export * from './experiment/resolve-experiment.js';
 export * from './experiment/validation-error.js';

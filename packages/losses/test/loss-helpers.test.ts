@@ -1,3 +1,4 @@
+import type { LossHelperOptions } from '@kdlab/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ce, ceLoss, hinton, hintonLoss } from '../src/index.js';
 
@@ -20,7 +21,7 @@ describe('experiment helpers', () => {
   it('types the helpers from the schemas (checked by tsc -p tsconfig.spec.json)', () => {
     expectTypeOf(hinton({ temperature: 2 }).kind).toEqualTypeOf<'hinton'>();
     expectTypeOf(ce({ labelSmoothing: 0.1 }).kind).toEqualTypeOf<'ce'>();
-    expectTypeOf<Parameters<typeof hinton>[0]>().toEqualTypeOf<{ temperature?: number | undefined } & { weight?: number } | undefined>();
+    expectTypeOf<Parameters<typeof hinton>[0]>().toEqualTypeOf<LossHelperOptions<typeof hintonLoss.options> | undefined>();
     // @ts-expect-error a misspelt option is a type error in an experiment file
     hinton({ temprature: 2 });
     // @ts-expect-error temperature is a number

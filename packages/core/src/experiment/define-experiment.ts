@@ -1,8 +1,31 @@
 import type { z } from 'zod';
-import type { experimentSchema } from './experiment-schema.js';
+import type { ensembleTeacherSchema, experimentSchema, singleTeacherSchema, stageSchema, studentSchema } from './experiment-schema.js';
+import type { LossTermInput, ModelSpecInput } from './known-plugins.js';
 
-/** An experiment as written in `experiments/*.ts`: plain, JSON-serialisable, typed data. */
-export type ExperimentDefinition = z.input<typeof experimentSchema>;
+/** One teacher as written: its model, optional training overrides and seed. */
+export type TeacherMemberInput = Omit<z.input<typeof singleTeacherSchema>, 'model'> & { model: ModelSpecInput };
+
+/** The teacher as written: one model, or an ensemble. */
+export type TeacherInput = TeacherMemberInput | (Omit<z.input<typeof ensembleTeacherSchema>, 'ensemble'> & { ensemble: TeacherMemberInput[] });
+
+/** A training stage as written. */
+export type StageInput = Omit<z.input<typeof stageSchema>, 'losses'> & { losses: LossTermInput[] };
+
+/**
+ * An experiment as written in `experiments/*.ts`: plain, JSON-serialisable, typed data. Models and
+ * loss terms must be known plugins' (see `KnownLosses`) or made by a plugin's helper, so an unknown
+ * id or a wrongly typed option is a compile error.
+ */
+export type ExperimentDefinition = Omit<z.input<typeof experimentSchema>, 'teacher' | 'student' | 'losses' | 'stages'> & {
+  /** The teacher, or an ensemble of teachers. */
+  teacher: TeacherInput;
+  /** The student. */
+  student: Omit<z.input<typeof studentSchema>, 'model'> & { model: ModelSpecInput };
+  /** The distilled student's loss terms (one stage of `train.epochs`). */
+  losses?: LossTermInput[];
+  /** The distilled student's stages, instead of `losses`. */
+  stages?: StageInput[];
+};
 
 /**
  * Declares an experiment. Returns its argument unchanged: the function exists for completion and

@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
+import type { WeightSchedule } from '../engine/weight-schedule.js';
+import type { HelperMadeSpec } from '../experiment/known-plugins.js';
 import type { ModelOutput } from '../model/model.js';
 
 /** Which inputs a loss needs, so the engine computes (and caches) only those. */
@@ -86,9 +88,15 @@ export function defineLoss<Id extends string, Schema extends z.ZodType>(
 /** A loss term as written in an experiment: plugin id, its weight, and that plugin's options. */
 export type LossTermSpec<Id extends string = string, Options = Record<string, unknown>> = {
   kind: Id;
-  /** The term's weight in the total loss; explicit, never a hidden `alpha`. Default 1. */
-  weight?: number;
-} & Options;
+  /** The term's weight in the total loss (a constant or a schedule); explicit, never a hidden `alpha`. Default 1. */
+  weight?: WeightSchedule;
+} & Options &
+  HelperMadeSpec;
+
+/** The options a helper takes: the schema's input (nothing for an empty schema), plus the term's weight. */
+export type LossHelperOptions<Schema extends z.ZodType> = (z.input<Schema> extends Record<string, never> ? unknown : z.input<Schema>) & {
+  weight?: WeightSchedule;
+};
 
 /**
  * Makes the typed experiment helper of a loss plugin, e.g. `hinton({ temperature: 4, weight: 0.7 })`.
@@ -96,6 +104,6 @@ export type LossTermSpec<Id extends string = string, Options = Record<string, un
  */
 export function lossHelper<Id extends string, Schema extends z.ZodType>(
   definition: LossDefinition<Id, Schema>,
-): (options?: z.input<Schema> & { weight?: number }) => LossTermSpec<Id, z.input<Schema>> {
+): (options?: LossHelperOptions<Schema>) => LossTermSpec<Id, z.input<Schema>> {
   return (options) => ({ kind: definition.id, ...(options as object) }) as LossTermSpec<Id, z.input<Schema>>;
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { HelperMadeSpec } from '../experiment/known-plugins.js';
 import type { Model } from './model.js';
 
 /** What a model factory is told besides its options. */
@@ -36,7 +37,7 @@ export function defineModel<Id extends string, Schema extends z.ZodType>(
 }
 
 /** A model as written in an experiment: its plugin id plus that plugin's options. */
-export type ModelSpec<Id extends string = string, Options = Record<string, unknown>> = { kind: Id } & Options;
+export type ModelSpec<Id extends string = string, Options = Record<string, unknown>> = { kind: Id } & Options & HelperMadeSpec;
 
 /**
  * Makes the typed experiment helper of a model plugin, e.g. `mlp({ hidden: [800, 800] })`.

@@ -1,0 +1,28 @@
+// Type tests, checked by `tsc -p tsconfig.spec.json` (part of `npm test`): what an experiment file may
+// and may not say. A line marked @ts-expect-error that compiles fails the check.
+import { defineExperiment, linearDecay } from '@kdlab/core';
+import { ce, hinton } from '@kdlab/losses';
+import { mlp } from '@kdlab/students';
+
+const base = {
+  name: 'types',
+  teacher: { model: mlp({ hidden: [64] }) },
+  student: { model: mlp({ hidden: [16] }) },
+};
+
+defineExperiment({ ...base, losses: [ce({ weight: 0.3 }), hinton({ temperature: 4, weight: 0.7 })] });
+defineExperiment({ ...base, stages: [{ epochs: 2, losses: [hinton({ weight: linearDecay(4, 1) })] }] });
+defineExperiment({ ...base, teacher: { ensemble: [{ model: mlp() }, { model: mlp({ hidden: [32] }), seed: 3 }], combine: 'mean-probs' }, losses: [hinton()] });
+
+// @ts-expect-error an unknown loss id is a compile error
+defineExperiment({ ...base, losses: [{ kind: 'no-such-loss', weight: 1 }] });
+// @ts-expect-error a misspelt option of a known loss is a compile error
+defineExperiment({ ...base, losses: [hinton({ temprature: 4 })] });
+// @ts-expect-error a wrongly typed option is a compile error
+defineExperiment({ ...base, losses: [hinton({ temperature: '4' })] });
+// @ts-expect-error an unknown model id is a compile error
+defineExperiment({ ...base, student: { model: { kind: 'no-such-model' } }, losses: [ce()] });
+// @ts-expect-error a weight is a number or a schedule
+defineExperiment({ ...base, losses: [ce({ weight: 'half' })] });
+// @ts-expect-error the optimizer kind is checked
+defineExperiment({ ...base, losses: [ce()], train: { optimizer: { kind: 'adagrad' } } });
