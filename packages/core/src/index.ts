@@ -21,6 +21,7 @@ export * from './experiment/experiment-schema.js';
 export * from './experiment/resolve-experiment.js';
 export * from './experiment/validation-error.js';
 export * from './experiment/apply-overrides.js';
+export * from './experiment/expand-sweep.js';
 export * from './experiment/load-experiment-file.js';
 // Engine
 export * from './engine/backend/backend-name.js';
@@ -42,6 +43,12 @@ export * from './engine/training-aborted.js';
 export * from './tracking/index.js';
 // Runs and reports
 export * from './run/run-experiment.js';
+export * from './run/distillation-runner.js';
+export * from './run/trained-model-cache.js';
+export * from './run/run-sweep.js';
+export * from './run/in-process-executor.js';
+export * from './run/worker-pool-executor.js';
+export * from './run/worker-protocol.js';
 export * from './run/run-reporter.js';
 export * from './run/tracked-run.js';
 export * from './run/flatten-params.js';
@@ -55,3 +62,4 @@ export * from './report/format-summary.js';
 // CLI
 export * from './cli/main.js';
 export * from './cli/exit-codes.js';
+export * from './cli/prepare-experiment.js';

@@ -13,4 +13,7 @@ export * from './io/file-system-handler.js';
 export * from './io/resolve-io-target.js';
 export * from './io/load-model.js';
 export * from './mlp.js';
+export * from './cnn.js';
+export * from './fitnet.js';
+export * from './resnet.js';
 export * from './students-module.js';

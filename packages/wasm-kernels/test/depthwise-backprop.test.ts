@@ -38,7 +38,7 @@ function zeroDilated(filter: tf.Tensor, dilation: number): tf.Tensor {
 // are checked against cpu on the equivalent undilated filter with zero taps inserted.
 describe('dilated depthwise backprop kernels on wasm match cpu on the zero-dilated filter', () => {
   const dilation = 2;
-  const attrs = { strides: 1, pad: 'same' as const, dimRoundingMode: undefined };
+  const attrs = { strides: 1, pad: 'same' };
 
   it('DepthwiseConv2dNativeBackpropInput with dilations 2', async () => {
     const inputs = [randomInput([2, 9, 8, 4], 3), randomInput([3, 2, 2, 2], 4)];

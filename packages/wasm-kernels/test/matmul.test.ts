@@ -13,6 +13,7 @@ describe('BatchMatMul on wasm matches cpu', () => {
     { name: 'transposed a (weight gradient)', a: [7, 5], b: [7, 3], transposeA: true, transposeB: false },
     { name: 'transposed b (input gradient, swapped product)', a: [5, 70], b: [60, 70], transposeA: false, transposeB: true },
     { name: 'both transposed', a: [7, 5], b: [3, 7], transposeA: true, transposeB: true },
+    { name: 'wide transposed a (tiled transpose)', a: [64, 4096], b: [64, 8], transposeA: true, transposeB: false },
     { name: 'transposed vector', a: [1, 6], b: [4, 6], transposeA: false, transposeB: true },
     { name: 'batch of a against one b', a: [2, 3, 7, 5], b: [7, 4], transposeA: true, transposeB: false, broadcast: true },
     { name: 'batch of a against one transposed b (swapped)', a: [3, 2, 40], b: [50, 40], transposeA: false, transposeB: true, broadcast: true },

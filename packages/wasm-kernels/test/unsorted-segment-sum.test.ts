@@ -20,26 +20,26 @@ describe('UnsortedSegmentSum on wasm', () => {
 
   it('drops ids outside [0, numSegments), like cpu', async () => {
     const inputs = [randomInput([6, 4], 3), intInput([6], [0, 1, 5, 2, -1, 1])];
-    const sums = await onBothBackends(inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids!, 3));
+    const sums = await onBothBackends(inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids! as tf.Tensor1D, 3));
     expect(sums.wasm.shapes).toEqual([[3, 4]]);
     expect(largestRelativeDifference(sums.wasm, sums.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
   });
 
   it('sums int32 values exactly', async () => {
     const inputs = [intInput([4, 2], [1, 2, 3, 4, 5, 6, 7, 8]), intInput([4], [1, 0, 1, 1])];
-    const sums = await runOn('wasm', inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids!, 2));
+    const sums = await runOn('wasm', inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids! as tf.Tensor1D, 2));
     expect(Array.from(sums.values[0]!)).toEqual([3, 4, 1 + 5 + 7, 2 + 6 + 8]);
   });
 
   it('labels the leading axes with ids of rank 2, as TensorFlow does (tfjs cpu fails there)', async () => {
     const inputs = [intInput([2, 2, 3], [1, 2, 3, 10, 20, 30, 100, 200, 300, 1000, 2000, 3000]), intInput([2, 2], [1, 0, 1, 1])];
-    const sums = await runOn('wasm', inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids!, 2));
+    const sums = await runOn('wasm', inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids! as tf.Tensor1D, 2));
     expect(sums.shapes).toEqual([[2, 3]]);
     expect(Array.from(sums.values[0]!)).toEqual([10, 20, 30, 1 + 100 + 1000, 2 + 200 + 2000, 3 + 300 + 3000]);
   });
 
   it('names both shapes when the ids do not match the leading axes of x', async () => {
     const inputs = [randomInput([4, 3], 4), intInput([3], [0, 1, 0])];
-    await expect(runOn('wasm', inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids!, 2))).rejects.toThrow(/segmentIds \[3\].*x \[4,3\]/);
+    await expect(runOn('wasm', inputs, (x, ids) => tf.unsortedSegmentSum(x!, ids! as tf.Tensor1D, 2))).rejects.toThrow(/segmentIds \[3\].*x \[4,3\]/);
   });
 });

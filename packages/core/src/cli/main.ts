@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { listCommand } from './commands/list-command.js';
 import { runCommand } from './commands/run-command.js';
+import { workerCommand } from './commands/worker-command.js';
 
 /** Builds the `kdlab` command-line program. */
 export function createProgram(): Command {
@@ -9,6 +10,7 @@ export function createProgram(): Command {
     .version('0.1.0')
     .addCommand(runCommand())
     .addCommand(listCommand())
+    .addCommand(workerCommand(), { hidden: true })
     .showHelpAfterError();
 }
 

@@ -20,17 +20,27 @@ function epochLine(role: string, event: Extract<TrainProgress, { kind: 'epoch-en
 export class TerminalReporter implements RunReporter {
   #bar: cliProgress.SingleBar | undefined;
 
-  /** @param out - where to write (stderr by default, so that stdout carries only the results). */
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
+  /**
+   * @param out - where to write (stderr by default, so that stdout carries only the results).
+   * @param prefix - put before every line (a worker's id).
+   */
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly prefix = '',
+  ) {}
+
+  #write(text: string): void {
+    this.out.write(`${this.prefix}${text}\n`);
+  }
 
   /** {@inheritDoc RunReporter.roleStarted} */
   roleStarted(role: string, detail: { runId: string; params: number; epochs: number }): void {
-    this.out.write(`${role.padEnd(ROLE_WIDTH)} run ${detail.runId}  ${detail.params.toLocaleString('en-US')} params  ${detail.epochs} epochs\n`);
+    this.#write(`${role.padEnd(ROLE_WIDTH)} run ${detail.runId}  ${detail.params.toLocaleString('en-US')} params  ${detail.epochs} epochs`);
   }
 
   /** {@inheritDoc RunReporter.progress} */
   progress(role: string, event: TrainProgress): void {
-    if (event.kind === 'epoch-start' && this.out.isTTY) {
+    if (event.kind === 'epoch-start' && this.out.isTTY && !this.prefix) {
       this.#bar = new cliProgress.SingleBar(
         {
           stream: this.out,
@@ -46,22 +56,20 @@ export class TerminalReporter implements RunReporter {
     } else if (event.kind === 'epoch-end') {
       this.#bar?.stop();
       this.#bar = undefined;
-      this.out.write(`${epochLine(role, event)}\n`);
+      this.#write(epochLine(role, event));
     }
   }
 
   /** {@inheritDoc RunReporter.roleFinished} */
   roleFinished(result: RoleResult): void {
     const t = result.training;
-    this.out.write(
-      `${result.name.padEnd(ROLE_WIDTH)} done: test ${t.testLast.accuracy.toFixed(4)} (best epoch ${t.bestEpoch}: ${t.testBest.accuracy.toFixed(4)})  ${t.seconds.toFixed(1)}s\n`,
-    );
+    this.#write(`${result.name.padEnd(ROLE_WIDTH)} done: test ${t.testLast.accuracy.toFixed(4)} (best epoch ${t.bestEpoch}: ${t.testBest.accuracy.toFixed(4)})  ${t.seconds.toFixed(1)}s`);
   }
 
   /** {@inheritDoc RunReporter.note} */
   note(message: string): void {
     this.#bar?.stop();
-    this.out.write(`${message}\n`);
+    this.#write(message);
   }
 
   /** Stops a bar in progress (on errors). */

@@ -115,8 +115,14 @@ export const experimentSchema = z
     train: trainSettingsSchema.prefault({}),
     /** Also train the same student on hard labels only, with the same budget, as the baseline. */
     baseline: z.boolean().default(true),
-    /** Seed of the split, of every initialisation, dropout mask and batch order. */
+    /** Seed of the data split and the teacher(s), and of the students unless `studentSeed` is given. */
     seed: z.number().int().min(0).default(0),
+    /** Seed of the students' initialisation, dropout masks and batch order (a sweep sets it from `seeds`). */
+    studentSeed: z.number().int().min(0).optional(),
+    /** A grid over config paths (`'losses.1.temperature': [1, 2, 4]`): one trial per combination and seed. */
+    sweep: z.record(z.string().min(1), z.array(z.unknown()).min(1, 'a swept path needs at least one value')).optional(),
+    /** Student seeds of a sweep: each combination runs once per seed, with the same split and teacher. */
+    seeds: z.array(z.number().int().min(0)).min(1).optional(),
   })
   .strict()
   .refine((e) => (e.losses === undefined) !== (e.stages === undefined), {

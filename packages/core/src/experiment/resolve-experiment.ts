@@ -66,8 +66,10 @@ export interface ResolvedExperiment {
   train: TrainSettings;
   /** Whether a baseline student is trained. */
   baseline: boolean;
-  /** The seed. */
+  /** Seed of the data split and the teacher(s). */
   seed: number;
+  /** Seed of the students (baseline and distilled): `studentSeed`, or `seed`. */
+  studentSeed: number;
 }
 
 type Schema = z.ZodType;
@@ -112,6 +114,33 @@ function teacherIssues(raw: unknown, issues: ExperimentIssue[]): ExperimentIssue
   return parsed.success ? rest : [...rest, ...issuesOf(parsed.error, ['teacher'])];
 }
 
+/**
+ * The plugin-option problems of an experiment whose core fields are also wrong, so that one run of the
+ * validator reports everything: every loss term and model spec that has the right shape is checked.
+ */
+function rawPluginIssues(raw: unknown, registries: PluginRegistries): ExperimentIssue[] {
+  const issues: ExperimentIssue[] = [];
+  const record = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!record(raw)) return issues;
+  const checkTerms = (list: unknown, path: PropertyKey[]): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((term, i) => {
+      if (record(term) && typeof term['kind'] === 'string') resolvePlugin(registries.losses, term, ['kind', 'weight'], [...path, i], issues);
+    });
+  };
+  const checkModel = (holder: unknown, path: PropertyKey[]): void => {
+    if (record(holder) && record(holder['model']) && typeof holder['model']['kind'] === 'string') {
+      resolvePlugin(registries.models, holder['model'], ['kind'], [...path, 'model'], issues);
+    }
+  };
+  checkTerms(raw['losses'], ['losses']);
+  if (Array.isArray(raw['stages'])) raw['stages'].forEach((stage, i) => record(stage) && checkTerms(stage['losses'], ['stages', i, 'losses']));
+  checkModel(raw['student'], ['student']);
+  checkModel(raw['teacher'], ['teacher']);
+  if (record(raw['teacher']) && Array.isArray(raw['teacher']['ensemble'])) raw['teacher']['ensemble'].forEach((m, i) => checkModel(m, ['teacher', 'ensemble', i]));
+  return issues;
+}
+
 type OverrideInput = Partial<Record<keyof TrainSettings, unknown>> | undefined;
 
 function withoutUndefined(value: OverrideInput): Record<string, unknown> {
@@ -129,7 +158,11 @@ function withoutUndefined(value: OverrideInput): Record<string, unknown> {
  */
 export function resolveExperiment(raw: unknown, registries: PluginRegistries, source: string): ResolvedExperiment {
   const parsed = experimentSchema.safeParse(raw);
-  if (!parsed.success) throw new ExperimentValidationError(source, teacherIssues(raw, issuesOf(parsed.error, [])));
+  if (!parsed.success) {
+    const issues = teacherIssues(raw, issuesOf(parsed.error, []));
+    const seen = new Set(issues.map((issue) => issue.path));
+    throw new ExperimentValidationError(source, [...issues, ...rawPluginIssues(raw, registries).filter((issue) => !seen.has(issue.path))]);
+  }
   const experiment = parsed.data;
   const issues: ExperimentIssue[] = [];
   if (!registries.datasets.has(experiment.data.dataset)) {
@@ -165,6 +198,7 @@ export function resolveExperiment(raw: unknown, registries: PluginRegistries, so
     train: experiment.train,
     baseline: experiment.baseline,
     seed: experiment.seed,
+    studentSeed: experiment.studentSeed ?? experiment.seed,
   };
   if (losses) resolved.losses = losses;
   if (stages) resolved.stages = stages;

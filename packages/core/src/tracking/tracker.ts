@@ -45,6 +45,16 @@ export interface RunHandle {
   end(status: RunStatus): Promise<void>;
 }
 
+/** A run found by {@link Tracker.findRuns}. */
+export interface FoundRun {
+  /** The run's id. */
+  runId: string;
+  /** Its status (`RUNNING`, `FINISHED`, `FAILED`, `KILLED`). */
+  status: string;
+  /** Its tags. */
+  tags: Record<string, string>;
+}
+
 /** Where runs go: `./mlruns`, an MLflow server, ... */
 export interface Tracker {
   /** A human description of the destination, e.g. `./mlruns` or `http://host:5000`. */
@@ -53,6 +63,11 @@ export interface Tracker {
   startRun(options: StartRunOptions): Promise<RunHandle>;
   /** Waits until everything logged so far is stored. */
   flush(): Promise<void>;
+  /**
+   * The runs of an experiment whose tags include all of `tags` (used to skip sweep trials that
+   * already finished). Optional: a tracker without it makes every trial run.
+   */
+  findRuns?(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]>;
   /** Flushes and releases resources. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { ForwardOptions, Model, ModelOutput } from '@kdlab/core';
+import type { ForwardOptions, Model, ModelOutput, TeacherInitStrategy } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { resolveIoTarget } from '../io/resolve-io-target.js';
@@ -13,7 +13,19 @@ export interface LayersModelAdapterOptions {
   model: tfl.LayersModel;
   /** Names of the taps, one per output after the logits, in that order; defaults to those outputs' layer names. */
   featureNames?: readonly string[];
+  /**
+   * The family's way of copying weights from a trained teacher (DistilBERT's `every-other-layer`
+   * for transformers). When given, the adapter has {@link LayersModelAdapter.initializeFrom};
+   * when not, it has none, so the engine can tell that the family does not support it.
+   */
+  initializeFrom?: TeacherInitHook;
 }
+
+/**
+ * A family's teacher-initialisation routine: copies weights from `teacher` into `student`
+ * following `strategy`, or throws naming both architectures when they do not fit.
+ */
+export type TeacherInitHook = (student: LayersModelAdapter, teacher: Model, strategy: TeacherInitStrategy) => void;
 
 /**
  * kdlab's {@link Model} over a functional `tf.LayersModel` whose outputs are `[logits, ...taps]`.
@@ -34,6 +46,11 @@ export class LayersModelAdapter implements Model {
   readonly featureNames: readonly string[];
   /** The wrapped tfjs-layers model (for summaries, or to hand to tfjs directly). */
   readonly layersModel: tfl.LayersModel;
+  /**
+   * Copies weights from a trained teacher (present only when the family gave a
+   * {@link TeacherInitHook}, e.g. the transformer's `every-other-layer`).
+   */
+  readonly initializeFrom?: (teacher: Model, strategy: TeacherInitStrategy) => void;
   #disposed = false;
 
   /** @param options - the model, its family id and its tap names. */
@@ -64,6 +81,13 @@ export class LayersModelAdapter implements Model {
     const duplicate = featureNames.find((name, index) => featureNames.indexOf(name) !== index);
     if (duplicate !== undefined) throw new Error(`${kind}: feature name "${duplicate}" is used twice.`);
     this.featureNames = [...featureNames];
+    const hook = options.initializeFrom;
+    if (hook !== undefined) {
+      this.initializeFrom = (teacher, strategy) => {
+        this.assertLive('initializeFrom');
+        hook(this, teacher, strategy);
+      };
+    }
   }
 
   /** Runs the model on a batch (`training` switches dropout on). The caller owns the returned tensors. */

@@ -8,5 +8,5 @@ import type { WasmOps } from '../wasm/wasm-ops.js';
  */
 export function rowMajorMatrices(ops: WasmOps, x: TensorInfo, batch: number, rows: number, columns: number, transposed: boolean): TensorInfo {
   if (!transposed || rows === 1 || columns === 1) return ops.reshape(x, [batch, rows, columns]);
-  return ops.transpose(ops.reshape(x, [batch, columns, rows]), [0, 2, 1]);
+  return ops.transposeMatrices(ops.reshape(x, [batch, columns, rows]));
 }

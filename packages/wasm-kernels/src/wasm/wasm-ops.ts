@@ -1,6 +1,7 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { DataType, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { blockedTransposePays, transposeMatricesBlocked } from './blocked-transpose.js';
 import { heapBytes } from './heap-bytes.js';
 import type { PrimitiveKernelName, PrimitiveKernels } from './primitive-kernels.js';
 
@@ -49,6 +50,18 @@ export class WasmOps {
   /** `x` with its axes permuted (a copy; the identity permutation still copies). */
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     return this.run('Transpose', { x }, { perm });
+  }
+
+  /**
+   * `[batch, rows, columns]` float32 matrices transposed to `[batch, columns, rows]`: tiled on the
+   * heap for wide matrices, where the wasm `Transpose` kernel is slow, and by that kernel otherwise.
+   */
+  transposeMatrices(x: TensorInfo): TensorInfo {
+    const [batch, rows, columns] = x.shape as [number, number, number];
+    if (x.dtype !== 'float32' || !blockedTransposePays(rows, columns)) return this.transpose(x, [0, 2, 1]);
+    const result = this.output([batch, columns, rows], 'float32');
+    transposeMatricesBlocked(this.backend.typedArrayFromHeap(x) as Float32Array, this.backend.typedArrayFromHeap(result) as Float32Array, batch, rows, columns);
+    return result;
   }
 
   /** `x` seen with another shape (no copy). */

@@ -1,21 +1,26 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { createRootContainer, createRunContainer, pluginRegistries } from '../../container/create-container.js';
 import { TOKENS } from '../../container/tokens.js';
-import { datasetsModule } from '../../data/datasets-module.js';
 import { parseBackendRequest } from '../../engine/backend/backend-name.js';
-import { selectBackend } from '../../engine/backend/select-backend.js';
+import { selectBackend, type BackendInfo } from '../../engine/backend/select-backend.js';
 import { TrainingAbortedError } from '../../engine/training-aborted.js';
-import { applyOverrides } from '../../experiment/apply-overrides.js';
-import { loadExperimentFile } from '../../experiment/load-experiment-file.js';
-import { resolveExperiment } from '../../experiment/resolve-experiment.js';
-import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../../plugins/load-plugin-packages.js';
+import { describeTrial } from '../../experiment/expand-sweep.js';
 import { summarizeDistillation } from '../../report/distillation-summary.js';
 import { formatSummaryTable } from '../../report/format-summary.js';
+import { DistillationRunner } from '../../run/distillation-runner.js';
+import { InProcessExecutor } from '../../run/in-process-executor.js';
 import { runExperiment } from '../../run/run-experiment.js';
+import { runSweep, type SweepResult, type TrialExecutor } from '../../run/run-sweep.js';
+import { TrainedModelCache } from '../../run/trained-model-cache.js';
+import { WorkerPoolExecutor } from '../../run/worker-pool-executor.js';
 import { createTracker } from '../../tracking/create-tracker.js';
 import { standardRunTags } from '../../tracking/standard-tags.js';
+import type { Tracker } from '../../tracking/tracker.js';
 import { EXIT } from '../exit-codes.js';
+import { prepareExperiment, type PreparedExperiment } from '../prepare-experiment.js';
 import { TerminalReporter } from '../terminal-reporter.js';
+import type { WorkerSpec } from './worker-command.js';
 
 /** Options of `kdlab run`. */
 interface RunCommandOptions {
@@ -24,6 +29,10 @@ interface RunCommandOptions {
   backend?: string;
   trackingUri?: string;
   plugin: string[];
+  jobs?: string;
+  cacheDir?: string;
+  cache: boolean;
+  resume: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -40,27 +49,48 @@ class CliFailure extends Error {
   }
 }
 
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected a positive integer, got "${value}".`);
+  return jobs;
+}
+
+function printSweep(prepared: PreparedExperiment, result: SweepResult): number {
+  const out = process.stdout;
+  out.write(`\nsweep ${result.sweepRunId}: ${prepared.trials.length} trials\n`);
+  for (const outcome of result.outcomes) {
+    const label = describeTrial(outcome.trial);
+    if (outcome.skippedFor) out.write(`  ${label}: finished earlier (run ${outcome.skippedFor})\n`);
+    else if (outcome.error) out.write(`  ${label}: FAILED: ${outcome.error.message}\n`);
+    else if (outcome.result) {
+      const r = outcome.result;
+      const baseline = r.baseline ? `  baseline ${r.baseline.training.testLast.accuracy.toFixed(4)}` : '';
+      out.write(`  ${label}: distilled ${r.distilled.training.testLast.accuracy.toFixed(4)}${baseline}  teacher ${r.teacher.training.testLast.accuracy.toFixed(4)}\n`);
+    }
+  }
+  out.write(`statistics over seeds: kdlab compare ${JSON.stringify(prepared.name)}\n`);
+  return result.outcomes.some((o) => o.error) ? EXIT.runFailed : EXIT.ok;
+}
+
 async function runAction(file: string, options: RunCommandOptions): Promise<number> {
   const err = process.stderr;
   // 1. Everything that can be wrong with the input is checked before anything trains.
-  let prepared;
+  let prepared: PreparedExperiment;
+  let tracker: Tracker;
+  let jobs: number;
+  let backendRequest;
   try {
-    const loaded = await loadExperimentFile(file);
-    const overrides = [...options.set, ...(options.seed !== undefined ? [`seed=${options.seed}`] : [])];
-    const raw = applyOverrides(loaded.experiment, overrides);
-    const root = createRootContainer(datasetsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...options.plugin])), ...loaded.plugins);
-    const runContainer = createRunContainer(root);
-    const experiment = resolveExperiment(raw, pluginRegistries(runContainer), file);
-    const backendRequest = parseBackendRequest(options.backend ?? process.env['KDLAB_BACKEND'], options.backend ? '--backend' : 'KDLAB_BACKEND');
-    const tracker = createTracker(options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']);
-    runContainer.bind(TOKENS.Tracker).toConstantValue(tracker);
-    prepared = { experiment, runContainer, backendRequest, tracker, path: loaded.path };
+    prepared = await prepareExperiment({ file, set: options.set, plugins: options.plugin, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    backendRequest = parseBackendRequest(options.backend ?? process.env['KDLAB_BACKEND'], options.backend ? '--backend' : 'KDLAB_BACKEND');
+    jobs = parseJobs(options.jobs);
+    tracker = createTracker(options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']);
+    prepared.container.bind(TOKENS.Tracker).toConstantValue(tracker);
   } catch (error) {
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
   }
-  const { experiment, runContainer, backendRequest, tracker } = prepared;
 
-  let backend;
+  let backend: BackendInfo;
   try {
     const skipped: string[] = [];
     backend = await selectBackend(backendRequest, (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`));
@@ -68,7 +98,12 @@ async function runAction(file: string, options: RunCommandOptions): Promise<numb
   } catch (error) {
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
   }
-  err.write(`backend: ${backend.description}   tracking: ${tracker.description} (experiment "${experiment.name}")\n`);
+  const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
+  err.write(
+    `backend: ${backend.description}   tracking: ${tracker.description} (experiment "${prepared.name}")` +
+      (prepared.isSweep ? `   ${prepared.trials.length} trials, ${Math.min(jobs, prepared.trials.length)} at a time` : '') +
+      '\n',
+  );
 
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -78,25 +113,54 @@ async function runAction(file: string, options: RunCommandOptions): Promise<numb
   };
   process.on('SIGINT', onSigint);
   const reporter = new TerminalReporter();
+  const baseTags = standardRunTags({ cwd: process.cwd(), entryPoint: prepared.path });
+  const runnerOptions = {
+    registries: prepared.registries,
+    tracker: prepared.container.get(TOKENS.Tracker),
+    backend,
+    baseTags,
+    reporter,
+    signal: abort.signal,
+    ...(cacheDir ? { cache: new TrainedModelCache(cacheDir) } : {}),
+  };
   try {
-    const result = await runExperiment({
-      experiment,
-      registries: pluginRegistries(runContainer),
-      tracker: runContainer.get(TOKENS.Tracker),
-      backend,
-      baseTags: standardRunTags({ cwd: process.cwd(), entryPoint: prepared.path }),
-      reporter,
-      signal: abort.signal,
-    });
-    process.stdout.write(`\n${formatSummaryTable(summarizeDistillation(result))}\n`);
-    process.stdout.write(`runs: ${tracker.description}, experiment "${experiment.name}", invocation ${result.invocation}\n`);
-    if (tracker.description.startsWith('./') || tracker.description.startsWith('/')) {
-      process.stdout.write(`look at them with: mlflow ui --backend-store-uri ${tracker.description}\n`);
+    if (!prepared.isSweep) {
+      const result = await runExperiment({ ...runnerOptions, experiment: prepared.trials[0]!.experiment });
+      process.stdout.write(`\n${formatSummaryTable(summarizeDistillation(result))}\n`);
+      process.stdout.write(`runs: ${tracker.description}, experiment "${prepared.name}", invocation ${result.invocation}\n`);
+      if (!/^https?:/.test(tracker.description)) process.stdout.write(`look at them with: mlflow ui --backend-store-uri ${tracker.description}\n`);
+      return EXIT.ok;
     }
-    return EXIT.ok;
+    let executor: TrialExecutor;
+    if (jobs > 1 && prepared.trials.length > 1) {
+      const spec: WorkerSpec = {
+        file,
+        set: options.set,
+        plugins: options.plugin,
+        backend: backend.name,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...((options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']) ? { trackingUri: options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'] } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
+      };
+      const entry = process.argv[1]!;
+      executor = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs);
+    } else {
+      executor = new InProcessExecutor(new DistillationRunner(runnerOptions));
+    }
+    const result = await runSweep({
+      experimentName: prepared.name,
+      definition: prepared.definition,
+      trials: prepared.trials,
+      tracker,
+      executor,
+      baseTags,
+      reporter,
+      resume: options.resume,
+    });
+    return printSweep(prepared, result);
   } catch (error) {
     reporter.close();
-    if (error instanceof TrainingAbortedError) {
+    if (error instanceof TrainingAbortedError || (error as Error).name === 'TrainingAbortedError') {
       err.write('Interrupted: the run in progress was marked KILLED.\n');
       return EXIT.interrupted;
     }
@@ -111,13 +175,17 @@ async function runAction(file: string, options: RunCommandOptions): Promise<numb
 /** The `kdlab run` command. */
 export function runCommand(): Command {
   return new Command('run')
-    .description('Run a distillation experiment: teacher, baseline student and distilled student, logged as MLflow runs')
+    .description('Run a distillation experiment (teacher, baseline and distilled student) or a sweep of them, logged as MLflow runs')
     .argument('<file>', 'experiment file (experiments/*.ts) whose default export is defineExperiment({...})')
     .option('--set <path=value>', 'override a field of the experiment, e.g. --set train.epochs=2 --set losses.1.temperature=8 (repeatable)', collect, [])
-    .option('--seed <n>', 'override the experiment seed')
+    .option('--seed <n>', 'override the experiment seed (and its seeds list)')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $KDLAB_BACKEND or auto)').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']))
     .option('--tracking-uri <uri>', 'where runs go: a file: URI or path (default ./mlruns), or http(s)://host for an MLflow server (default: $MLFLOW_TRACKING_URI)')
     .option('--plugin <package>', 'also load this plugin package (exporting kdlabModule) (repeatable)', collect, [])
+    .option('--jobs <n>', 'sweep trials run at once in worker processes (default: the number of cores)')
+    .option('--cache-dir <dir>', 'where trained teachers and baselines are cached (default: $KDLAB_CACHE_DIR or .kdlab/cache)')
+    .option('--no-cache', 'train every teacher and baseline again instead of reusing cached ones')
+    .option('--no-resume', 'run sweep trials again even when they finished before')
     .action(async (file: string, options: RunCommandOptions) => {
       try {
         process.exitCode = await runAction(file, options);

@@ -1,6 +1,7 @@
+import { readMlrunsStore } from './read-mlruns-store.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunHandle, StartRunOptions, Tracker } from '../tracker.js';
+import type { FoundRun, RunHandle, StartRunOptions, Tracker } from '../tracker.js';
 import { currentUserName } from '../standard-tags.js';
 import { assertValidEntityKey } from './entity-key.js';
 import { findOrCreateExperiment } from './experiment-resolver.js';
@@ -97,6 +98,21 @@ export class MlrunsTracker implements Tracker {
   }
 
   /** Waits until every write queued by this tracker's runs has settled. */
+  /** {@inheritDoc Tracker.findRuns} */
+  async findRuns(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]> {
+    let contents;
+    try {
+      contents = await readMlrunsStore(this.root);
+    } catch {
+      return [];
+    }
+    const ids = new Set(contents.experiments.filter((e) => e.name === experimentName).map((e) => e.experimentId));
+    return contents.runs
+      .filter((run) => ids.has(run.info.experimentId) && run.info.lifecycleStage === 'active')
+      .filter((run) => Object.entries(tags).every(([key, value]) => run.tags[key] === value))
+      .map((run) => ({ runId: run.info.runId, status: run.info.status, tags: run.tags }));
+  }
+
   async flush(): Promise<void> {
     await Promise.all([...this.runs].map((run) => run.idle()));
   }

@@ -1,0 +1,85 @@
+import type { Container } from 'inversify';
+import { createRootContainer, createRunContainer, pluginRegistries, type PluginRegistries } from '../container/create-container.js';
+import { datasetsModule } from '../data/datasets-module.js';
+import { applyOverrides } from '../experiment/apply-overrides.js';
+import { describeTrial, expandSweep, isSweep } from '../experiment/expand-sweep.js';
+import { loadExperimentFile } from '../experiment/load-experiment-file.js';
+import { resolveExperiment } from '../experiment/resolve-experiment.js';
+import { ExperimentValidationError } from '../experiment/validation-error.js';
+import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../plugins/load-plugin-packages.js';
+import type { ResolvedTrial } from '../run/run-sweep.js';
+
+/** What the CLI is told about an experiment: the file, `--set` overrides, `--seed` and extra plugin packages. */
+export interface ExperimentRequest {
+  /** The experiment file. */
+  file: string;
+  /** `path=value` overrides. */
+  set: string[];
+  /** A seed that replaces the experiment's (and its `seeds`). */
+  seed?: string;
+  /** Extra plugin packages. */
+  plugins: string[];
+}
+
+/** An experiment ready to run: every trial validated, the plugins registered. */
+export interface PreparedExperiment {
+  /** The experiment file's absolute path. */
+  path: string;
+  /** The MLflow experiment name. */
+  name: string;
+  /** Whether it is a sweep (a grid or several seeds). */
+  isSweep: boolean;
+  /** The sweep as written, for the parent run. */
+  definition: { sweep?: Record<string, unknown[]>; seeds?: number[] };
+  /** Every trial, validated (one for a plain experiment). */
+  trials: ResolvedTrial[];
+  /** The run's child container. */
+  container: Container;
+  /** Its plugin registries. */
+  registries: PluginRegistries;
+}
+
+/**
+ * Loads an experiment file, applies the overrides, expands its sweep and validates every trial (each
+ * plugin's options included) before anything trains. Throws an {@link ExperimentValidationError}
+ * listing every problem, each trial's prefixed by the trial's values.
+ */
+export async function prepareExperiment(request: ExperimentRequest): Promise<PreparedExperiment> {
+  const loaded = await loadExperimentFile(request.file);
+  const overrides = [...request.set, ...(request.seed !== undefined ? [`seed=${request.seed}`] : [])];
+  let raw = applyOverrides(loaded.experiment, overrides) as Record<string, unknown>;
+  if (request.seed !== undefined && raw['seeds'] !== undefined) {
+    const { seeds: _dropped, ...rest } = raw;
+    raw = rest;
+  }
+  const root = createRootContainer(datasetsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...request.plugins])), ...loaded.plugins);
+  const container = createRunContainer(root);
+  const registries = pluginRegistries(container);
+  const trials = expandSweep(raw);
+  const sweep = isSweep(raw);
+  const resolved: ResolvedTrial[] = [];
+  const issues: ExperimentValidationError['issues'][number][] = [];
+  for (const trial of trials) {
+    try {
+      resolved.push({ trial, experiment: resolveExperiment(trial.experiment, registries, request.file) });
+    } catch (error) {
+      if (!(error instanceof ExperimentValidationError)) throw error;
+      const prefix = sweep ? `[${describeTrial(trial)}] ` : '';
+      for (const issue of error.issues) {
+        const text = `${prefix}${issue.message}`;
+        if (!issues.some((known) => known.path === issue.path && known.message.endsWith(issue.message))) issues.push({ path: issue.path, message: text });
+      }
+    }
+  }
+  if (issues.length > 0) throw new ExperimentValidationError(request.file, issues);
+  const definition = raw as { sweep?: Record<string, unknown[]>; seeds?: number[] };
+  return {
+    path: loaded.path,
+    name: resolved[0]!.experiment.name,
+    isSweep: sweep,
+    definition: { ...(definition.sweep ? { sweep: definition.sweep } : {}), ...(definition.seeds ? { seeds: definition.seeds } : {}) },
+    trials: resolved,
+    container,
+    registries,
+  };
+}

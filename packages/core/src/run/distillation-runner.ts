@@ -1,0 +1,458 @@
+import type { PluginRegistries } from '../container/create-container.js';
+import type { Dataset } from '../data/dataset.js';
+import type { BackendInfo } from '../engine/backend/select-backend.js';
+import { argmaxRow, classificationMetrics } from '../engine/classification-metrics.js';
+import { combineTeacherLogits } from '../engine/combine-teacher-logits.js';
+import { deriveSeed } from '../engine/derive-seed.js';
+import { measureLatencyMs } from '../engine/measure-latency.js';
+import { predictLogits } from '../engine/predict-logits.js';
+import { CachedTeacherLogits, LiveTeacher, type TeacherSignal } from '../engine/teacher-signal.js';
+import { trainModel, type TrainResult } from '../engine/train-model.js';
+import type { TrainSettings } from '../engine/train-settings.js';
+import {
+  studentStages,
+  teacherMembers,
+  type ResolvedExperiment,
+  type ResolvedLossTerm,
+  type ResolvedStage,
+  type ResolvedTeacherMember,
+} from '../experiment/resolve-experiment.js';
+import type { Model } from '../model/model.js';
+import type { MetricPoint, RunHandle, StartRunOptions, Tracker } from '../tracking/tracker.js';
+import { artifactSaveHandler } from './artifact-save-handler.js';
+import { buildModel } from './build-model.js';
+import { configHash } from './config-hash.js';
+import { createStages } from './create-stages.js';
+import { flattenParams } from './flatten-params.js';
+import { silentReporter, type Role, type RoleResult, type RunReporter } from './run-reporter.js';
+import { restoreWeights, TrainedModelCache } from './trained-model-cache.js';
+import { withTrackedRun } from './tracked-run.js';
+import { jsonSafeRole } from './worker-protocol.js';
+
+/** What every run of a runner shares. */
+export interface RunnerOptions {
+  /** The plugins. */
+  registries: PluginRegistries;
+  /** Where runs are logged. */
+  tracker: Tracker;
+  /** The backend in use (logged as a tag, and part of the cache keys). */
+  backend: BackendInfo;
+  /** Tags set on every run (standard MLflow source tags, ...). */
+  baseTags?: Record<string, string>;
+  /** Receives progress. */
+  reporter?: RunReporter;
+  /** Aborts training (Ctrl-C): the current run ends KILLED. */
+  signal?: AbortSignal;
+  /** Also store each trained model under its run's artifacts (`model/`). Default true. */
+  saveModels?: boolean;
+  /**
+   * The disk cache of trained teachers and baselines; without one, they are shared within this process
+   * only. Entries are keyed by the tracking store too, so a cached teacher's run is always in the store
+   * the distilled runs point to.
+   */
+  cache?: TrainedModelCache;
+}
+
+/** Where a trial's runs hang in MLflow, and what they carry. */
+export interface TrialContext {
+  /** The id shared by one invocation's runs. */
+  invocation: string;
+  /** The parent run (a sweep's), for `mlflow.parentRunId`. */
+  parentRunId?: string;
+  /** Tags every run of the trial carries (sweep id, trial key). */
+  tags?: Record<string, string>;
+  /** Params every run of the trial carries (`sweep.<path>`). */
+  params?: Record<string, string>;
+}
+
+/** The outcome of one trial: its runs (a teacher or baseline may be shared with other trials). */
+export interface ExperimentResult {
+  /** The id shared by this invocation's runs (tag `kdlab.invocation`). */
+  invocation: string;
+  /** The MLflow experiment name. */
+  experimentName: string;
+  /** The teacher's run, or the ensemble's (its test metrics, computed from the members). */
+  teacher: RoleResult;
+  /** The members' runs, for an ensemble. */
+  members?: RoleResult[];
+  /** The baseline student's run, when `baseline` is on. */
+  baseline?: RoleResult;
+  /** The distilled student's run. */
+  distilled: RoleResult;
+}
+
+/** A trained teacher (or ensemble) ready to distil from. */
+export interface TeacherReady {
+  /** The teacher's run, or the ensemble's. */
+  result: RoleResult;
+  /** The members' runs (the teacher alone for a single teacher). */
+  members: RoleResult[];
+  /** The single teacher's model (absent for an ensemble). */
+  model?: Model;
+  /** The teacher signal's logits on the training set. */
+  trainLogits: Float32Array;
+  /** The teacher signal's predictions on the test set. */
+  testPredictions: Int32Array;
+}
+
+/** A trained teacher member with its logits on the training and test sets. */
+interface TrainedMember {
+  model: Model;
+  result: RoleResult;
+  trainLogits: Float32Array;
+  testLogits: Float32Array;
+}
+
+const EVAL_BATCH = 512;
+
+function argmaxRows(logits: Float32Array, numClasses: number): Int32Array {
+  const count = logits.length / numClasses;
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i += 1) out[i] = argmaxRow(logits, i * numClasses, numClasses);
+  return out;
+}
+
+/**
+ * Trains the models of distillation trials and logs them, sharing what can be shared: the data of a
+ * split, a teacher per distinct configuration / split / seed / backend (also across invocations,
+ * through the disk cache), and a baseline per distinct student configuration / split / seed / budget.
+ */
+export class DistillationRunner {
+  readonly #options: RunnerOptions;
+  readonly #reporter: RunReporter;
+  readonly #data = new Map<string, Promise<Dataset>>();
+  readonly #teachers = new Map<string, Promise<TrainedMember>>();
+  readonly #ensembles = new Map<string, Promise<TeacherReady>>();
+  readonly #baselines = new Map<string, Promise<RoleResult>>();
+  readonly #models: Model[] = [];
+
+  /** @param options - what every run shares. */
+  constructor(options: RunnerOptions) {
+    this.#options = options;
+    this.#reporter = options.reporter ?? silentReporter;
+  }
+
+  /** Loads (once per data config and seed) the data of an experiment. */
+  data(experiment: ResolvedExperiment): Promise<Dataset> {
+    const key = configHash({ data: experiment.data, seed: experiment.seed });
+    let data = this.#data.get(key);
+    if (!data) {
+      data = this.#options.registries.datasets
+        .get(experiment.data.dataset)
+        .load({
+          split: experiment.data.split,
+          seed: experiment.seed,
+          ...(experiment.data.limitTrain !== undefined ? { limitTrain: experiment.data.limitTrain } : {}),
+        })
+        .then((loaded) => {
+          this.#reporter.note(`data: ${loaded.name} (${loaded.train.count} train / ${loaded.val.count} val / ${loaded.test.count} test) from ${loaded.source}`);
+          return loaded;
+        });
+      this.#data.set(key, data);
+    }
+    return data;
+  }
+
+  /** Runs one trial: its teacher(s) and baseline (trained, or reused) and its distilled student. */
+  async runTrial(experiment: ResolvedExperiment, context: TrialContext): Promise<ExperimentResult> {
+    const teacher = await this.teacher(experiment, context);
+    const baseline = experiment.baseline ? await this.baseline(experiment, context, teacher.testPredictions) : undefined;
+    const distilled = await this.distilled(experiment, context, teacher, baseline);
+    return {
+      invocation: context.invocation,
+      experimentName: experiment.name,
+      teacher: teacher.result,
+      distilled,
+      ...(teacher.members.length > 1 ? { members: teacher.members } : {}),
+      ...(baseline ? { baseline } : {}),
+    };
+  }
+
+  /** Frees every model the runner holds. */
+  dispose(): void {
+    for (const model of this.#models.splice(0)) model.dispose();
+  }
+
+  #build(data: Dataset, spec: ResolvedExperiment['student']['model'], seed: number): Model {
+    const model = buildModel(this.#options.registries, spec, data, seed);
+    this.#models.push(model);
+    return model;
+  }
+
+  #hardLabels(): ResolvedLossTerm[] {
+    const { losses } = this.#options.registries;
+    if (!losses.has('ce')) {
+      throw new Error('The teacher and the baseline train on hard labels with the "ce" loss plugin, which is not registered: load lossesModule from @kdlab/losses.');
+    }
+    return [{ kind: 'ce', weight: 1, ...(losses.get('ce').options.parse({}) as Record<string, unknown>) }];
+  }
+
+  #start(experiment: ResolvedExperiment, context: TrialContext, name: string, role: Role, model: Model | undefined, data: Dataset, extra?: Record<string, string>): StartRunOptions {
+    return {
+      experimentName: experiment.name,
+      runName: name,
+      ...(context.parentRunId ? { parentRunId: context.parentRunId } : {}),
+      tags: {
+        ...this.#options.baseTags,
+        'kdlab.role': role,
+        'kdlab.backend': this.#options.backend.description,
+        'kdlab.invocation': context.invocation,
+        'kdlab.config_hash': configHash(experiment),
+        'kdlab.dataset': data.name,
+        ...(model ? { 'kdlab.model': model.kind } : {}),
+        ...(experiment.description ? { 'mlflow.note.content': experiment.description } : {}),
+        ...context.tags,
+        ...extra,
+      },
+    };
+  }
+
+  async #logSetup(run: RunHandle, experiment: ResolvedExperiment, context: TrialContext, role: Role, describe: string): Promise<void> {
+    await run.logParams({ ...flattenParams(experiment), ...context.params, role, 'role.training': describe });
+    await run.logArtifact('config.json', JSON.stringify(experiment, null, 2));
+  }
+
+  /** Trains one model through its stages inside an MLflow run. */
+  async #train(job: {
+    experiment: ResolvedExperiment;
+    context: TrialContext;
+    data: Dataset;
+    role: Role;
+    name: string;
+    model: Model;
+    stages: readonly ResolvedStage[];
+    settings: TrainSettings;
+    batchSeed: number;
+    stagePath: (stage: number) => string;
+    teacher?: TeacherReady;
+    teacherTestPredictions?: Int32Array;
+    extraTags?: Record<string, string>;
+  }): Promise<RoleResult> {
+    const { data, experiment } = job;
+    return withTrackedRun(this.#options.tracker, this.#start(experiment, job.context, job.name, job.role, job.model, data, job.extraTags), async (run) => {
+      const created = createStages(
+        this.#options.registries,
+        job.model,
+        job.stages,
+        job.settings,
+        {
+          numClasses: data.numClasses,
+          studentFeatureShapes: job.model.featureShapes(),
+          teacherFeatureShapes: job.teacher?.model?.featureShapes() ?? {},
+          hasTeacher: job.teacher !== undefined,
+          trainSize: data.train.count,
+          seed: deriveSeed(job.role === 'teacher' ? experiment.seed : experiment.studentSeed, `${job.name}/losses`),
+        },
+        job.stagePath,
+      );
+      try {
+        const describe = job.stages.map((stage) => `${stage.epochs} epochs: ${stage.losses.map((t) => `${JSON.stringify(t.weight)}*${t.kind}`).join(' + ')}`).join('; ');
+        await this.#logSetup(run, experiment, job.context, job.role, describe);
+        let teacher: TeacherSignal | undefined;
+        if (job.teacher) {
+          if (created.needs.teacherFeatures.length > 0) {
+            if (!job.teacher.model) throw new Error(`A loss reads teacher features (${created.needs.teacherFeatures.join(', ')}), which an ensemble does not have: use a single teacher.`);
+            teacher = new LiveTeacher(job.teacher.model, created.needs.teacherFeatures);
+          } else {
+            teacher = new CachedTeacherLogits(job.teacher.trainLogits, data.numClasses);
+          }
+          this.#reporter.note(`${job.name}: teacher signal = ${teacher.mode === 'live' ? 'live teacher forward per batch' : 'teacher logits cached once for the training set'}`);
+          await run.setTags({ 'kdlab.teacher_signal': teacher.mode });
+        }
+        const paramCount = job.model.paramCount();
+        const totalEpochs = created.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
+        this.#reporter.roleStarted(job.name, { runId: run.runId, params: paramCount, epochs: totalEpochs });
+        const latencyMs = await measureLatencyMs(job.model);
+        await run.logMetrics([
+          { key: 'model/params', value: paramCount, step: 0 },
+          { key: 'model/bytes', value: paramCount * 4, step: 0 },
+          { key: 'model/latency_ms', value: latencyMs, step: 0 },
+          ...(created.lossParamCount > 0 ? [{ key: 'model/loss_params', value: created.lossParamCount, step: 0 }] : []),
+        ]);
+        const training = await trainModel({
+          model: job.model,
+          stages: created.stages,
+          data,
+          seed: job.batchSeed,
+          ...(teacher ? { teacher } : {}),
+          ...(job.teacherTestPredictions ? { teacherTestPredictions: job.teacherTestPredictions } : {}),
+          onMetrics: (points) => run.logMetrics(points),
+          onProgress: (event) => this.#reporter.progress(job.name, event),
+          ...(this.#options.signal ? { signal: this.#options.signal } : {}),
+        });
+        if (this.#options.saveModels !== false) await job.model.save(artifactSaveHandler(run, 'model'));
+        const result: RoleResult = { role: job.role, name: job.name, runId: run.runId, kind: job.model.kind, params: paramCount, bytes: paramCount * 4, latencyMs, training };
+        this.#reporter.roleFinished(result);
+        return result;
+      } finally {
+        created.dispose();
+      }
+    });
+  }
+
+  /** One teacher member: trained, or taken from the process's or the disk's cache. */
+  #member(experiment: ResolvedExperiment, context: TrialContext, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): Promise<TrainedMember> {
+    const seed = member.seed ?? (count > 1 ? deriveSeed(experiment.seed, `teacher-${index + 1}`) : experiment.seed);
+    const dependsOn = { member: { model: member.model, train: member.train }, seed, data: experiment.data, dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description };
+    const key = TrainedModelCache.key(dependsOn);
+    let entry = this.#teachers.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const name = count > 1 ? `teacher-${index + 1}` : 'teacher';
+        const model = this.#build(data, member.model, deriveSeed(seed, 'teacher/init'));
+        const cached = await this.#options.cache?.load<RoleResult>('teachers', key);
+        if (cached) {
+          restoreWeights(model, cached.weights);
+          this.#reporter.note(`${name}: reusing the teacher of run ${cached.summary.runId} (cache ${key})`);
+          return { model, result: { ...cached.summary, name }, trainLogits: cached.arrays['trainLogits']!, testLogits: cached.arrays['testLogits']! };
+        }
+        const result = await this.#train({
+          experiment,
+          context,
+          data,
+          role: 'teacher',
+          name,
+          model,
+          stages: [{ name: 'train', epochs: member.train.epochs, losses: this.#hardLabels() }],
+          settings: member.train,
+          batchSeed: deriveSeed(seed, 'teacher/batches'),
+          stagePath: () => 'teacher',
+          extraTags: { 'kdlab.cache_key': key, ...(count > 1 ? { 'kdlab.teacher_index': String(index + 1) } : {}) },
+        });
+        const trainLogits = await predictLogits(model, data.train, EVAL_BATCH);
+        const testLogits = await predictLogits(model, data.test, EVAL_BATCH);
+        await this.#options.cache?.save('teachers', key, model, jsonSafeRole(result), { trainLogits, testLogits });
+        return { model, result, trainLogits, testLogits };
+      })();
+      this.#teachers.set(key, entry);
+      entry.catch(() => this.#teachers.delete(key));
+    }
+    return entry;
+  }
+
+  /** The teacher signal of a trial: its single teacher, or its ensemble's combined logits (with the ensemble's own run). */
+  teacher(experiment: ResolvedExperiment, context: TrialContext): Promise<TeacherReady> {
+    const specs = teacherMembers(experiment);
+    const combine = 'ensemble' in experiment.teacher ? experiment.teacher.combine : 'mean-logits';
+    const key = configHash({ specs, combine, data: experiment.data, seed: experiment.seed });
+    let ready = this.#ensembles.get(key);
+    if (!ready) {
+      ready = (async () => {
+        const data = await this.data(experiment);
+        const members: TrainedMember[] = [];
+        for (const [i, spec] of specs.entries()) members.push(await this.#member(experiment, context, data, spec, i, specs.length));
+        const combineLogits = (pick: (m: TrainedMember) => Float32Array): Float32Array =>
+          members.length === 1 ? pick(members[0]!) : combineTeacherLogits(members.map(pick), data.numClasses, combine);
+        const trainLogits = combineLogits((m) => m.trainLogits);
+        const testLogits = combineLogits((m) => m.testLogits);
+        const testPredictions = argmaxRows(testLogits, data.numClasses);
+        if (members.length === 1) return { result: members[0]!.result, members: [members[0]!.result], model: members[0]!.model, trainLogits, testPredictions };
+        const memberResults = members.map((m) => m.result);
+        const result = await this.#ensembleRun(experiment, context, data, memberResults, testLogits, combine);
+        return { result, members: memberResults, trainLogits, testPredictions };
+      })();
+      this.#ensembles.set(key, ready);
+      ready.catch(() => this.#ensembles.delete(key));
+    }
+    return ready;
+  }
+
+  async #ensembleRun(experiment: ResolvedExperiment, context: TrialContext, data: Dataset, members: RoleResult[], testLogits: Float32Array, combine: unknown): Promise<RoleResult> {
+    return withTrackedRun(this.#options.tracker, this.#start(experiment, context, 'ensemble', 'ensemble', undefined, data, { 'kdlab.ensemble_combine': JSON.stringify(combine), 'kdlab.member_run_ids': members.map((m) => m.runId).join(',') }), async (run) => {
+      await this.#logSetup(run, experiment, context, 'ensemble', `combination (${JSON.stringify(combine)}) of ${members.length} trained teachers; no training of its own`);
+      const test = classificationMetrics(testLogits, data.test.y, data.numClasses);
+      const params = members.reduce((sum, r) => sum + r.params, 0);
+      const latencyMs = members.reduce((sum, r) => sum + r.latencyMs, 0);
+      const now = Date.now();
+      const points: MetricPoint[] = [
+        { key: 'model/params', value: params, step: 0, timestamp: now },
+        { key: 'model/bytes', value: params * 4, step: 0, timestamp: now },
+        { key: 'model/latency_ms', value: latencyMs, step: 0, timestamp: now },
+        { key: 'test/accuracy', value: test.accuracy, step: 0, timestamp: now },
+        { key: 'test/nll', value: test.nll, step: 0, timestamp: now },
+        { key: 'test/ece', value: test.ece, step: 0, timestamp: now },
+      ];
+      await run.logMetrics(points);
+      const training: TrainResult = { epochs: [], bestEpoch: 0, bestValAccuracy: Number.NaN, testLast: test, testBest: test, seconds: 0 };
+      const result: RoleResult = { role: 'ensemble', name: 'ensemble', runId: run.runId, kind: 'ensemble', params, bytes: params * 4, latencyMs, training };
+      this.#reporter.roleFinished(result);
+      return result;
+    });
+  }
+
+  /** The baseline of a trial: the student on hard labels, trained once per student config, split, seed and budget. */
+  baseline(experiment: ResolvedExperiment, context: TrialContext, teacherTestPredictions: Int32Array): Promise<RoleResult> {
+    const totalEpochs = studentStages(experiment).reduce((sum, stage) => sum + stage.epochs, 0);
+    const dependsOn = { student: experiment.student.model, train: experiment.train, totalEpochs, data: experiment.data, seed: experiment.seed, studentSeed: experiment.studentSeed, backend: this.#options.backend.name, store: this.#options.tracker.description };
+    const key = TrainedModelCache.key(dependsOn);
+    let result = this.#baselines.get(key);
+    if (!result) {
+      result = (async () => {
+        const data = await this.data(experiment);
+        const cached = await this.#options.cache?.load<RoleResult>('baselines', key);
+        if (cached) {
+          this.#reporter.note(`baseline: reusing run ${cached.summary.runId} (cache ${key})`);
+          return cached.summary;
+        }
+        const model = buildModel(this.#options.registries, experiment.student.model, data, deriveSeed(experiment.studentSeed, 'student/init'));
+        try {
+        const trained = await this.#train({
+          experiment,
+          context,
+          data,
+          role: 'baseline',
+          name: 'baseline',
+          model,
+          stages: [{ name: 'train', epochs: totalEpochs, losses: this.#hardLabels() }],
+          settings: experiment.train,
+          batchSeed: deriveSeed(experiment.studentSeed, 'student/batches'),
+          stagePath: () => 'baseline',
+          teacherTestPredictions,
+          extraTags: { 'kdlab.cache_key': key },
+        });
+        await this.#options.cache?.save('baselines', key, model, jsonSafeRole(trained));
+        return trained;
+        } finally {
+          model.dispose();
+        }
+      })();
+      this.#baselines.set(key, result);
+      result.catch(() => this.#baselines.delete(key));
+    }
+    return result;
+  }
+
+  /** The distilled student of a trial (never shared: it is what a trial measures). */
+  async distilled(experiment: ResolvedExperiment, context: TrialContext, teacher: TeacherReady, baseline: RoleResult | undefined): Promise<RoleResult> {
+    const data = await this.data(experiment);
+    const student = buildModel(this.#options.registries, experiment.student.model, data, deriveSeed(experiment.studentSeed, 'student/init'));
+    try {
+      if (experiment.student.init) {
+        if (!student.initializeFrom) throw new Error(`student.init: the ${student.kind} family cannot be initialised from a teacher.`);
+        if (!teacher.model) throw new Error('student.init: initialising from the teacher needs a single teacher.');
+        student.initializeFrom(teacher.model, experiment.student.init.fromTeacher);
+        this.#reporter.note(`distilled: initialised from the teacher (${experiment.student.init.fromTeacher})`);
+      }
+      return await this.#train({
+        experiment,
+        context,
+        data,
+        role: 'distilled',
+        name: 'distilled',
+        model: student,
+        stages: studentStages(experiment),
+        settings: experiment.train,
+        batchSeed: deriveSeed(experiment.studentSeed, 'student/batches'),
+        stagePath: (i) => (experiment.stages ? `stages.${i}.losses` : 'losses'),
+        teacher,
+        teacherTestPredictions: teacher.testPredictions,
+        extraTags: {
+          'kdlab.teacher_run_id': teacher.result.runId,
+          ...(baseline ? { 'kdlab.baseline_run_id': baseline.runId } : {}),
+        },
+      });
+    } finally {
+      student.dispose();
+    }
+  }
+}

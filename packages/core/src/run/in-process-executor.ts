@@ -1,0 +1,28 @@
+import type { DistillationRunner, ExperimentResult, TrialContext } from './distillation-runner.js';
+import type { ResolvedTrial, TrialExecutor, TrialPhase } from './run-sweep.js';
+
+/** Runs a sweep's phases one at a time in this process, sharing one {@link DistillationRunner}. */
+export class InProcessExecutor implements TrialExecutor {
+  readonly parallelism = 1;
+
+  /** @param runner - the runner whose teachers and baselines the trials share. */
+  constructor(private readonly runner: DistillationRunner) {}
+
+  /** {@inheritDoc TrialExecutor.run} */
+  async run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
+    return runPhase(this.runner, phase, trial, context);
+  }
+
+  /** {@inheritDoc TrialExecutor.close} */
+  async close(): Promise<void> {
+    this.runner.dispose();
+  }
+}
+
+/** Runs one phase of a trial with a runner: the teacher(s), the baseline, or the whole trial. */
+export async function runPhase(runner: DistillationRunner, phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
+  if (phase === 'trial') return runner.runTrial(trial.experiment, context);
+  const teacher = await runner.teacher(trial.experiment, context);
+  if (phase === 'baseline') await runner.baseline(trial.experiment, context, teacher.testPredictions);
+  return undefined;
+}

@@ -1,0 +1,177 @@
+import type { SweepTrial } from '../experiment/expand-sweep.js';
+import { describeTrial } from '../experiment/expand-sweep.js';
+import type { ResolvedExperiment } from '../experiment/resolve-experiment.js';
+import type { RunStatus, Tracker } from '../tracking/tracker.js';
+import { configHash } from './config-hash.js';
+import type { ExperimentResult, TrialContext } from './distillation-runner.js';
+import { flattenParams } from './flatten-params.js';
+import type { RunReporter } from './run-reporter.js';
+import { newInvocationId } from './run-experiment.js';
+
+/** A trial of a sweep, validated. */
+export interface ResolvedTrial {
+  /** The trial as expanded. */
+  trial: SweepTrial;
+  /** Its validated experiment. */
+  experiment: ResolvedExperiment;
+}
+
+/** Which phase of a trial a task runs: its teacher(s), its baseline, or (with both cached) the whole trial. */
+export type TrialPhase = 'teacher' | 'baseline' | 'trial';
+
+/** Runs the phases of trials: in this process, or in a pool of worker processes. */
+export interface TrialExecutor {
+  /** How many phases it runs at once. */
+  readonly parallelism: number;
+  /** Runs one phase of one trial; for `trial`, returns the trial's result. */
+  run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined>;
+  /** Releases its resources (models, worker processes). */
+  close(): Promise<void>;
+}
+
+/** Everything {@link runSweep} needs. */
+export interface RunSweepOptions {
+  /** The MLflow experiment name. */
+  experimentName: string;
+  /** The sweep as written (`sweep` grid and `seeds`), logged on the parent run. */
+  definition: { sweep?: Record<string, unknown[]>; seeds?: number[] };
+  /** Every trial, validated. */
+  trials: readonly ResolvedTrial[];
+  /** Where runs are logged. */
+  tracker: Tracker;
+  /** Runs the trials' phases. */
+  executor: TrialExecutor;
+  /** Tags set on the parent run. */
+  baseTags?: Record<string, string>;
+  /** Receives notes. */
+  reporter?: RunReporter;
+  /** Skip trials whose distilled run already finished with the same config hash. Default true. */
+  resume?: boolean;
+}
+
+/** What happened to one trial. */
+export interface TrialOutcome {
+  /** The trial. */
+  trial: SweepTrial;
+  /** Its result, when it ran now. */
+  result?: ExperimentResult;
+  /** The run id of an earlier finished distilled run, when it was skipped. */
+  skippedFor?: string;
+  /** Its error, when it failed. */
+  error?: Error;
+}
+
+/** The outcome of a sweep. */
+export interface SweepResult {
+  /** The parent run. */
+  sweepRunId: string;
+  /** The sweep's id (tag `kdlab.sweep_id`). */
+  sweepId: string;
+  /** The invocation. */
+  invocation: string;
+  /** Every trial, in order. */
+  outcomes: TrialOutcome[];
+}
+
+/** The params a trial's runs carry for the swept values: `sweep.<path>`, the text `--set` would take. */
+export function sweepParams(trial: SweepTrial): Record<string, string> {
+  return Object.fromEntries(Object.entries(trial.values).map(([path, value]) => [`sweep.${path}`, typeof value === 'string' ? value : JSON.stringify(value)]));
+}
+
+/**
+ * Runs a sweep under one parent MLflow run: first every distinct teacher once (cached on disk), then
+ * every distinct baseline once, then each trial's distilled student, with as many phases at once as the
+ * executor allows. Every child run carries the swept values as `sweep.<path>` params, the parent's id,
+ * `kdlab.sweep_id` and its config hash; a trial whose distilled run already finished with the same
+ * config hash is skipped. The parent run ends FINISHED when every trial succeeded, FAILED otherwise,
+ * KILLED when interrupted.
+ */
+export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
+  const { tracker, trials, executor } = options;
+  const invocation = newInvocationId();
+  const sweepId = configHash({ name: options.experimentName, definition: options.definition, trials: trials.map((t) => configHash(t.experiment)) });
+  const parent = await tracker.startRun({
+    experimentName: options.experimentName,
+    runName: 'sweep',
+    tags: { ...options.baseTags, 'kdlab.role': 'sweep', 'kdlab.sweep_id': sweepId, 'kdlab.invocation': invocation, 'kdlab.trials': String(trials.length) },
+  });
+  const outcomes: TrialOutcome[] = trials.map((t) => ({ trial: t.trial }));
+  let status: RunStatus = 'FINISHED';
+  try {
+    await parent.logParams({
+      ...Object.fromEntries(Object.entries(options.definition.sweep ?? {}).map(([path, values]) => [`sweep.${path}`, JSON.stringify(values)])),
+      seeds: JSON.stringify(options.definition.seeds ?? [...new Set(trials.map((t) => t.trial.seed))]),
+      ...flattenParams(trials[0]!.experiment, 'base'),
+    });
+    const contextOf = (t: ResolvedTrial): TrialContext => ({
+      invocation,
+      parentRunId: parent.runId,
+      tags: { 'kdlab.sweep_id': sweepId, 'kdlab.trial_key': configHash(t.experiment), 'kdlab.trial': String(t.trial.index) },
+      params: sweepParams(t.trial),
+    });
+
+    // Trials that already finished (same config hash) are not run again.
+    const pending: ResolvedTrial[] = [];
+    for (const [i, t] of trials.entries()) {
+      const hash = configHash(t.experiment);
+      const done = options.resume === false ? [] : ((await tracker.findRuns?.(options.experimentName, { 'kdlab.role': 'distilled', 'kdlab.config_hash': hash })) ?? []);
+      const finished = done.find((run) => run.status === 'FINISHED');
+      if (finished) {
+        outcomes[i]!.skippedFor = finished.runId;
+        options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}): already finished in run ${finished.runId}, skipped`);
+      } else pending.push(t);
+    }
+
+    // One representative trial per distinct teacher, then per distinct baseline.
+    const distinct = (key: (t: ResolvedTrial) => unknown): ResolvedTrial[] => {
+      const seen = new Map<string, ResolvedTrial>();
+      for (const t of pending) {
+        const k = configHash(key(t));
+        if (!seen.has(k)) seen.set(k, t);
+      }
+      return [...seen.values()];
+    };
+    const teacherKey = (t: ResolvedTrial) => ({ teacher: t.experiment.teacher, data: t.experiment.data, seed: t.experiment.seed });
+    const baselineKey = (t: ResolvedTrial) => ({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
+    await inParallel(distinct(teacherKey), executor.parallelism, (t) => executor.run('teacher', t, contextOf(t)));
+    await inParallel(distinct(baselineKey).filter((t) => t.experiment.baseline), executor.parallelism, (t) => executor.run('baseline', t, contextOf(t)));
+    await inParallel(pending, executor.parallelism, async (t) => {
+      const outcome = outcomes[t.trial.index]!;
+      try {
+        outcome.result = await executor.run('trial', t, contextOf(t));
+      } catch (error) {
+        outcome.error = error as Error;
+        options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}) failed: ${(error as Error).message}`);
+      }
+    });
+    if (outcomes.some((o) => o.error)) status = 'FAILED';
+    return { sweepRunId: parent.runId, sweepId, invocation, outcomes };
+  } catch (error) {
+    status = (error as Error).name === 'TrainingAbortedError' ? 'KILLED' : 'FAILED';
+    await parent.setTags({ 'kdlab.error': (error as Error).message.slice(0, 5000) }).catch(() => undefined);
+    throw error;
+  } finally {
+    await parent.end(status);
+    await executor.close();
+    await tracker.flush();
+  }
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; the first error is thrown after all settle. */
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next]!;
+      next += 1;
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  });
+  await Promise.all(lanes);
+  if (failure !== undefined) throw failure;
+}

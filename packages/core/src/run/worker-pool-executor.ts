@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { ExperimentResult, TrialContext } from './distillation-runner.js';
+import type { ResolvedTrial, TrialExecutor, TrialPhase } from './run-sweep.js';
+import { WORKER_REPLY_PREFIX, type WorkerReply, type WorkerTask } from './worker-protocol.js';
+
+/** How to start a worker process: the command line of `kdlab _worker` with the run's options. */
+export interface WorkerCommand {
+  /** The executable (node). */
+  command: string;
+  /** Its arguments. */
+  args: string[];
+  /** Extra environment. */
+  env?: Record<string, string>;
+}
+
+interface Pending {
+  resolve: (result: ExperimentResult | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+interface Worker {
+  process: ChildProcess;
+  busy: boolean;
+  pending: Map<number, Pending>;
+  exited: boolean;
+}
+
+/**
+ * Runs a sweep's phases in parallel worker processes (one wasm process uses one core). Each worker
+ * loads the same experiment, validates it and keeps its own runner; teachers and baselines reach the
+ * others through the disk cache, and every worker logs into the same tracker.
+ */
+export class WorkerPoolExecutor implements TrialExecutor {
+  readonly #workers: Worker[] = [];
+  readonly #waiting: (() => void)[] = [];
+  #nextId = 0;
+
+  /** @param command - how to start a worker. @param parallelism - how many workers. */
+  constructor(
+    private readonly command: WorkerCommand,
+    readonly parallelism: number,
+  ) {}
+
+  #start(): Worker {
+    const child = spawn(this.command.command, this.command.args, {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...this.command.env },
+    });
+    const worker: Worker = { process: child, busy: false, pending: new Map(), exited: false };
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(WORKER_REPLY_PREFIX)) {
+        process.stdout.write(`${line}\n`);
+        return;
+      }
+      const reply = JSON.parse(line.slice(WORKER_REPLY_PREFIX.length)) as WorkerReply;
+      const pending = worker.pending.get(reply.id);
+      worker.pending.delete(reply.id);
+      if (!pending) return;
+      if (reply.error !== undefined) {
+        const error = new Error(reply.error);
+        error.name = reply.errorName ?? 'Error';
+        pending.reject(error);
+      } else pending.resolve(reply.result);
+    });
+    child.on('exit', (code, signal) => {
+      worker.exited = true;
+      for (const pending of worker.pending.values()) pending.reject(new Error(`A worker process exited (${signal ?? `code ${code}`}) during its task.`));
+      worker.pending.clear();
+    });
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  async #acquire(): Promise<Worker> {
+    for (;;) {
+      const idle = this.#workers.find((w) => !w.busy && !w.exited);
+      if (idle) return idle;
+      if (this.#workers.filter((w) => !w.exited).length < this.parallelism) return this.#start();
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  /** {@inheritDoc TrialExecutor.run} */
+  async run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
+    const worker = await this.#acquire();
+    worker.busy = true;
+    try {
+      const id = this.#nextId++;
+      const task: WorkerTask = { id, phase, trial: trial.trial.index, context };
+      return await new Promise<ExperimentResult | undefined>((resolve, reject) => {
+        worker.pending.set(id, { resolve, reject });
+        worker.process.stdin!.write(`${JSON.stringify(task)}\n`);
+      });
+    } finally {
+      worker.busy = false;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /** Ends every worker (their stdin closes; each finishes its tracker and exits). */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.#workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.exited) return resolve();
+            worker.process.once('exit', () => resolve());
+            worker.process.stdin!.end();
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { deriveSeed } from '@kdlab/core';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import { singleInput, singleShape } from './single-input.js';
+
+/** Constructor arguments of {@link MultiHeadSelfAttention}. */
+export interface MultiHeadSelfAttentionArgs extends LayerArgs {
+  /** Number of attention heads; must divide the hidden size. */
+  heads: number;
+  /** Seed of the projection kernels' initializers (an integer). */
+  seed: number;
+}
+
+/** The projections of {@link MultiHeadSelfAttention}, in weight order. */
+const PROJECTIONS = ['query', 'key', 'value', 'output'] as const;
+
+/**
+ * Multi-head self-attention (Vaswani et al. 2017) over `[batch, seq, hidden]`, with two outputs:
+ * the attended hidden states `[batch, seq, hidden]` and the attention maps
+ * `[batch, heads, seq, seq]` (softmax over the last axis), which kdlab exposes as `layer<i>.attn`
+ * taps for attention-transfer losses.
+ *
+ * Weights, in order: `query`, `key`, `value` and `output`, each a `kernel` `[hidden, hidden]`
+ * (glorot-uniform, seeded from `seed` and the weight's name) and a `bias` `[hidden]` (zeros). The
+ * scores are `q k^T / sqrt(hidden / heads)`; there is no mask (every sequence has the full length)
+ * and no dropout on the attention maps. Written with plain `matMul` and `transpose`, which every
+ * tfjs backend has (no einsum). Registered with `tf.serialization.registerClass`.
+ */
+export class MultiHeadSelfAttention extends tfl.layers.Layer {
+  /** The class name written in saved model topologies. */
+  static readonly className = 'MultiHeadSelfAttention';
+
+  /** Number of attention heads. */
+  readonly heads: number;
+  /** Seed of the kernels' initializers. */
+  readonly seed: number;
+  #weights: tfl.LayerVariable[] = [];
+
+  /** @param args - the layer arguments, `heads` and `seed` included. */
+  constructor(args: MultiHeadSelfAttentionArgs) {
+    super(args);
+    if (!Number.isInteger(args.heads) || args.heads < 1) {
+      throw new Error(`MultiHeadSelfAttention "${this.name}": heads must be a positive integer, got ${String(args.heads)}.`);
+    }
+    if (!Number.isSafeInteger(args.seed)) {
+      throw new Error(`MultiHeadSelfAttention "${this.name}": seed must be an integer, got ${String(args.seed)}.`);
+    }
+    this.heads = args.heads;
+    this.seed = args.seed;
+  }
+
+  /** Creates the four projections once the hidden size is known; checks that `heads` divides it. */
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const shape = singleShape(inputShape, this.describe());
+    const hidden = shape[2];
+    if (shape.length !== 3 || typeof hidden !== 'number') {
+      throw new Error(`${this.describe()} expects input of shape [batch, seq, hidden] with a known hidden size, got [${shape.map(String).join(', ')}].`);
+    }
+    if (hidden % this.heads !== 0) {
+      throw new Error(`${this.describe()}: heads (${this.heads}) must divide the hidden size (${hidden}).`);
+    }
+    this.#weights = PROJECTIONS.flatMap((projection) => [
+      this.addWeight(`${projection}/kernel`, [hidden, hidden], 'float32', tfl.initializers.glorotUniform({ seed: deriveSeed(this.seed, `${projection}/kernel`) })),
+      this.addWeight(`${projection}/bias`, [hidden], 'float32', tfl.initializers.zeros()),
+    ]);
+    this.built = true;
+  }
+
+  /** Hidden states `[batch, seq, hidden]` and attention maps `[batch, heads, seq, seq]`. */
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape[] {
+    const [batch, seq, hidden] = singleShape(inputShape, this.describe());
+    return [
+      [batch ?? null, seq ?? null, hidden ?? null],
+      [batch ?? null, this.heads, seq ?? null, seq ?? null],
+    ];
+  }
+
+  /** Attends; answers `[hidden states, attention maps]`. */
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor[] {
+    return tf.tidy(() => {
+      this.invokeCallHook(inputs, kwargs);
+      const x = singleInput(inputs, this.describe());
+      const [batch, seq, hidden] = x.shape as [number, number, number];
+      const headSize = hidden / this.heads;
+      const [wq, bq, wk, bk, wv, bv, wo, bo] = this.#weights.map((weight) => weight.read());
+      const flat = tf.reshape(x, [batch * seq, hidden]);
+      const heads = (kernel: tf.Tensor, bias: tf.Tensor) =>
+        tf.transpose(tf.reshape(tf.add(tf.matMul(flat, kernel as tf.Tensor2D), bias), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
+      const query = heads(wq!, bq!);
+      const key = heads(wk!, bk!);
+      const value = heads(wv!, bv!);
+      const scores = tf.mul(tf.matMul(query, key, false, true), 1 / Math.sqrt(headSize));
+      const attention = tf.softmax(scores);
+      const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [batch * seq, hidden]);
+      const output = tf.reshape(tf.add(tf.matMul(context as tf.Tensor2D, wo as tf.Tensor2D), bo!), [batch, seq, hidden]);
+      return [output, attention];
+    });
+  }
+
+  /** The layer's config: the base layer config plus `heads` and `seed`. */
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), heads: this.heads, seed: this.seed };
+  }
+
+  private describe(): string {
+    return `MultiHeadSelfAttention "${this.name}"`;
+  }
+}
+
+tf.serialization.registerClass(MultiHeadSelfAttention);
