@@ -1,18 +1,19 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { resnetModel, resnetOptions, resnetPresets, cnnModel, cnnOptions, fitnetModel, fitnetOptions } from './src/index.js';
+import { transformerModel, transformerOptions, loadKdlabModel } from './src/index.js';
 await tf.setBackend('cpu');
-for (const [name, preset] of Object.entries(resnetPresets)) {
-  if (!['resnet8x4', 'resnet32x4', 'resnet20'].includes(name)) continue;
-  const t = Date.now();
-  const m = resnetModel.build(resnetOptions.parse(preset), { inputShape: [32, 32, 3], numClasses: 100, seed: 1 });
-  console.log(name, m.paramCount(), Date.now() - t, 'ms', m.featureNames.join(','), JSON.stringify(m.featureShapes()));
-  m.dispose();
-}
-const c = cnnModel.build(cnnOptions.parse({}), { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
-console.log('cnn', c.paramCount(), JSON.stringify(c.featureShapes()));
-const f = fitnetModel.build(fitnetOptions.parse({}), { inputShape: [32, 32, 3], numClasses: 10, seed: 1 });
-console.log('fitnet', f.paramCount(), JSON.stringify(f.featureShapes()));
-const x = tf.randomNormal([2, 32, 32, 3]);
-const out = f.forward(x, { training: true });
-console.log(out.logits.shape);
+const t = transformerModel.build(transformerOptions.parse({ vocabSize: 50, hidden: 16, heads: 2, layers: 2 }), { inputShape: [7], numClasses: 3, seed: 1 });
+console.log(t.paramCount(), JSON.stringify(t.featureShapes()));
+const x = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7], [0, 0, 1, 1, 2, 2, 49]]);
+const out = t.forward(x, { training: true });
+console.log(out.logits.arraySync());
+const img = transformerModel.build(transformerOptions.parse({ hidden: 16, heads: 4, layers: 1, norm: 'pre', pooling: 'mean', dropout: 0.1 }), { inputShape: [8, 8, 1], numClasses: 3, seed: 1 });
+console.log(img.paramCount(), JSON.stringify(img.featureShapes()));
+let saved: tf.io.ModelArtifacts | undefined;
+await img.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+const loaded = await loadKdlabModel(tf.io.fromMemory(saved!));
+const xi = tf.randomNormal([2, 8, 8, 1]);
+console.log(img.forward(xi, { training: false }).logits.arraySync(), loaded.forward(xi, { training: false }).logits.arraySync());
+const s = transformerModel.build(transformerOptions.parse({ vocabSize: 50, hidden: 16, heads: 2, layers: 1 }), { inputShape: [7], numClasses: 3, seed: 2 });
+s.initializeFrom!(t, 'every-other-layer');
+try { img.initializeFrom!(t, 'every-other-layer'); } catch (e) { console.log((e as Error).message); }

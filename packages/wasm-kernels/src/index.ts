@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { registerWasmKernels, unregisterWasmKernels, areWasmKernelsRegistered } from './register-wasm-kernels.js';
+export type { RegisterWasmKernelsOptions } from './register-wasm-kernels.js';
 export { einsumGradConfig, registerEinsumGradient } from './gradients/einsum-gradient.js';
 export { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
 export type { KdlabWasmKernel } from './kdlab-wasm-kernels.js';

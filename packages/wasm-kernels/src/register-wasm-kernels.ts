@@ -23,23 +23,38 @@ function currentRegistration(): Registration | undefined {
   return (globalThis as GlobalWithRegistration)[REGISTRATION_KEY];
 }
 
+/** How {@link registerWasmKernels} registers. */
+export interface RegisterWasmKernelsOptions {
+  /**
+   * Whether to replace the wasm backend's own kernels with kdlab's faster ones (`BatchMatMul`,
+   * `_FusedMatMul`, `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Mean`). Default `true`; `false`
+   * only adds the kernels wasm lacks.
+   */
+  replaceStockKernels?: boolean;
+}
+
 /**
  * Registers kdlab's kernels for tfjs' `'wasm'` backend: fast `BatchMatMul` and `_FusedMatMul`
- * (transposed and batched operands through XNNPACK), fast `Conv2DBackpropInput`, and the kernels the
- * wasm backend lacks for training: `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`,
- * `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum` and `Einsum`. Where wasm has a kernel of
- * that name, the original is kept (kdlab's kernel falls back to it) and restored by
- * {@link unregisterWasmKernels}. Also registers a gradient for `Einsum` (see {@link registerEinsumGradient}),
- * for every backend, unless one is registered already. Idempotent. Call it after importing `@tensorflow/tfjs-backend-wasm`;
- * the kernels run only while `'wasm'` is the active backend.
+ * (transposed and batched operands through XNNPACK), fast `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`
+ * and `Mean`, and the kernels the wasm backend lacks for training: `Conv2DBackpropFilter`,
+ * `DepthwiseConv2dNativeBackpropInput`, `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum`
+ * and `Einsum`. Where wasm has a kernel of that name, the original is kept (kdlab's kernel falls back
+ * to it) and restored by {@link unregisterWasmKernels}. Also registers a gradient for `Einsum` (see
+ * {@link registerEinsumGradient}), for every backend, unless one is registered already. Idempotent:
+ * while registered, further calls change nothing (unregister first to change the options). Call it
+ * after importing `@tensorflow/tfjs-backend-wasm`; the kernels run only while `'wasm'` is the active
+ * backend.
+ * @param options - which kernels to register (all by default)
  * @throws Error naming the missing kernel when the wasm backend's kernels are not registered.
  */
-export function registerWasmKernels(): void {
+export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): void {
   if (currentRegistration() !== undefined) return;
+  const replaceStockKernels = options.replaceStockKernels ?? true;
   const primitives = PrimitiveKernels.capture();
   const originals = new Map<string, KernelConfig | undefined>();
   for (const kernel of KDLAB_WASM_KERNELS) {
     const original = tf.getKernel(kernel.kernelName, 'wasm');
+    if (original !== undefined && !replaceStockKernels) continue;
     originals.set(kernel.kernelName, original);
     if (original !== undefined) tf.unregisterKernel(kernel.kernelName, 'wasm');
     tf.registerKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: kernel.create(primitives) as unknown as KernelFunc });

@@ -5,7 +5,7 @@ import { areWasmKernelsRegistered, KDLAB_WASM_KERNELS, registerWasmKernels, unre
 import { useWasmWithKdlabKernels } from './support/backends.js';
 
 beforeAll(useWasmWithKdlabKernels);
-afterAll(registerWasmKernels);
+afterAll(() => registerWasmKernels());
 
 const kernelNames = KDLAB_WASM_KERNELS.map((kernel) => kernel.kernelName);
 
@@ -65,5 +65,24 @@ describe('registerWasmKernels / unregisterWasmKernels', () => {
     }
     registerWasmKernels();
     expect(areWasmKernelsRegistered()).toBe(true);
+  });
+});
+
+describe('registerWasmKernels({ replaceStockKernels: false })', () => {
+  it('adds only the kernels wasm lacks and keeps the stock ones', () => {
+    unregisterWasmKernels();
+    const stock = currentKernels();
+    registerWasmKernels({ replaceStockKernels: false });
+    try {
+      const registered = currentKernels();
+      for (const kernel of KDLAB_WASM_KERNELS) {
+        if (kernel.replacesOriginal) expect(registered.get(kernel.kernelName), kernel.kernelName).toBe(stock.get(kernel.kernelName));
+        else expect(registered.get(kernel.kernelName), kernel.kernelName).toBeDefined();
+      }
+    } finally {
+      unregisterWasmKernels();
+    }
+    expect(currentKernels()).toEqual(stock);
+    registerWasmKernels();
   });
 });

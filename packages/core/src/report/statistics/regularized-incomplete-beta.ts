@@ -21,7 +21,7 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number, compl
     throw new RangeError(`regularizedIncompleteBeta: shapes must be positive finite numbers, got a = ${a}, b = ${b}.`);
   }
   if (x === 0) return 0;
-  if (x === 1) return 1;
+  if (complement === 0) return 1;
   const logFront = a * Math.log(x) + b * Math.log(complement) - logBeta(a, b);
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
   return 1 - (Math.exp(logFront) * betaContinuedFraction(complement, b, a)) / b;

@@ -53,8 +53,10 @@ export function studentTDensity(t: number, degreesOfFreedom: number): number {
 
 /**
  * The quantile function (inverse CDF) of Student's t distribution: the t with P(T <= t) = p.
- * Exact closed forms for ν = 1 and ν = 2; otherwise Newton's method on the upper tail, kept inside a
- * shrinking bracket (bisection when a Newton step would leave it), to full double precision.
+ * Exact closed forms for ν = 1 and ν = 2; otherwise Newton's method kept inside a shrinking
+ * bracket (bisection when a Newton step would leave it), to full double precision. Near the
+ * median it solves P(0 < T < t) = |p - 1/2| (exact in floating point there) instead of the tail,
+ * so small quantiles keep their relative precision.
  *
  * @param p - A probability in (0, 1); 0 and 1 give -Infinity and Infinity.
  * @param degreesOfFreedom - ν > 0.
@@ -66,18 +68,20 @@ export function studentTQuantile(p: number, degreesOfFreedom: number): number {
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   if (p === 0.5) return 0;
-  const upperTail = p > 0.5 ? 1 - p : p;
   const sign = p > 0.5 ? 1 : -1;
-  return sign * upperTailQuantile(upperTail, degreesOfFreedom);
+  const tail = p > 0.5 ? 1 - p : p; // exact for p >= 1/2 (Sterbenz), and p itself below
+  return sign * positiveQuantile(tail, Math.abs(p - 0.5), degreesOfFreedom);
 }
 
-/** The t >= 0 with P(T > t) = tail, for 0 < tail < 0.5. */
-function upperTailQuantile(tail: number, nu: number): number {
+/** The t > 0 with P(T > t) = tail, where central = 1/2 - tail = P(0 < T < t) is given exactly. */
+function positiveQuantile(tail: number, central: number, nu: number): number {
   if (nu === 1) return 1 / Math.tan(Math.PI * tail); // cot(π·tail): no cancellation near the pole
-  if (nu === 2) {
-    return (1 - 2 * tail) / Math.sqrt(2 * tail * (1 - tail));
-  }
-  const excess = (t: number): number => studentTTwoSidedTail(t, nu) / 2 - tail; // decreasing in t
+  if (nu === 2) return (2 * central) / Math.sqrt(2 * tail * (1 - tail));
+  // excess(t) decreases in t, with derivative -density(t), and is 0 at the quantile.
+  const excess =
+    central <= 0.25
+      ? (t: number): number => central - centralProbability(t, nu)
+      : (t: number): number => studentTTwoSidedTail(t, nu) / 2 - tail;
   let low = 0;
   let high = 1;
   while (excess(high) > 0) {
@@ -96,6 +100,12 @@ function upperTailQuantile(tail: number, nu: number): number {
     t = next;
   }
   return t;
+}
+
+/** P(0 < T < t) = I_y(1/2, ν/2) / 2 with y = t² / (ν + t²): accurate for small t. */
+function centralProbability(t: number, nu: number): number {
+  const square = t * t;
+  return regularizedIncompleteBeta(square / (nu + square), 0.5, nu / 2, nu / (nu + square)) / 2;
 }
 
 /** A starting point: the standard normal upper quantile (Acklam's rational approximation, ~1e-9). */

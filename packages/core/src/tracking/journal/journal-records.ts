@@ -70,11 +70,14 @@ export const artifactRecordSchema = z.object({
   text: z.boolean(),
 });
 
+/** The final statuses a run can be ended with. */
+export const runStatusNameSchema = z.enum(['FINISHED', 'FAILED', 'KILLED']);
+
 /** `end`: the final status; `by` is `sync` when `kdlab sync` ended a run its dead process left RUNNING. */
 export const endRecordSchema = z.object({
   t: z.literal('end'),
   ...callFields,
-  status: z.enum(['FINISHED', 'FAILED', 'KILLED']),
+  status: runStatusNameSchema,
   endTime: nonNegativeInteger,
   by: z.enum(['owner', 'sync']),
 });
@@ -128,6 +131,8 @@ export type CreatedRecord = z.infer<typeof createdRecordSchema>;
 export type DoneRecord = z.infer<typeof doneRecordSchema>;
 /** A call the server refused for good. */
 export type RejectedRecord = z.infer<typeof rejectedRecordSchema>;
+/** A final run status. */
+export type RunStatusName = z.infer<typeof runStatusNameSchema>;
 /** A metric value as journaled. */
 export type JournalMetricValue = z.infer<typeof journalMetricValueSchema>;
 /** Any journal line. */

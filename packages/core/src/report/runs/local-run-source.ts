@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { readMlrunsStore } from '../../tracking/mlruns/read-mlruns-store.js';
+import type { MlrunsRunRecord } from '../../tracking/mlruns/mlruns-records.js';
+import { ExperimentNotFoundError, type RunSource } from './run-source.js';
+import type { ExperimentRuns, StoredRun } from './stored-run.js';
+
+/** Reads runs from a local MLflow store (`./mlruns`), every metric history in full. */
+export class LocalRunSource implements RunSource {
+  /**
+   * @param root - Absolute path of the store folder.
+   * @param description - How to name it in messages; defaults to the path.
+   */
+  constructor(
+    readonly root: string,
+    readonly description: string = root,
+  ) {}
+
+  /** {@inheritDoc RunSource.loadExperimentRuns} */
+  async loadExperimentRuns(experimentName: string): Promise<ExperimentRuns> {
+    if (!existsSync(this.root)) throw new ExperimentNotFoundError(experimentName, `${this.description} (there is no store at ${this.root})`);
+    const contents = await readMlrunsStore(this.root);
+    const experiment = contents.experiments.find((candidate) => candidate.name === experimentName);
+    if (experiment === undefined) {
+      throw new ExperimentNotFoundError(experimentName, this.description, contents.experiments.map((candidate) => candidate.name));
+    }
+    const runs = contents.runs
+      .filter((run) => run.info.experimentId === experiment.experimentId && run.info.lifecycleStage === 'active')
+      .map(storedRunOf);
+    return { experimentId: experiment.experimentId, experimentName, source: this.description, runs };
+  }
+
+  /** Nothing to release. */
+  async close(): Promise<void> {}
+}
+
+function storedRunOf(record: MlrunsRunRecord): StoredRun {
+  return {
+    runId: record.info.runId,
+    runName: record.tags['mlflow.runName'] ?? record.info.runName,
+    status: record.info.status,
+    startTime: record.info.startTime,
+    params: record.params,
+    tags: record.tags,
+    metrics: record.metrics,
+  };
+}
