@@ -20,6 +20,9 @@ defineExperiment({ ...base, losses: [{ kind: 'no-such-loss', weight: 1 }] });
 defineExperiment({ ...base, losses: [hinton({ temprature: 4 })] });
 // @ts-expect-error a wrongly typed option is a compile error
 defineExperiment({ ...base, losses: [hinton({ temperature: '4' })] });
+// @ts-expect-error a misspelt option of a raw, known model spec is a compile error
+defineExperiment({ ...base, student: { model: { kind: 'mlp', hiden: [8] } }, losses: [ce()] });
+defineExperiment({ ...base, student: { model: { kind: 'resnet', depth: 8, widen: 2 } }, losses: [ce()] });
 // @ts-expect-error an unknown model id is a compile error
 defineExperiment({ ...base, student: { model: { kind: 'no-such-model' } }, losses: [ce()] });
 // @ts-expect-error a weight is a number or a schedule

@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdl
 import { requireTeacher, resolveTapPair, takeTapPair, tapPairsSchema, tapShapeError, type TapPairShapes } from './feature-taps.js';
 import { euclideanNorm, l2Normalize } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `at` loss (attention transfer). */
 export const atOptions = z.strictObject({
@@ -108,3 +109,22 @@ export const atLoss = defineLoss({
  * Returns plain data `{ kind: 'at', ... }`, validated against {@link atOptions} when the experiment is resolved.
  */
 export const at = lossHelper(atLoss);
+
+/** The documentation page of the `at` loss (`docs/losses/at.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const atDocumentation: LossDocumentation = {
+  loss: atLoss,
+  title: 'attention transfer',
+  formula: [
+    'Q(A) = Σ_c |A_c|^p over the channels of a map A [H, W, C], flattened to H·W; q = Q / ‖Q‖₂',
+    "mode 'code':  L = Σ_pairs (1/(B·H·W)) Σ_b Σ_j (q_s,bj − q_t,bj)²",
+    "mode 'paper': L = Σ_pairs (1/B) Σ_b ‖q_s,b − q_t,b‖₂",
+  ],
+  details: [
+    "'code' is the authors' code and the default of RepDistiller, mdistiller and torchdistill; 'paper' is equation 2 without its β/2.",
+    'The paper\'s β = 1000 goes in the term\'s weight (as RepDistiller).',
+    'Channels may differ between student and teacher; the spatial sizes of each pair must agree (checked at create, naming both layers and shapes).',
+    'The teacher\'s taps are constants.',
+  ],
+  example: { pairs: [{ student: 'block2', teacher: 'block2' }, { student: 'block3', teacher: 'block3' }] },
+  exampleWeight: 1000,
+};

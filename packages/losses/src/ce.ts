@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdlab/core';
 import { checkLabels, checkLogits, checkNumClasses } from './check-inputs.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `ce` loss; every field has a default. */
 export const ceOptions = z.strictObject({
@@ -13,7 +14,8 @@ export const ceOptions = z.strictObject({
     .number({ error: 'labelSmoothing must be a number in [0, 1).' })
     .min(0, { error: 'labelSmoothing must be at least 0.' })
     .lt(1, { error: 'labelSmoothing must be below 1 (1 would ignore the labels entirely).' })
-    .default(0),
+    .default(0)
+    .describe('Label smoothing ε: the target puts 1 − ε on the true class and spreads ε uniformly over all K classes.'),
 });
 
 /** The parsed, defaulted options of the `ce` loss. */
@@ -67,3 +69,21 @@ export const ceLoss = defineLoss({
  * Returns plain data `{ kind: 'ce', ... }`, validated against {@link ceOptions} when the experiment is resolved.
  */
 export const ce = lossHelper(ceLoss);
+
+/** The documentation page of the `ce` loss (`docs/losses/ce.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const ceDocumentation: LossDocumentation = {
+  loss: ceLoss,
+  title: 'hard-label cross-entropy',
+  formula: [
+    'CE = −(1/B) Σ_b Σ_k q_bk · log softmax(s_b)_k',
+    'q_b = (1 − ε)·onehot(y_b) + ε/K',
+  ],
+  details: [
+    '`B` examples, `K` classes, student logits `s`, integer labels `y`, label smoothing `ε`.',
+    'Same values as PyTorch `F.cross_entropy(s, y, label_smoothing=ε)` (mean over the batch).',
+    'Needs no teacher: the baseline student\'s loss and the hard-label term of most recipes.',
+    'Labels must be int32, shape `[B]`, each in `[0, K)`; anything else is an error naming it.',
+  ],
+  example: { labelSmoothing: 0.1 },
+  exampleWeight: 0.3,
+};

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdlab/core';
 import { requireTeacher, resolveTapPair, takeTapPair, tapName, tapShapeError } from './feature-taps.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `cosine` loss (DistilBERT's cosine embedding loss). */
 export const cosineOptions = z.strictObject({
@@ -71,3 +72,21 @@ export const cosineLoss = defineLoss({
  * Returns plain data `{ kind: 'cosine', ... }`, validated against {@link cosineOptions} when the experiment is resolved.
  */
 export const cosine = lossHelper(cosineLoss);
+
+/** The documentation page of the `cosine` loss (`docs/losses/cosine.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const cosineDocumentation: LossDocumentation = {
+  loss: cosineLoss,
+  title: "DistilBERT's cosine embedding loss",
+  formula: [
+    'every position (a token of [seq, H], a pixel of [h, w, H], or the example of [H]) is one vector; N vectors in the batch',
+    'cos(s, t) = sᵀt / √((‖s‖² + 1e-12)(‖t‖² + 1e-12))',
+    'L = (1/N) Σ_n (1 − cos(s_n, t_n))',
+  ],
+  details: [
+    'PyTorch\'s `nn.CosineEmbeddingLoss` with target 1 and mean reduction, as DistilBERT applies it to the last hidden states.',
+    'DistilBERT leaves out padded tokens; kdlab\'s models have no padding mask, so every position counts.',
+    'The taps must have the same shape (checked at create, naming both layers and shapes); the teacher\'s tap is a constant.',
+  ],
+  example: { student: 'hidden', teacher: 'hidden' },
+  exampleWeight: 1,
+};

@@ -5,6 +5,7 @@ import { checkLogits, checkNumClasses, checkSameShape } from './check-inputs.js'
 import { requireTeacher } from './feature-taps.js';
 import { euclideanNorm } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `dist` loss. */
 export const distOptions = z.strictObject({
@@ -97,3 +98,22 @@ export const distLoss = defineLoss({
  * Returns plain data `{ kind: 'dist', ... }`, validated against {@link distOptions} when the experiment is resolved.
  */
 export const dist = lossHelper(distLoss);
+
+/** The documentation page of the `dist` loss (`docs/losses/dist.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const distDocumentation: LossDocumentation = {
+  loss: distLoss,
+  title: 'DIST: relations from a stronger teacher',
+  formula: [
+    'Y = softmax(z/τ) for each model, [B, K]',
+    'ρ(u, v) = ⟨u − ū, v − v̄⟩ / (‖u − ū‖·‖v − v̄‖ + 1e-8)',
+    'L_inter = 1 − (1/B) Σ_b ρ(Y^s_b,:, Y^t_b,:)     (each example over the classes)',
+    'L_intra = 1 − (1/K) Σ_k ρ(Y^s_:,k, Y^t_:,k)     (each class over the batch)',
+    'L = τ² · (β·L_inter + γ·L_intra)',
+  ],
+  details: [
+    'Pearson correlation only asks the student to preserve the teacher\'s relations, not its exact probabilities.',
+    'The teacher\'s logits are constants; the intra-class term needs a batch of at least 2.',
+  ],
+  example: { temperature: 1 },
+  exampleWeight: 1,
+};

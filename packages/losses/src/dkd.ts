@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdl
 import { checkLabels, checkLogits, checkNumClasses, checkSameShape } from './check-inputs.js';
 import { requireTeacher } from './feature-taps.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `dkd` loss (decoupled knowledge distillation). */
 export const dkdOptions = z.strictObject({
@@ -132,3 +133,23 @@ export const dkdLoss = defineLoss({
  * Returns plain data `{ kind: 'dkd', ... }`, validated against {@link dkdOptions} when the experiment is resolved.
  */
 export const dkd = lossHelper(dkdLoss);
+
+/** The documentation page of the `dkd` loss (`docs/losses/dkd.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const dkdDocumentation: LossDocumentation = {
+  loss: dkdLoss,
+  title: 'decoupled knowledge distillation',
+  formula: [
+    'p = softmax(z/T) for each model; y the label',
+    'b = [p_y, 1 − p_y];  p̂_k = p_k / Σ_{j≠y} p_j  for k ≠ y',
+    'TCKD_b = KL(b^t ‖ b^s);  NCKD_b = KL(p̂^t ‖ p̂^s)',
+    'L = w(e) · T² · (1/B) Σ_b (α·TCKD_b + β·NCKD_b),   w(e) = min(e / warmupEpochs, 1)  (1 without warm-up)',
+  ],
+  details: [
+    'Hinton\'s KD equals TCKD + (1 − p^t_y)·NCKD (the paper\'s equation 5); DKD weights the two parts freely.',
+    'The epoch `e` counts from 1 at the start of the term\'s stage and advances every `context.trainSize` training examples the loss sees; mdistiller warms up over 20 of 240 epochs (`warmupEpochs: 20`).',
+    'Computed with log-sum-exps (stable for large logits); mdistiller masks the target logit with −1000 instead, which agrees within float precision.',
+    'Needs the labels and the teacher\'s logits (constants).',
+  ],
+  example: { warmupEpochs: 20 },
+  exampleWeight: 1,
+};

@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossContext, type LossInputs, type LossIns
 import { requireTeacher, resolveTapPair, takeTapPair, tapName, tapShapeError, type TapPairShapes } from './feature-taps.js';
 import { seededGenerator, torchDefaultVariable } from './seeded-random.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `hint` loss (FitNets). */
 export const hintOptions = z.strictObject({
@@ -191,3 +192,27 @@ export const hintLoss = defineLoss({
  * Returns plain data `{ kind: 'hint', ... }`, validated against {@link hintOptions} when the experiment is resolved.
  */
 export const hint = lossHelper(hintLoss);
+
+/** The documentation page of the `hint` loss (`docs/losses/hint.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const hintDocumentation: LossDocumentation = {
+  loss: hintLoss,
+  title: 'FitNets hints',
+  formula: [
+    "reduction 'batchmean' (FitNets eq. 3, per example, averaged over the batch):",
+    '  L = (1/B) Σ_b ½ Σ_i (t_bi − r(s_b)_i)²      i runs over every entry of one hint (H·W·C, or its length)',
+    "reduction 'mean' (F.mse_loss, RepDistiller, mdistiller):",
+    '  L = (1/(B·n)) Σ_b Σ_i (t_bi − r(s_b)_i)²    n entries per hint',
+    'r(s) = act(conv_k(s) + b)  for maps [H, W, C], k = (H_s − H_t + 1) × (W_s − W_t + 1), no padding',
+    'r(s) = act(s·W + b)        on the last axis otherwise',
+  ],
+  details: [
+    '`s` is the student\'s guided layer (`student`), `t` the teacher\'s hint layer (`teacher`).',
+    "The regressor follows FitNets' rule: a convolution without padding whose kernel maps the guided layer's spatial size onto the hint's (1×1 when they agree); 'conv3x3' pads to keep the size; 'dense' maps the last axis (channels, hidden size) at every position.",
+    'Its weights and bias are the loss\'s own variables (`[weights, bias]`), initialised from the run\'s seed as PyTorch initialises a layer (uniform in ±1/√fanIn), trained with the student and counted apart from it.',
+    "torchdistill's sample configuration sums instead (`MSELoss(reduction='sum')`: 2B times the default).",
+    'Shapes are checked at create: a missing tap, a student map smaller than the hint, or shapes the chosen regressor cannot map is an error naming both layers and both shapes.',
+    'Staged training as published: stage 1 trains the student up to the guided layer plus the regressor on this loss, stage 2 trains the whole student on KD.',
+  ],
+  example: { student: 'block4', teacher: 'block2' },
+  exampleWeight: 1,
+};

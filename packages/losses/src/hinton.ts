@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdlab/core';
 import { checkLogits, checkNumClasses, checkSameShape } from './check-inputs.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `hinton` loss; every field has a default. */
 export const hintonOptions = z.strictObject({
@@ -10,7 +11,8 @@ export const hintonOptions = z.strictObject({
   temperature: z
     .number({ error: 'temperature must be a number above 0.' })
     .positive({ error: 'temperature must be above 0 (it divides the logits).' })
-    .default(4),
+    .default(4)
+    .describe('Softmax temperature T applied to both models\' logits.'),
 });
 
 /** The parsed, defaulted options of the `hinton` loss. */
@@ -74,3 +76,20 @@ export const hintonLoss = defineLoss({
  * Returns plain data `{ kind: 'hinton', ... }`, validated against {@link hintonOptions} when the experiment is resolved.
  */
 export const hinton = lossHelper(hintonLoss);
+
+/** The documentation page of the `hinton` loss (`docs/losses/hinton.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const hintonDocumentation: LossDocumentation = {
+  loss: hintonLoss,
+  title: 'soft targets (Hinton et al. 2015)',
+  formula: [
+    'L = T² · (1/B) Σ_b KL(softmax(t_b/T) ‖ softmax(s_b/T))',
+    '  = T² · (1/B) Σ_b Σ_k p_bk · (log p_bk − log q_bk),   p = softmax(t/T), q = softmax(s/T)',
+  ],
+  details: [
+    'KL from the teacher\'s distribution to the student\'s, summed over classes and averaged over the batch: PyTorch `F.kl_div(F.log_softmax(s/T), F.softmax(t/T), reduction=\'batchmean\') * T*T`.',
+    'The `T²` factor keeps gradient magnitudes independent of `T`.',
+    'The teacher\'s logits are constants (`stopGradient`): no gradient reaches the teacher.',
+  ],
+  example: { temperature: 4 },
+  exampleWeight: 0.7,
+};

@@ -1,9 +1,19 @@
 import { pluginModule } from '@kdlab/core';
+import { atLoss } from './at.js';
 import { ceLoss } from './ce.js';
+import { cosineLoss } from './cosine.js';
+import { crdLoss } from './crd.js';
+import { distLoss } from './dist.js';
+import { dkdLoss } from './dkd.js';
+import { hintLoss } from './hint.js';
 import { hintonLoss } from './hinton.js';
+import { nstLoss } from './nst.js';
+import { pktLoss } from './pkt.js';
+import { rkdLoss } from './rkd.js';
+import { spLoss } from './sp.js';
 
-/** Every loss definition of this package, in the order they are registered. */
-export const allLosses = [ceLoss, hintonLoss] as const;
+/** Every loss definition of this package, in the order they are registered: logit losses, then feature losses. */
+export const allLosses = [ceLoss, hintonLoss, dkdLoss, distLoss, hintLoss, atLoss, spLoss, rkdLoss, pktLoss, nstLoss, crdLoss, cosineLoss] as const;
 
 /**
  * The inversify module that binds every loss of `@kdlab/losses` as a plugin definition:

@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdl
 import { requireTeacher, resolveTapPair, takeTapPair, tapPairsSchema, tapShapeError, type TapPairShapes } from './feature-taps.js';
 import { channelRows, l2Normalize } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `nst` loss (neuron selectivity transfer). */
 export const nstOptions = z.strictObject({
@@ -106,3 +107,21 @@ export const nstLoss = defineLoss({
  * Returns plain data `{ kind: 'nst', ... }`, validated against {@link nstOptions} when the experiment is resolved.
  */
 export const nst = lossHelper(nstLoss);
+
+/** The documentation page of the `nst` loss (`docs/losses/nst.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const nstDocumentation: LossDocumentation = {
+  loss: nstLoss,
+  title: 'neuron selectivity transfer',
+  formula: [
+    'f^i: channel i of a map [H, W, C] as a vector in R^{H·W}, L2-normalised',
+    'k(x, y) = (xᵀy + c)^d',
+    'L = Σ_pairs mean_b [ mean_{i,i\'} k(f_t^i, f_t^i\') + mean_{j,j\'} k(f_s^j, f_s^j\') − 2·mean_{i,j} k(f_s^j, f_t^i) ]',
+  ],
+  details: [
+    'The squared maximum mean discrepancy of the paper\'s equation 5 (the teacher term is a constant, kept so the loss is 0 at a perfect match), as RepDistiller\'s NSTLoss.',
+    'The paper\'s λ = 50 (CIFAR, as RepDistiller) goes in the term\'s weight.',
+    'Channels may differ; the spatial sizes of each pair must agree (checked at create).',
+  ],
+  example: { pairs: [{ student: 'block3', teacher: 'block3' }] },
+  exampleWeight: 50,
+};

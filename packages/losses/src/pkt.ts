@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdl
 import { requireTeacher, resolveTapPair, takeTapPair, tapName } from './feature-taps.js';
 import { euclideanNorm, flattenBatch } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `pkt` loss (probabilistic knowledge transfer). */
 export const pktOptions = z.strictObject({
@@ -78,3 +79,21 @@ export const pktLoss = defineLoss({
  * Returns plain data `{ kind: 'pkt', ... }`, validated against {@link pktOptions} when the experiment is resolved.
  */
 export const pkt = lossHelper(pktLoss);
+
+/** The documentation page of the `pkt` loss (`docs/losses/pkt.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const pktDocumentation: LossDocumentation = {
+  loss: pktLoss,
+  title: 'probabilistic knowledge transfer',
+  formula: [
+    'x̂_i = x_i / (‖x_i‖₂ + ε)  (x_i: example i of a tap, flattened)',
+    'K_ij = (x̂_iᵀ x̂_j + 1) / 2;  p_ij = K_ij / Σ_j K_ij   (for the teacher: p^t, for the student: p^s)',
+    'L = (1/B²) Σ_i Σ_j p^t_ij · log((p^t_ij + ε) / (p^s_ij + ε))',
+  ],
+  details: [
+    'The mean over all B² entries, exactly the authors\' code and RepDistiller\'s (the paper\'s equation 10 up to that constant).',
+    'RepDistiller weights it by 30000.',
+    'The teacher\'s tap is a constant; taps of any shapes (flattened per example).',
+  ],
+  example: { student: 'embedding', teacher: 'embedding' },
+  exampleWeight: 30000,
+};

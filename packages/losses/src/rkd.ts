@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdl
 import { requireTeacher, resolveTapPair, takeTapPair, tapName } from './feature-taps.js';
 import { flattenBatch, l2Normalize, smoothL1Mean } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `rkd` loss (relational knowledge distillation). */
 export const rkdOptions = z.strictObject({
@@ -42,8 +43,9 @@ function normalisedDistances(embeddings: tf.Tensor2D): tf.Tensor2D {
   const squared = tf.sub(tf.add(tf.reshape(squaredNorms, [batch, 1]), tf.reshape(squaredNorms, [1, batch])), tf.mul(gram, 2));
   const offDiagonal = tf.sub(1, tf.eye(batch));
   const distances = tf.mul(tf.sqrt(tf.maximum(squared, DISTANCE_FLOOR)), offDiagonal);
-  const positives = tf.maximum(tf.sum(tf.cast(tf.greater(distances, 0), 'float32')), 1);
-  return tf.div(distances, tf.div(tf.sum(distances), positives)) as tf.Tensor2D;
+  // The number of positive distances is a constant of the batch (read here: tfjs has no gradient for a comparison).
+  const positives = distances.dataSync().reduce((count, distance) => (distance > 0 ? count + 1 : count), 0);
+  return tf.div(distances, tf.div(tf.sum(distances), Math.max(positives, 1))) as tf.Tensor2D;
 }
 
 /**
@@ -112,3 +114,23 @@ export const rkdLoss = defineLoss({
  * Returns plain data `{ kind: 'rkd', ... }`, validated against {@link rkdOptions} when the experiment is resolved.
  */
 export const rkd = lossHelper(rkdLoss);
+
+/** The documentation page of the `rkd` loss (`docs/losses/rkd.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const rkdDocumentation: LossDocumentation = {
+  loss: rkdLoss,
+  title: 'relational knowledge distillation',
+  formula: [
+    'e_i: example i of a tap, flattened;  n(v) = v / ‖v‖₂',
+    'ψ_D(i, j) = ‖e_i − e_j‖₂ / μ,  μ = mean of ‖e_i − e_j‖₂ over the pairs i ≠ j',
+    'ψ_A(i, j, k) = ⟨n(e_j − e_i), n(e_k − e_i)⟩',
+    'L = λ_D · mean_{i,j} huber(ψ_D^s − ψ_D^t) + λ_A · mean_{i,j,k} huber(ψ_A^s − ψ_A^t)',
+    'huber(d) = ½d² if |d| < 1, |d| − ½ otherwise  (smooth L1, β = 1)',
+  ],
+  details: [
+    'As the paper (equations 4 to 7) and RepDistiller: the means run over all B² pairs and B³ triplets, the zero diagonal included.',
+    'The teacher\'s relations are constants; a batch needs at least 2 examples.',
+    "torchdistill's sample configuration uses λ_D = 1, λ_A = 2.",
+  ],
+  example: { student: 'embedding', teacher: 'embedding' },
+  exampleWeight: 1,
+};

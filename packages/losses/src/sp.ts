@@ -4,6 +4,7 @@ import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdl
 import { requireTeacher, resolveTapPair, takeTapPair, tapPairsSchema } from './feature-taps.js';
 import { flattenBatch, l2Normalize } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
+import type { LossDocumentation } from './docs/loss-documentation.js';
 
 /** Options of the `sp` loss (similarity-preserving). */
 export const spOptions = z.strictObject({
@@ -72,3 +73,20 @@ export const spLoss = defineLoss({
  * Returns plain data `{ kind: 'sp', ... }`, validated against {@link spOptions} when the experiment is resolved.
  */
 export const sp = lossHelper(spLoss);
+
+/** The documentation page of the `sp` loss (`docs/losses/sp.md`), rendered by `scripts/generate-loss-docs.ts`. */
+export const spDocumentation: LossDocumentation = {
+  loss: spLoss,
+  title: 'similarity-preserving distillation',
+  formula: [
+    'F: activations of a tap flattened to [B, D];  G = normalize_rows(F·Fᵀ)  (each row divided by its L2 norm)',
+    'L = Σ_pairs (1/B²) ‖G_t − G_s‖²_F',
+  ],
+  details: [
+    'Only `B × B` similarity matrices are compared, so the student\'s and the teacher\'s taps may have any shapes.',
+    'The paper\'s γ = 3000 (CIFAR-10) goes in the term\'s weight (as RepDistiller).',
+    'The teacher\'s taps are constants.',
+  ],
+  example: { pairs: [{ student: 'block3', teacher: 'block3' }] },
+  exampleWeight: 3000,
+};

@@ -42,12 +42,12 @@ export function flattenBatch(x: tf.Tensor): tf.Tensor2D {
 /**
  * PyTorch's `F.smooth_l1_loss(input, target)` with `beta = 1` and mean reduction:
  * the mean over every entry of `0.5·d²` where `|d| < 1`, `|d| − 0.5` elsewhere, `d = input − target`.
+ * Written without a comparison (tfjs has no gradient for one) as `0.5·min(|d|, 1)² + |d| − min(|d|, 1)`.
  */
 export function smoothL1Mean(input: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  const difference = tf.sub(input, target);
-  const absolute = tf.abs(difference);
-  const perEntry = tf.where(tf.less(absolute, 1), tf.mul(tf.square(difference), 0.5), tf.sub(absolute, 0.5));
-  return tf.mean(perEntry);
+  const absolute = tf.abs(tf.sub(input, target));
+  const clipped = tf.minimum(absolute, 1);
+  return tf.mean(tf.add(tf.mul(tf.square(clipped), 0.5), tf.sub(absolute, clipped)));
 }
 
 /**

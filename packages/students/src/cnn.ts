@@ -40,8 +40,9 @@ export type CnnOptions = z.output<typeof cnnOptions>;
 /**
  * The `cnn` model family: conv blocks (convolution, optional batch norm, ReLU, optional 2x2
  * pooling), the feature maps flattened, hidden dense layers, linear logits. Taps `block1` ...
- * `blockN` are each block's output (NHWC, after its pooling); `dense1` ... the hidden dense
- * layers' outputs after their ReLU and before their dropout. Conv kernels are He-normal, dense
+ * `blockN` are each block's feature maps (NHWC) after its ReLU and before its pooling, where a
+ * FitNets hint reads a conv layer; `dense1` ... the hidden dense layers' outputs after their ReLU
+ * and before their dropout. Conv kernels are He-normal, dense
  * kernels glorot-uniform, each seeded from `context.seed` and its layer name; biases are zero.
  */
 export const cnnModel = defineModel({
@@ -64,8 +65,8 @@ function buildCnn(options: CnnOptions, context: ModelBuildContext): LayersModelA
     const name = `block${index + 1}`;
     const kind = Array.isArray(options.pool) ? options.pool[index]! : options.pool;
     const activated = convUnit(x, { name, filters, kernelSize: options.kernelSize, batchNorm: options.batchNorm, seed });
+    taps.push({ name, tensor: activated });
     x = spatialPool(activated, kind, `${name}_pool`);
-    taps.push({ name, tensor: x });
   });
   const flat = applyLayer(tfl.layers.flatten({ name: 'flatten' }), x);
   const head = denseHead(flat, { units: options.dense, dropout: options.dropout, numClasses: context.numClasses, seed });

@@ -28,3 +28,4 @@ export * from './fitnet.js';
 export * from './resnet.js';
 export * from './transformer.js';
 export * from './students-module.js';
+export type * from './known-models.js';

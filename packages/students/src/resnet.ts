@@ -24,36 +24,49 @@ export const resnetOptions = z.strictObject({
     .default(20),
   /** Channels of the stem and of the three stages: `[16, 16, 32, 64]` for resnet20, `[32, 64, 128, 256]` for the x4 models. */
   widths: z.tuple([width, width, width, width]).default([16, 16, 32, 64]),
+  /** Width multiplier applied to every entry of `widths` (`widen: 2` doubles each layer's channels). */
+  widen: z.number().int().positive().default(1),
 });
 
 /** Parsed, defaulted options of the `resnet` family. */
 export type ResnetOptions = z.output<typeof resnetOptions>;
 
-/** The CIFAR ResNets of He et al. (2016) and RepDistiller's wide ones, as `resnet` options. */
-export const resnetPresets = {
-  /** ResNet-8: 78,042 parameters on CIFAR-10. */
-  resnet8: { depth: 8, widths: [16, 16, 32, 64] },
-  /** ResNet-14. */
-  resnet14: { depth: 14, widths: [16, 16, 32, 64] },
-  /** ResNet-20: 272,474 parameters on CIFAR-10. */
-  resnet20: { depth: 20, widths: [16, 16, 32, 64] },
-  /** ResNet-32. */
-  resnet32: { depth: 32, widths: [16, 16, 32, 64] },
-  /** ResNet-44. */
-  resnet44: { depth: 44, widths: [16, 16, 32, 64] },
-  /** ResNet-56: 861,620 parameters on CIFAR-100. */
-  resnet56: { depth: 56, widths: [16, 16, 32, 64] },
-  /** ResNet-110: 1,736,564 parameters on CIFAR-100. */
-  resnet110: { depth: 110, widths: [16, 16, 32, 64] },
-  /** RepDistiller's resnet8x4 (a common student): 1,233,540 parameters on CIFAR-100. */
-  resnet8x4: { depth: 8, widths: [32, 64, 128, 256] },
-  /** RepDistiller's resnet32x4 (a common teacher): 7,433,860 parameters on CIFAR-100. */
-  resnet32x4: { depth: 32, widths: [32, 64, 128, 256] },
-} as const satisfies Record<string, z.input<typeof resnetOptions>>;
+/** A named `resnet` configuration: its depth and widths. */
+export interface ResnetPreset {
+  /** Depth `6n + 2`. */
+  depth: number;
+  /** Channels of the stem and of the three stages. */
+  widths: [number, number, number, number];
+}
+
+/** The names of {@link resnetPresets}. */
+export type ResnetPresetName = 'resnet8' | 'resnet14' | 'resnet20' | 'resnet32' | 'resnet44' | 'resnet56' | 'resnet110' | 'resnet8x4' | 'resnet32x4';
+
+const cifarWidths = (): [number, number, number, number] => [16, 16, 32, 64];
+const wideWidths = (): [number, number, number, number] => [32, 64, 128, 256];
+
+/**
+ * The CIFAR ResNets of He et al. (2016) and RepDistiller's wide ones, as `resnet` options:
+ * `resnet(resnetPresets.resnet8x4)`. Trainable parameters on 32x32x3 inputs (the same as
+ * RepDistiller's PyTorch models): resnet8 78,042 (10 classes); resnet20 272,474 (10 classes);
+ * resnet56 861,620 and resnet110 1,736,564 (100 classes); resnet8x4, a common student, 1,233,540
+ * and resnet32x4, a common teacher, 7,433,860 (100 classes).
+ */
+export const resnetPresets: Readonly<Record<ResnetPresetName, Readonly<ResnetPreset>>> = Object.freeze({
+  resnet8: Object.freeze({ depth: 8, widths: cifarWidths() }),
+  resnet14: Object.freeze({ depth: 14, widths: cifarWidths() }),
+  resnet20: Object.freeze({ depth: 20, widths: cifarWidths() }),
+  resnet32: Object.freeze({ depth: 32, widths: cifarWidths() }),
+  resnet44: Object.freeze({ depth: 44, widths: cifarWidths() }),
+  resnet56: Object.freeze({ depth: 56, widths: cifarWidths() }),
+  resnet110: Object.freeze({ depth: 110, widths: cifarWidths() }),
+  resnet8x4: Object.freeze({ depth: 8, widths: wideWidths() }),
+  resnet32x4: Object.freeze({ depth: 32, widths: wideWidths() }),
+});
 
 /**
  * The `resnet` model family: the CIFAR ResNet of He et al. (2016) with basic blocks, as
- * RepDistiller builds it (resnet8 ... resnet110, resnet8x4, resnet32x4): a 3x3 conv stem with batch
+ * RepDistiller builds it (resnet8 ... resnet110, resnet8x4, resnet32x4), `widths` scaled by `widen`: a 3x3 conv stem with batch
  * norm and ReLU, three stages of `(depth - 2) / 6` basic blocks (the second and third halve the
  * feature maps), global average pooling and a linear layer. Batch norm uses the batch's statistics
  * and updates its moving ones while training, the moving ones at inference.
@@ -68,13 +81,13 @@ export const resnetModel = defineModel({
   build: buildResnet,
 });
 
-/** The experiment helper of the `resnet` family: `resnet(resnetPresets.resnet8x4)` or `resnet({ depth: 56 })`. */
+/** The experiment helper of the `resnet` family: `resnet(resnetPresets.resnet8x4)`, `resnet({ depth: 56 })` or `resnet({ depth: 8, widen: 2 })`. */
 export const resnet = modelHelper(resnetModel);
 
 function buildResnet(options: ResnetOptions, context: ModelBuildContext): LayersModelAdapter {
   checkBuildContext('resnet', context);
   const { seed } = context;
-  const [stemWidth, ...stageWidths] = options.widths;
+  const [stemWidth, ...stageWidths] = options.widths.map((channels) => channels * options.widen) as [number, number, number, number];
   const blocksPerStage = (options.depth - 2) / 6;
   const { input, image } = imageInput('resnet', context.inputShape);
   const stemConv = tfl.layers.conv2d({

@@ -1,15 +1,17 @@
 import { createRootContainer, pluginRegistries } from '@kdlab/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mlpModel, studentsModule } from '../src/index.js';
+import { cnnModel, fitnetModel, mlpModel, resnetModel, studentsModule, transformerModel } from '../src/index.js';
 import { useCpuBackend } from './use-cpu-backend.js';
 
 describe('studentsModule', () => {
   beforeAll(useCpuBackend);
 
-  it('registers the mlp family in a container', () => {
+  it('registers every family in a container', () => {
     const registries = pluginRegistries(createRootContainer(studentsModule));
-    expect(registries.models.ids()).toContain('mlp');
-    expect(registries.models.get('mlp')).toBe(mlpModel);
+    for (const definition of [mlpModel, cnnModel, fitnetModel, resnetModel, transformerModel]) {
+      expect(registries.models.ids()).toContain(definition.id);
+      expect(registries.models.get(definition.id)).toBe(definition);
+    }
   });
 
   it('lets the registered definition parse options and build a model', () => {

@@ -1,4 +1,5 @@
 import { createBatchMatMul } from './kernels/batch-mat-mul.js';
+import { createCast } from './kernels/cast.js';
 import { createConv2DBackpropFilter } from './kernels/conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './kernels/conv2d-backprop-input.js';
 import { createDepthwiseConv2dBackpropFilter } from './kernels/depthwise-conv2d-backprop-filter.js';
@@ -34,4 +35,5 @@ export const KDLAB_WASM_KERNELS: readonly KdlabWasmKernel[] = [
   { kernelName: 'MaxPoolGrad', replacesOriginal: true, create: createMaxPoolGrad },
   { kernelName: 'Sum', replacesOriginal: true, create: createSum },
   { kernelName: 'Mean', replacesOriginal: true, create: createMean },
+  { kernelName: 'Cast', replacesOriginal: true, create: createCast },
 ];

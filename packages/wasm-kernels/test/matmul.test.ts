@@ -70,3 +70,12 @@ describe('_FusedMatMul on wasm matches cpu', () => {
     expect(largestRelativeDifference(gradients.wasm, gradients.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
   });
 });
+
+describe('XNNPACK operand caching', () => {
+  it('a tensor used as the right operand under two matrix shapes gives the right product both times', async () => {
+    const inputs = [randomInput([2, 6], 12), randomInput([6, 4], 13), randomInput([3, 2], 14)];
+    const products = (a: tf.Tensor, weights: tf.Tensor, c: tf.Tensor): tf.Tensor[] => [tf.matMul(a, weights), tf.matMul(c, tf.reshape(weights, [2, 12]))];
+    const result = await onBothBackends(inputs, products);
+    expect(largestRelativeDifference(result.wasm, result.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
+  });
+});

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradientsOf, intInput, largestRelativeDifference, onBothBackends, randomInput, RELATIVE_TOLERANCE, runOn, useWasmWithKdlabKernels } from './support/backends.js';
 import { bitIdentical, runOnStockWasm } from './support/original-kernels.js';
@@ -49,5 +50,24 @@ describe('Sum and Mean over non-innermost axes on wasm', () => {
     const inputs = [randomInput([3, 5, 4], 3)];
     const reduce = (x: tf.Tensor): tf.Tensor[] => [tf.sum(x, -1), tf.mean(x, [0, 2]), tf.sum(x)];
     expect(bitIdentical(await runOn('wasm', inputs, reduce), await runOnStockWasm(inputs, reduce))).toBe(true);
+  });
+});
+
+describe('Cast on wasm', () => {
+  it('to the same dtype shares the input memory and keeps the values', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const same = tf.cast(x, 'float32');
+    expect(backend.getMemoryOffset(same.dataId)).toBe(backend.getMemoryOffset(x.dataId));
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.25, 3]);
+    same.dispose();
+  });
+
+  it('to another dtype matches the stock kernel bit for bit', async () => {
+    const inputs = [randomInput([4, 5], 4)];
+    const cast = (x: tf.Tensor): tf.Tensor[] => [tf.cast(x, 'int32'), tf.cast(tf.cast(x, 'int32'), 'float32'), tf.cast(x, 'bool')];
+    expect(bitIdentical(await runOn('wasm', inputs, cast), await runOnStockWasm(inputs, cast))).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { compareCommand } from './commands/compare-command.js';
 import { listCommand } from './commands/list-command.js';
+import { nativeCommand } from './commands/native-command.js';
 import { runCommand } from './commands/run-command.js';
+import { syncCommand } from './commands/sync-command.js';
 import { workerCommand } from './commands/worker-command.js';
 
 /** Builds the `kdlab` command-line program. */
@@ -10,6 +13,9 @@ export function createProgram(): Command {
     .version('0.1.0')
     .addCommand(runCommand())
     .addCommand(listCommand())
+    .addCommand(nativeCommand())
+    .addCommand(compareCommand())
+    .addCommand(syncCommand())
     .addCommand(workerCommand(), { hidden: true })
     .showHelpAfterError();
 }

@@ -42,6 +42,8 @@ export type ExperimentDefinition = Omit<z.input<typeof experimentSchema>, 'teach
  * });
  * ```
  */
-export function defineExperiment<const T extends ExperimentDefinition>(experiment: T): T {
+export function defineExperiment(experiment: ExperimentDefinition): ExperimentDefinition {
+  // Not generic on purpose: a generic parameter would turn off excess-property checks, and a
+  // misspelt option in a raw spec would then compile.
   return experiment;
 }

@@ -44,9 +44,6 @@ export function checkGradient(
   x: tf.Tensor,
   options: GradientCheckOptions = {},
 ): GradientCheckResult {
-  const step = options.step ?? 1e-2;
-  const absoluteTolerance = options.absoluteTolerance ?? 1e-4;
-  const relativeTolerance = options.relativeTolerance ?? 2e-3;
   if (x.dtype !== 'float32') {
     throw new Error(`checkGradient: x must be float32, got ${x.dtype}.`);
   }
@@ -54,15 +51,59 @@ export function checkGradient(
   const gradient = tf.tidy(() => tf.grad(f)(x));
   const analytic = Float64Array.from(gradient.dataSync());
   gradient.dispose();
-
-  const base = Float64Array.from(x.dataSync());
   const evaluate = (values: Float64Array): number => {
     return tf.tidy(() => {
       const point = tf.tensor(Float32Array.from(values), x.shape, 'float32');
       return f(point).dataSync()[0] ?? Number.NaN;
     });
   };
+  return compareWithDifferences(analytic, Float64Array.from(x.dataSync()), x.shape, evaluate, options);
+}
 
+/**
+ * Checks the gradient that `tf.variableGrads` computes for a scalar function of a variable (a loss's
+ * own weights, say) against central finite differences, as {@link checkGradient} does for a tensor
+ * argument. The variable is perturbed in place with `assign` and restored afterwards.
+ *
+ * @param f - the scalar function, reading `variable`.
+ * @param variable - the float32 variable to differentiate against.
+ * @param options - step and tolerances.
+ */
+export function checkVariableGradient(f: () => tf.Scalar, variable: tf.Variable, options: GradientCheckOptions = {}): GradientCheckResult {
+  if (variable.dtype !== 'float32') {
+    throw new Error(`checkVariableGradient: the variable must be float32, got ${variable.dtype}.`);
+  }
+  const { value, grads } = tf.variableGrads(f, [variable]);
+  const gradient = grads[variable.name];
+  if (gradient === undefined) throw new Error(`checkVariableGradient: no gradient reached variable ${variable.name}.`);
+  const analytic = Float64Array.from(gradient.dataSync());
+  tf.dispose([value, gradient]);
+  const original = variable.clone();
+  const evaluate = (values: Float64Array): number => {
+    const point = tf.tensor(Float32Array.from(values), variable.shape, 'float32');
+    variable.assign(point);
+    point.dispose();
+    return tf.tidy(() => f().dataSync()[0] ?? Number.NaN);
+  };
+  try {
+    return compareWithDifferences(analytic, Float64Array.from(original.dataSync()), variable.shape, evaluate, options);
+  } finally {
+    variable.assign(original);
+    original.dispose();
+  }
+}
+
+/** Central differences of `evaluate` around `base`, compared entry by entry with `analytic`. */
+function compareWithDifferences(
+  analytic: Float64Array,
+  base: Float64Array,
+  shape: readonly number[],
+  evaluate: (values: Float64Array) => number,
+  options: GradientCheckOptions,
+): GradientCheckResult {
+  const step = options.step ?? 1e-2;
+  const absoluteTolerance = options.absoluteTolerance ?? 1e-4;
+  const relativeTolerance = options.relativeTolerance ?? 2e-3;
   const numeric = new Float64Array(base.length);
   const perturbed = Float64Array.from(base);
   for (let index = 0; index < base.length; index += 1) {
@@ -97,7 +138,7 @@ export function checkGradient(
   const worstError = Math.abs(worstAnalytic - worstNumeric);
   const worstAllowed = absoluteTolerance + relativeTolerance * Math.max(Math.abs(worstAnalytic), Math.abs(worstNumeric));
   const summary =
-    `gradient check ${passed ? 'passed' : 'FAILED'} on shape [${x.shape.join(',')}]: worst entry ${worstIndex}, ` +
+    `gradient check ${passed ? 'passed' : 'FAILED'} on shape [${shape.join(',')}]: worst entry ${worstIndex}, ` +
     `analytic ${worstAnalytic.toPrecision(6)} vs numeric ${worstNumeric.toPrecision(6)} ` +
     `(error ${worstError.toExponential(2)}, allowed ${worstAllowed.toExponential(2)}).`;
   return { passed, analytic, numeric, worstIndex, worstError, worstAllowed, summary };

@@ -1,7 +1,7 @@
 import type { Model, TeacherInitStrategy } from '@kdlab/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LayersModelAdapter } from '../layers/layers-model-adapter.js';
-import { describeArchitecture, encoderLayerCount, encoderLayerPart } from './describe-transformer.js';
+import type { LayersModelAdapter } from '../layers/layers-model-adapter.js';
+import { describeArchitecture, encoderLayerCount, encoderLayerPart, wrapsLayersModel } from './describe-transformer.js';
 
 /** A student weight and the teacher weight it takes. */
 interface WeightPair {
@@ -31,7 +31,7 @@ export function initializeTransformerFromTeacher(student: LayersModelAdapter, te
   }
   const mismatch = (detail: string) =>
     new Error(`transformer.initializeFrom: cannot initialise ${describeArchitecture(student)} from the teacher ${describeArchitecture(teacher)}: ${detail}.`);
-  if (!(teacher instanceof LayersModelAdapter) || teacher.kind !== 'transformer') throw mismatch('the teacher is not a transformer');
+  if (!wrapsLayersModel(teacher) || teacher.kind !== 'transformer') throw mismatch('the teacher is not a transformer');
   const stride = layerStride(encoderLayerCount(student), encoderLayerCount(teacher), mismatch);
   const teacherLayers = new Map(teacher.layersModel.layers.map((layer) => [layer.name, layer]));
   const pairs: WeightPair[] = [];

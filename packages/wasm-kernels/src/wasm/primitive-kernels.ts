@@ -6,6 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export const PRIMITIVE_KERNEL_NAMES = [
   'Add',
   'BatchMatMul',
+  'Cast',
   'Conv2D',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNative',

@@ -96,7 +96,18 @@ export class WasmOps {
 
   /** The original wasm `BatchMatMul` without transposes (XNNPACK when neither operand has a batch). */
   plainMatMul(a: TensorInfo, b: TensorInfo): TensorInfo {
-    return this.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+    return this.run('BatchMatMul', { a, b: this.cacheSafeRightOperand(b) }, { transposeA: false, transposeB: false });
+  }
+
+  /**
+   * `b` itself when its matrix shape is the one its memory was made with, else a view of it (a new
+   * tensor id). XNNPACK caches the packed right operand of a product by tensor id alone, so the same
+   * memory seen as `[6, 4]` and later as `[2, 12]` would reuse the first packing.
+   */
+  private cacheSafeRightOperand(b: TensorInfo): TensorInfo {
+    const madeAs = this.backend.dataIdMap.get(b.dataId).shape;
+    const sameMatrix = madeAs.length >= 2 && util.arraysEqual(madeAs.slice(-2), b.shape.slice(-2)) && util.sizeFromShape(madeAs) === util.sizeFromShape(b.shape);
+    return sameMatrix ? b : this.view(b, 0, b.shape);
   }
 
   /** The original wasm `BatchMatMul`, transposes and all (its slow loop where XNNPACK does not apply). */
@@ -116,7 +127,7 @@ export class WasmOps {
     transposeA = false,
     transposeB = false,
   ): TensorInfo {
-    return this.run('_FusedMatMul', { a, b, ...extraInputs }, { ...attrs, transposeA, transposeB });
+    return this.run('_FusedMatMul', { a, b: this.cacheSafeRightOperand(b), ...extraInputs }, { ...attrs, transposeA, transposeB });
   }
 
   /** `a + b` with broadcasting. */

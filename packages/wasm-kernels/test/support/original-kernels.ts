@@ -18,9 +18,9 @@ export function bitIdentical(first: Outputs, second: Outputs): boolean {
   if (first.values.length !== second.values.length) return false;
   return first.values.every((values, output) => {
     const other = second.values[output]!;
-    if (values.length !== other.length) return false;
-    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    const otherBits = new Uint32Array(other.buffer, other.byteOffset, other.length);
-    return bits.every((word, index) => word === otherBits[index]);
+    if (values.byteLength !== other.byteLength) return false;
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    const otherBytes = new Uint8Array(other.buffer, other.byteOffset, other.byteLength);
+    return bytes.every((byte, index) => byte === otherBytes[index]);
   });
 }

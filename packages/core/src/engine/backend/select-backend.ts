@@ -4,6 +4,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import type { BackendName, BackendRequest } from './backend-name.js';
 import { BACKEND_NAMES } from './backend-name.js';
+import { loadNativePackage } from './native/load-native-package.js';
+import { findNativeDir } from './native/native-location.js';
+import { NATIVE_PACKAGES, type NativeBackendName } from './native/native-package.js';
+import { applyNativeThreads, describeNativeThreads, resolveNativeThreads, type NativeThreadSettings } from './native/native-threads.js';
+
+// The native-backend runtime (where a local build lives, its manifest, thread settings, probes) is
+// exported with the backend choice that uses it.
+export * from './native/index.js';
 
 /** The backend kdlab runs on, once chosen. */
 export interface BackendInfo {
@@ -27,23 +35,42 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-type Loader = () => Promise<BackendInfo>;
-
-async function importOptional(specifier: string): Promise<unknown> {
-  // A variable specifier keeps bundlers and type-checkers from requiring the optional package.
-  const name = specifier;
-  return import(name);
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /** Intra-op threads for a native backend (`--threads`); else `KDLAB_THREADS`, the `TF_NUM_*` variables, or the core count. */
+  threads?: number;
+  /** The native build folder (`kdlab native build`); else `KDLAB_NATIVE_DIR`, else the nearest `.kdlab/native`. */
+  nativeDir?: string;
 }
 
-async function loadNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu', name: BackendName): Promise<BackendInfo> {
+type Loader = (options: SelectBackendOptions) => Promise<BackendInfo>;
+
+/** The thread settings the TensorFlow C library was loaded with: it reads them once per process. */
+let loadedNativeThreads: NativeThreadSettings | undefined;
+
+async function loadNative(name: NativeBackendName, options: SelectBackendOptions): Promise<BackendInfo> {
+  const pkg = NATIVE_PACKAGES[name];
+  const threads = loadedNativeThreads ?? resolveNativeThreads(options.threads !== undefined ? { threads: options.threads } : {});
+  // Set once the package is found, before the library loads (it reads them when tfjs-node creates its
+  // context); the INFO lines TensorFlow prints on load are hidden unless the user asked for them.
+  const prepareEnvironment = (): void => {
+    applyNativeThreads(threads);
+    process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '1';
+  };
+  let loaded;
   try {
-    await importOptional(pkg);
+    loaded = loadNativePackage(pkg, findNativeDir(options.nativeDir !== undefined ? { nativeDir: options.nativeDir } : {}), prepareEnvironment);
   } catch (error) {
-    throw new BackendUnavailableError(name, `${pkg} could not be imported (${(error as Error).message.split('\n')[0]}). Install it, or build it against a local TensorFlow C library.`);
+    const build = `kdlab native build${name === 'node-gpu' ? ' --gpu' : ''}`;
+    throw new BackendUnavailableError(name, `${pkg} could not be imported (${(error as Error).message.split('\n')[0]}). Install it, or build it against a local TensorFlow C library (\`${build}\`).`);
   }
+  loadedNativeThreads = threads;
   if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError(name, `${pkg} loaded but the "tensorflow" backend did not initialise.`);
   await tf.ready();
-  return { name, tfBackend: 'tensorflow', description: `${name} (${pkg}, TensorFlow C library)` };
+  const binding = (tf.backend() as { binding?: { TF_Version?: string } }).binding;
+  const library = `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} C library`;
+  const origin = loaded.nativeDir !== undefined ? `, built in ${loaded.nativeDir}` : '';
+  return { name, tfBackend: 'tensorflow', description: `${name} (${pkg}${origin}, ${library}, ${describeNativeThreads(threads)})` };
 }
 
 async function loadWasm(): Promise<BackendInfo> {
@@ -68,8 +95,8 @@ async function loadCpu(): Promise<BackendInfo> {
 }
 
 const LOADERS: Record<BackendName, Loader> = {
-  'node-gpu': () => loadNative('@tensorflow/tfjs-node-gpu', 'node-gpu'),
-  node: () => loadNative('@tensorflow/tfjs-node', 'node'),
+  'node-gpu': (options) => loadNative('node-gpu', options),
+  node: (options) => loadNative('node', options),
   wasm: loadWasm,
   cpu: loadCpu,
 };
@@ -80,17 +107,27 @@ const LOADERS: Record<BackendName, Loader> = {
  * `auto` tries `node-gpu`, `node`, `wasm`, then `cpu`, using the first that loads. A backend asked for
  * by name that cannot load is a {@link BackendUnavailableError}; kdlab never silently falls back then.
  *
+ * A native backend (`node-gpu`, `node`) is loaded from kdlab's `node_modules` or, failing that, from
+ * the folder `kdlab native build` built it in; its TensorFlow thread pools are sized from
+ * `options.threads`, `KDLAB_THREADS`, the `TF_NUM_*` variables or the core count, and the
+ * description says which.
+ *
  * @param request - a backend name or `auto`.
  * @param onSkip - told why each backend that `auto` skipped could not load.
+ * @param options - thread count and native build folder for the native backends.
  */
-export async function selectBackend(request: BackendRequest, onSkip?: (name: BackendName, reason: string) => void): Promise<BackendInfo> {
+export async function selectBackend(
+  request: BackendRequest,
+  onSkip?: (name: BackendName, reason: string) => void,
+  options: SelectBackendOptions = {},
+): Promise<BackendInfo> {
   // Production mode: no debug-mode checks, and no "install tfjs-node" banner on the cpu backend
   // (kdlab says itself which backend runs and why).
   tf.env().set('PROD', true);
-  if (request !== 'auto') return LOADERS[request]();
+  if (request !== 'auto') return LOADERS[request](options);
   for (const name of BACKEND_NAMES) {
     try {
-      return await LOADERS[name]();
+      return await LOADERS[name](options);
     } catch (error) {
       onSkip?.(name, (error as Error).message);
     }

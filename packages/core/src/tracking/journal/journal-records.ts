@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The journal format version written in each session header. */
-export const JOURNAL_FORMAT_VERSION = 1;
+export const JOURNAL_FORMAT_VERSION = 1 as const;
 
 /** A metric value as a journal line holds it: a JSON number, or the name of a non-finite value. */
 export const journalMetricValueSchema = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
@@ -131,8 +131,6 @@ export type CreatedRecord = z.infer<typeof createdRecordSchema>;
 export type DoneRecord = z.infer<typeof doneRecordSchema>;
 /** A call the server refused for good. */
 export type RejectedRecord = z.infer<typeof rejectedRecordSchema>;
-/** A final run status. */
-export type RunStatusName = z.infer<typeof runStatusNameSchema>;
 /** A metric value as journaled. */
 export type JournalMetricValue = z.infer<typeof journalMetricValueSchema>;
 /** Any journal line. */

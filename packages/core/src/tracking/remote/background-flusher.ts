@@ -43,7 +43,8 @@ interface Waiter {
  * merges consecutive log calls of a run into one `log-batch`, and, when the server is unavailable,
  * keeps every call queued and tries again with exponential back-off until the server answers. A
  * merged batch the server refuses is re-sent call by call, so that only the refused call is lost
- * (reported through `onRejected`). Its timers do not keep the process alive.
+ * (reported through `onRejected`). A pending batch keeps the process alive until it is sent; a
+ * back-off wait does not (what is unsent stays in the journal).
  */
 export class BackgroundFlusher {
   readonly #options: BackgroundFlusherOptions;
@@ -112,7 +113,8 @@ export class BackgroundFlusher {
     await this.#running;
   }
 
-  #schedule(delayMs: number): void {
+  /** Runs the loop after `delayMs`; a back-off wait does not keep the process alive, a batch delay does. */
+  #schedule(delayMs: number, backOff = false): void {
     if (this.#stopped) return;
     if (this.#timer !== undefined) {
       if (delayMs > 0) return;
@@ -123,7 +125,8 @@ export class BackgroundFlusher {
       this.#running ??= this.#run().finally(() => {
         this.#running = undefined;
       });
-    }, delayMs).unref();
+    }, delayMs);
+    if (backOff) this.#timer.unref();
   }
 
   async #run(): Promise<void> {
@@ -166,7 +169,7 @@ export class BackgroundFlusher {
     this.#options.onUnavailable(error);
     this.#resolveWaiters(() => 'unavailable');
     const { initialMs, maxMs } = this.#options.retryDelay;
-    this.#schedule(Math.min(maxMs, initialMs * 2 ** Math.min(30, this.#failures - 1)));
+    this.#schedule(Math.min(maxMs, initialMs * 2 ** Math.min(30, this.#failures - 1)), true);
   }
 
   #resolveWaiters(outcomeOf: (waiter: Waiter) => DeliveryOutcome | undefined): void {

@@ -1,5 +1,6 @@
 import { MlflowClient, type MlflowClientOptions } from '@kdlab/mlflow';
-import type { CallRecord, CreatedRecord, RunStatusName } from '../journal/journal-records.js';
+import type { CallRecord, CreatedRecord } from '../journal/journal-records.js';
+import type { RunStatus } from '../tracker.js';
 import { listJournalFiles, resolveJournalDir } from '../journal/journal-location.js';
 import { lockJournal } from '../journal/journal-lock.js';
 import { JournalWriter } from '../journal/journal-writer.js';
@@ -61,7 +62,7 @@ export interface JournalSyncResult {
   /** Server ids of runs this replay ended KILLED because their process died with them RUNNING. */
   runsKilled: string[];
   /** Runs whose end this replay sent, by final status (those ended KILLED here included). */
-  runsEnded: Partial<Record<RunStatusName, number>>;
+  runsEnded: Partial<Record<RunStatus, number>>;
   /** Calls sent. */
   callsSent: number;
   /** Metric values sent. */

@@ -1,0 +1,16 @@
+import type { BackendName } from '../backend-name.js';
+
+/** The kdlab backends served by a native TensorFlow.js package: `node` and `node-gpu`. */
+export type NativeBackendName = Extract<BackendName, 'node' | 'node-gpu'>;
+
+/** The npm package behind each native backend. */
+export const NATIVE_PACKAGES = {
+  node: '@tensorflow/tfjs-node',
+  'node-gpu': '@tensorflow/tfjs-node-gpu',
+} as const satisfies Record<NativeBackendName, string>;
+
+/** The npm name of a native TensorFlow.js package. */
+export type NativePackageName = (typeof NATIVE_PACKAGES)[NativeBackendName];
+
+/** The version of `@tensorflow/tfjs-node(-gpu)` kdlab builds and expects: the same as its other tfjs packages. */
+export const TFJS_NODE_VERSION = '4.22.0';

@@ -1,0 +1,8 @@
+/**
+ * Escapes text for HTML element content and attribute values (`& < > " '`).
+ *
+ * @param text - The text.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
