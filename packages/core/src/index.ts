@@ -59,6 +59,7 @@ export * from './run/create-stages.js';
 export * from './run/artifact-save-handler.js';
 export * from './report/distillation-summary.js';
 export * from './report/format-summary.js';
+export * from './report/index.js';
 // CLI
 export * from './cli/main.js';
 export * from './cli/exit-codes.js';

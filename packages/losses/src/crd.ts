@@ -65,8 +65,16 @@ export function uniformNegativeSampler(random: UniformGenerator): NegativeSample
 export interface CrdLossInstance extends LossInstance {
   /** The memory bank of both models' embeddings, `context.trainSize` rows each. */
   readonly memory: ContrastMemory;
-  /** The NCE normalising constants `Z` of the student's and the teacher's critic, fixed at the first training batch (`undefined` until then). */
-  normalizers(): { student: number | undefined; teacher: number | undefined };
+  /** The NCE normalising constants `Z` of both critics, fixed at the first training batch. */
+  normalizers(): CrdNormalizers;
+}
+
+/** The NCE normalising constants of a `crd` loss; each is `undefined` until the first training batch. */
+export interface CrdNormalizers {
+  /** `Z_s`, of the critic scoring the student's embedding against the teacher's memory. */
+  student: number | undefined;
+  /** `Z_t`, of the critic scoring the teacher's embedding against the student's memory. */
+  teacher: number | undefined;
 }
 
 /** What a batch's scores are gathered with: the distinct memory rows used and each entry's column among them. */

@@ -16,7 +16,9 @@ export function tapName(role: string): z.ZodString {
 
 /** The zod schema of one student/teacher tap pair, used by losses that compare several layers. */
 export const tapPairSchema = z.strictObject({
+  /** Name of the student feature tap. */
   student: tapName('student').describe('Name of the student feature tap.'),
+  /** Name of the teacher feature tap. */
   teacher: tapName('teacher').describe('Name of the teacher feature tap.'),
 });
 

@@ -44,7 +44,7 @@ function normalisedDistances(embeddings: tf.Tensor2D): tf.Tensor2D {
   const offDiagonal = tf.sub(1, tf.eye(batch));
   const distances = tf.mul(tf.sqrt(tf.maximum(squared, DISTANCE_FLOOR)), offDiagonal);
   // The number of positive distances is a constant of the batch (read here: tfjs has no gradient for a comparison).
-  const positives = distances.dataSync().reduce((count, distance) => (distance > 0 ? count + 1 : count), 0);
+  const positives = Float32Array.from(distances.dataSync()).filter((distance) => distance > 0).length;
   return tf.div(distances, tf.div(tf.sum(distances), Math.max(positives, 1))) as tf.Tensor2D;
 }
 

@@ -1,6 +1,6 @@
 import type { LossHelperOptions } from '@kdlab/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ce, ceLoss, hinton, hintonLoss } from '../src/index.js';
+import { allLosses, at, ce, ceLoss, cosine, crd, dist, dkd, hint, hinton, hintonLoss, nst, pkt, rkd, sp } from '../src/index.js';
 
 describe('experiment helpers', () => {
   it('hinton({ temperature, weight }) returns plain JSON data that the options schema accepts', () => {
@@ -29,5 +29,37 @@ describe('experiment helpers', () => {
     // @ts-expect-error ce has no temperature
     ce({ temperature: 4 });
     expect(hinton.name.length).toBeGreaterThanOrEqual(0);
+  });
+
+  it('every helper makes a term its loss schema accepts, typed from the schema (checked by tsc -p tsconfig.spec.json)', () => {
+    const pairs = [{ student: 'block2', teacher: 'block3' }];
+    const terms = [
+      dkd({ beta: 8, warmupEpochs: 20 }),
+      dist({ temperature: 4 }),
+      hint({ student: 'block4', teacher: 'block2', regressor: 'conv3x3' }),
+      at({ pairs, weight: 1000 }),
+      sp({ pairs }),
+      rkd({ student: 'embedding', teacher: 'embedding' }),
+      pkt({ student: 'embedding', teacher: 'embedding' }),
+      nst({ pairs, degree: 2 }),
+      crd({ student: 'penultimate', teacher: 'penultimate', negatives: 4096 }),
+      cosine({ student: 'hidden', teacher: 'hidden' }),
+    ];
+    for (const term of terms) {
+      const { kind, weight, ...options } = term;
+      const definition = allLosses.find((loss) => loss.id === kind);
+      expect(definition?.options.safeParse(options).success, kind).toBe(true);
+      expect(weight === undefined || typeof weight === 'number').toBe(true);
+    }
+    expectTypeOf(hint({ student: 'a', teacher: 'b' }).kind).toEqualTypeOf<'hint'>();
+    expectTypeOf(crd({ student: 'a', teacher: 'b' }).kind).toEqualTypeOf<'crd'>();
+    // @ts-expect-error hint needs the teacher tap
+    hint({ student: 'a' });
+    // @ts-expect-error the regressor is one of the listed kinds
+    hint({ student: 'a', teacher: 'b', regressor: 'conv5x5' });
+    // @ts-expect-error at takes pairs of taps, not a single student tap
+    at({ student: 'a' });
+    // @ts-expect-error dkd's warm-up is a number of epochs
+    dkd({ warmupEpochs: '20' });
   });
 });

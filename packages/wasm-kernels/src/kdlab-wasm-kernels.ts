@@ -6,6 +6,7 @@ import { createDepthwiseConv2dBackpropFilter } from './kernels/depthwise-conv2d-
 import { createDepthwiseConv2dBackpropInput } from './kernels/depthwise-conv2d-backprop-input.js';
 import { createEinsum } from './kernels/einsum.js';
 import { createFusedMatMul } from './kernels/fused-mat-mul.js';
+import { createIdentity } from './kernels/identity.js';
 import { createMaxPoolGrad } from './kernels/max-pool-grad.js';
 import { createMean, createSum } from './kernels/reductions.js';
 import { createUnsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
@@ -36,4 +37,5 @@ export const KDLAB_WASM_KERNELS: readonly KdlabWasmKernel[] = [
   { kernelName: 'Sum', replacesOriginal: true, create: createSum },
   { kernelName: 'Mean', replacesOriginal: true, create: createMean },
   { kernelName: 'Cast', replacesOriginal: true, create: createCast },
+  { kernelName: 'Identity', replacesOriginal: true, create: createIdentity },
 ];

@@ -27,18 +27,18 @@ function currentRegistration(): Registration | undefined {
 export interface RegisterWasmKernelsOptions {
   /**
    * Whether to replace the wasm backend's own kernels with kdlab's faster ones (`BatchMatMul`,
-   * `_FusedMatMul`, `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Mean`, `Cast`). Default `true`; `false`
-   * only adds the kernels wasm lacks.
+   * `_FusedMatMul`, `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Mean`, `Cast`, `Identity`).
+   * Default `true`; `false` only adds the kernels wasm lacks.
    */
   replaceStockKernels?: boolean;
 }
 
 /**
  * Registers kdlab's kernels for tfjs' `'wasm'` backend: fast `BatchMatMul` and `_FusedMatMul`
- * (transposed and batched operands through XNNPACK), fast `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`,
- * `Mean` and `Cast`, and the kernels the wasm backend lacks for training: `Conv2DBackpropFilter`,
- * `DepthwiseConv2dNativeBackpropInput`, `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum`
- * and `Einsum`. Where wasm has a kernel of that name, the original is kept (kdlab's kernel falls back
+ * (transposed and batched operands through XNNPACK), fast `Conv2DBackpropInput`, `MaxPoolGrad`,
+ * `Sum` and `Mean`, copy-free `Cast` (to the same dtype) and `Identity`, and the kernels the wasm
+ * backend lacks for training: `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`,
+ * `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum` and `Einsum`. Where wasm has a kernel of that name, the original is kept (kdlab's kernel falls back
  * to it) and restored by {@link unregisterWasmKernels}. Also registers a gradient for `Einsum` (see
  * {@link registerEinsumGradient}), for every backend, unless one is registered already. Idempotent:
  * while registered, further calls change nothing (unregister first to change the options). Call it

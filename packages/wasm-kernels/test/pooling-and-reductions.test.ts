@@ -71,3 +71,16 @@ describe('Cast on wasm', () => {
     expect(bitIdentical(await runOn('wasm', inputs, cast), await runOnStockWasm(inputs, cast))).toBe(true);
   });
 });
+
+describe('Identity on wasm', () => {
+  it('shares the input memory (as the cpu kernel does) and keeps the values after the input is freed', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const x = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+    const copy = tf.clone(x);
+    expect(backend.getMemoryOffset(copy.dataId)).toBe(backend.getMemoryOffset(x.dataId));
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+  });
+});

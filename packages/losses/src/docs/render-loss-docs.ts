@@ -59,6 +59,7 @@ function typeOf(schema: OptionSchema): string {
 
 /** The valid-values column of an option, from its JSON Schema bounds. */
 function validOf(schema: OptionSchema): string {
+  if (schema.enum) return 'one of these';
   const rules: string[] = [];
   if (schema.type === 'integer') rules.push('whole');
   if (schema.exclusiveMinimum !== undefined) rules.push(`> ${schema.exclusiveMinimum}`);
@@ -159,9 +160,9 @@ export function renderLossIndex(documentation: readonly LossDocumentation[]): st
     'Every loss of `@kdlab/losses`, one page each: what it does, its formula, options with defaults, what it needs and its reference.',
     'Regenerate the pages after changing a loss: `npx tsx --conditions=@kdlab/source scripts/generate-loss-docs.ts`.',
     '',
-    '| loss | title | what it does |',
-    '|---|---|---|',
-    ...documentation.map(({ loss, title }) => `| [\`${loss.id}\`](${loss.id}.md) | ${cell(title)} | ${cell(loss.description)} |`),
+    '| loss | title | what it does | reference |',
+    '|---|---|---|---|',
+    ...documentation.map(({ loss, title }) => `| [\`${loss.id}\`](${loss.id}.md) | ${cell(title)} | ${cell(loss.description)} | ${cell(loss.reference ?? '')} |`),
     '',
   ].join('\n');
 }

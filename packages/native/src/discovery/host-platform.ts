@@ -21,7 +21,7 @@ const ARCH_SPELLINGS: Record<string, readonly string[]> = {
 const OS_SPELLINGS: Partial<Record<NodeJS.Platform, readonly string[]>> = {
   linux: ['linux'],
   darwin: ['macosx', 'darwin'],
-  win32: ['win', 'windows'],
+  win32: ['win_', 'win32', 'windows'],
 };
 
 /**

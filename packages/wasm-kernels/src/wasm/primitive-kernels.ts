@@ -11,6 +11,7 @@ export const PRIMITIVE_KERNEL_NAMES = [
   'Conv2DBackpropInput',
   'DepthwiseConv2dNative',
   'Elu',
+  'Identity',
   'LeakyRelu',
   'MaxPoolGrad',
   'Mean',

@@ -22,6 +22,7 @@ export interface CompareOptions {
 
 /** There are no finished distilled runs to compare, or none logged the compared metric. */
 export class NothingToCompareError extends Error {
+  /** `'NothingToCompareError'`. */
   override readonly name = 'NothingToCompareError';
 }
 

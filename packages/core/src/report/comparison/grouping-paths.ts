@@ -29,6 +29,7 @@ export function defaultGroupingPaths(runs: readonly StoredRun[]): string[] {
 
 /** A grouping path (`--by`) that no distilled run has as a param. */
 export class GroupingPathError extends Error {
+  /** `'GroupingPathError'`. */
   override readonly name = 'GroupingPathError';
 }
 

@@ -12,8 +12,9 @@ export interface ReferenceLinks {
 /**
  * Finds a distilled run's baseline and teacher among the finished runs: by the run ids in its
  * `kdlab.baseline_run_id` / `kdlab.teacher_run_id` tags (sweeps), or, for a plain `kdlab run`
- * without those tags, the baseline and teacher (the ensemble run, when there is one) of the same
- * `kdlab.invocation` (the one with the same seed when there are several).
+ * without those tags (and outside a sweep), the baseline and teacher (the ensemble run, when there
+ * is one) of the same `kdlab.invocation` (the one with the same seed when there are several). A
+ * sweep trial without a link (no baseline trained) has none.
  *
  * @param distilled - The distilled run.
  * @param finishedById - Every finished run of the experiment, by id.
@@ -42,7 +43,8 @@ function find(
 ): StoredRun | undefined {
   const linkedId = distilled.tags[tag];
   if (linkedId !== undefined) return finishedById.get(linkedId);
-  if (distilled.tags[KDLAB_RUN_TAGS.invocation] === undefined) return undefined;
+  // Inside a sweep every run shares the invocation: only the explicit link is trustworthy.
+  if (distilled.tags[KDLAB_RUN_TAGS.sweepId] !== undefined || distilled.tags[KDLAB_RUN_TAGS.invocation] === undefined) return undefined;
   for (const role of rolesByPreference) {
     const candidates = sameInvocation.filter((run) => kdlabRunRole(run.tags) === role);
     if (candidates.length === 0) continue;

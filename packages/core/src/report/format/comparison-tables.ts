@@ -101,18 +101,23 @@ export function comparisonHeadline(comparison: Comparison): string {
 }
 
 /**
- * Every note of the comparison as a line: run counts first, then each group's remarks.
+ * Every note of the comparison as a line: run counts first, then each group's remarks (a remark
+ * every group shares is said once, for `all groups`).
  *
  * @param comparison - The comparison.
  */
 export function comparisonNotes(comparison: Comparison): string[] {
+  const remarksByGroup = comparison.groups.map((group) => {
+    const remarks = [...group.notes];
+    if (group.differenceFromBaseline?.note !== undefined) remarks.push(`Δ vs baseline: ${group.differenceFromBaseline.note}`);
+    else if (group.last?.note !== undefined) remarks.push(group.last.note);
+    return { key: group.key, remarks };
+  });
+  const shared =
+    comparison.groups.length > 1 ? remarksByGroup[0]!.remarks.filter((remark) => remarksByGroup.every((group) => group.remarks.includes(remark))) : [];
   return [
     ...comparison.notes,
-    ...comparison.groups.flatMap((group) => {
-      const remarks = [...group.notes];
-      if (group.differenceFromBaseline?.note !== undefined) remarks.push(`Δ vs baseline: ${group.differenceFromBaseline.note}`);
-      else if (group.last?.note !== undefined) remarks.push(group.last.note);
-      return remarks.map((remark) => `${group.key}: ${remark}`);
-    }),
+    ...shared.map((remark) => `all groups: ${remark}`),
+    ...remarksByGroup.flatMap((group) => group.remarks.filter((remark) => !shared.includes(remark)).map((remark) => `${group.key}: ${remark}`)),
   ];
 }

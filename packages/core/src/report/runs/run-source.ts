@@ -24,6 +24,7 @@ export interface RunSource {
 
 /** No active experiment has the name asked for. */
 export class ExperimentNotFoundError extends Error {
+  /** `'ExperimentNotFoundError'`. */
   override readonly name = 'ExperimentNotFoundError';
 
   /**

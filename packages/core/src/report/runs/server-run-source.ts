@@ -31,13 +31,13 @@ export class ServerRunSource implements RunSource {
     }
     const listed: Run[] = [];
     for await (const run of this.client.runs.iterate({ experimentIds: [experimentId], runViewType: 'ACTIVE_ONLY' })) listed.push(run);
-    const runs = listed.map(storedRunOf);
-    const fetches: { run: StoredRun; key: string }[] = [];
-    for (const run of runs) for (const key of options.historyKeys ?? []) if (run.metrics[key] !== undefined) fetches.push({ run, key });
-    await forEachConcurrently(fetches, HISTORY_CONCURRENCY, async ({ run, key }) => {
-      const history = await this.client.runs.getMetricHistory(run.runId, key);
-      (run.metrics as Record<string, StoredMetricPoint[]>)[key] = history.map(({ value, step, timestamp }) => ({ value, step, timestamp }));
+    const metricsByRun = new Map(listed.map((run) => [run.info.runId, latestMetrics(run)]));
+    const fetches = listed.flatMap((run) => (options.historyKeys ?? []).filter((key) => metricsByRun.get(run.info.runId)![key] !== undefined).map((key) => ({ runId: run.info.runId, key })));
+    await forEachConcurrently(fetches, HISTORY_CONCURRENCY, async ({ runId, key }) => {
+      const history = await this.client.runs.getMetricHistory(runId, key);
+      metricsByRun.get(runId)![key] = history.map(({ value, step, timestamp }) => ({ value, step, timestamp }));
     });
+    const runs = listed.map((run) => storedRunOf(run, metricsByRun.get(run.info.runId)!));
     return { experimentId, experimentName, source: this.description, runs };
   }
 
@@ -47,9 +47,12 @@ export class ServerRunSource implements RunSource {
   }
 }
 
-function storedRunOf(run: Run): StoredRun {
-  const metrics: Record<string, StoredMetricPoint[]> = {};
-  for (const metric of run.data.metrics) metrics[metric.key] = [{ value: metric.value, step: metric.step, timestamp: metric.timestamp }];
+/** The run listing's metrics: the latest value of each, as a one-point history. */
+function latestMetrics(run: Run): Record<string, StoredMetricPoint[]> {
+  return Object.fromEntries(run.data.metrics.map((metric) => [metric.key, [{ value: metric.value, step: metric.step, timestamp: metric.timestamp }]]));
+}
+
+function storedRunOf(run: Run, metrics: Record<string, StoredMetricPoint[]>): StoredRun {
   return {
     runId: run.info.runId,
     runName: run.data.tags['mlflow.runName'] ?? run.info.runName ?? '',

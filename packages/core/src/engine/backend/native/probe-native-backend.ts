@@ -53,15 +53,16 @@ function lastLines(text: string, count: number): string {
  * backend and runs one op.
  *
  * @param backend - `node` or `node-gpu`.
- * @param options - The native build folder, the thread settings, and a time limit (default 180 s:
- *   a cold load of the library reads close to 1 GB).
+ * @param options - The native build folder, the thread settings, the package's main file when it is
+ *   known (to probe one build in particular), and a time limit (default 180 s: a cold load of the
+ *   library reads close to 1 GB).
  */
 export async function probeNativeBackend(
   backend: NativeBackendName,
-  options: { nativeDir: string | undefined; threads: NativeThreadSettings; timeoutMs?: number },
+  options: { nativeDir: string | undefined; threads: NativeThreadSettings; packagePath?: string; timeoutMs?: number },
 ): Promise<NativeProbeResult> {
   const pkg = NATIVE_PACKAGES[backend];
-  const location = resolveNativePackage(pkg, options.nativeDir);
+  const location = options.packagePath !== undefined ? { path: options.packagePath, nativeDir: options.nativeDir } : resolveNativePackage(pkg, options.nativeDir);
   if (location === undefined) {
     const where = options.nativeDir === undefined ? 'no native build folder' : `not built in ${options.nativeDir}`;
     return { backend, package: pkg, importable: false, error: `not installed (${where})` };
