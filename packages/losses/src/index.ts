@@ -21,6 +21,7 @@ export * from './feature-taps.js';
 export * from './seeded-random.js';
 export * from './stop-gradient.js';
 export * from './losses-module.js';
+export type * from './known-losses.js';
 export * from './docs/loss-documentation.js';
 export * from './docs/render-loss-docs.js';
 export * from './docs/all-loss-documentation.js';

@@ -20,7 +20,7 @@ import { discoverLibrarySources } from './discovery/find-library-sources.js';
 import { formatChosenSource, formatNoLibraryFound } from './discovery/format-source-choice.js';
 import { currentPlatform, describePlatform } from './discovery/host-platform.js';
 import type { LibrarySource } from './discovery/library-source.js';
-import { addonTarget, buildAddon } from './install/build-addon.js';
+import { buildAddon } from './install/build-addon.js';
 import { fetchNativePackage } from './install/fetch-native-package.js';
 import { placeLibrary } from './install/place-library.js';
 import { readAddonSources } from './install/read-addon-sources.js';

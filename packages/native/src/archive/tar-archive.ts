@@ -142,7 +142,7 @@ export class TarArchive implements LibraryArchive {
 
   /** Streams the archive once, telling `visit` of each member; a returned sink receives its data. */
   private async scan(visit: (member: ArchiveMember) => Sink | undefined): Promise<void> {
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let sink: Sink | undefined;
     let remaining = 0;
     let padding = 0;

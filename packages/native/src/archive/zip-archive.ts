@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { normalizeMemberPath, type ArchiveMember, type ExtractionEntry, type LibraryArchive } from './archive-member.js';
@@ -109,9 +109,10 @@ export class ZipArchive implements LibraryArchive {
         const temporary = `${destination}.${process.pid}.part`;
         const label = `${this.path}: member "${member}"`;
         try {
-          const source = entry.compressedSize === 0 ? [Buffer.alloc(0)] : createReadStream(this.path, { start, end: start + entry.compressedSize - 1 });
-          const inflate = entry.method === DEFLATED ? [createInflateRaw()] : [];
-          await pipeline([source, ...inflate, new CrcCheck(entry.crc, entry.member.size, label), createWriteStream(temporary)] as unknown as Parameters<typeof pipeline>);
+          const source = entry.compressedSize === 0 ? Readable.from([]) : createReadStream(this.path, { start, end: start + entry.compressedSize - 1 });
+          const check = new CrcCheck(entry.crc, entry.member.size, label);
+          if (entry.method === DEFLATED) await pipeline(source, createInflateRaw(), check, createWriteStream(temporary));
+          else await pipeline(source, check, createWriteStream(temporary));
           await rename(temporary, destination);
         } catch (error) {
           await rm(temporary, { force: true });

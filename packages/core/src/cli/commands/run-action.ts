@@ -1,0 +1,173 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { TOKENS } from '../../container/tokens.js';
+import { parseBackendRequest } from '../../engine/backend/backend-name.js';
+import { selectBackend, type BackendInfo } from '../../engine/backend/select-backend.js';
+import { TrainingAbortedError } from '../../engine/training-aborted.js';
+import { describeTrial } from '../../experiment/expand-sweep.js';
+import { summarizeDistillation } from '../../report/distillation-summary.js';
+import { formatSummaryTable } from '../../report/format-summary.js';
+import { DistillationRunner } from '../../run/distillation-runner.js';
+import { InProcessExecutor } from '../../run/in-process-executor.js';
+import { runExperiment } from '../../run/run-experiment.js';
+import { runSweep, type SweepResult, type TrialExecutor } from '../../run/run-sweep.js';
+import { TrainedModelCache } from '../../run/trained-model-cache.js';
+import { WorkerPoolExecutor } from '../../run/worker-pool-executor.js';
+import { createTracker } from '../../tracking/create-tracker.js';
+import { standardRunTags } from '../../tracking/standard-tags.js';
+import type { Tracker } from '../../tracking/tracker.js';
+import { EXIT } from '../exit-codes.js';
+import { prepareExperiment, type PreparedExperiment } from '../prepare-experiment.js';
+import { TerminalReporter } from '../terminal-reporter.js';
+import type { WorkerSpec } from './worker-action.js';
+
+/** Options of `kdlab run`, as commander parses them. */
+export interface RunCommandOptions {
+  set: string[];
+  seed?: string;
+  backend?: string;
+  trackingUri?: string;
+  plugin: string[];
+  jobs?: string;
+  cacheDir?: string;
+  cache: boolean;
+  resume: boolean;
+}
+
+/** A failure with the exit code it maps to. */
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected a positive integer, got "${value}".`);
+  return jobs;
+}
+
+function printSweep(prepared: PreparedExperiment, result: SweepResult): number {
+  const out = process.stdout;
+  out.write(`\nsweep ${result.sweepRunId}: ${prepared.trials.length} trials\n`);
+  for (const outcome of result.outcomes) {
+    const label = describeTrial(outcome.trial);
+    if (outcome.skippedFor) out.write(`  ${label}: finished earlier (run ${outcome.skippedFor})\n`);
+    else if (outcome.error) out.write(`  ${label}: FAILED: ${outcome.error.message}\n`);
+    else if (outcome.result) {
+      const r = outcome.result;
+      const baseline = r.baseline ? `  baseline ${r.baseline.training.testLast.accuracy.toFixed(4)}` : '';
+      out.write(`  ${label}: distilled ${r.distilled.training.testLast.accuracy.toFixed(4)}${baseline}  teacher ${r.teacher.training.testLast.accuracy.toFixed(4)}\n`);
+    }
+  }
+  out.write(`statistics over seeds: kdlab compare ${JSON.stringify(prepared.name)}\n`);
+  return result.outcomes.some((o) => o.error) ? EXIT.runFailed : EXIT.ok;
+}
+
+/**
+ * Runs `kdlab run`: validates everything first (exit 2), then trains (exit 1 when a run fails, 130 when
+ * interrupted). Loaded on demand, so that other commands start without TensorFlow.js.
+ */
+export async function runAction(file: string, options: RunCommandOptions): Promise<number> {
+  const err = process.stderr;
+  // 1. Everything that can be wrong with the input is checked before anything trains.
+  let prepared: PreparedExperiment;
+  let tracker: Tracker;
+  let jobs: number;
+  let backendRequest;
+  try {
+    prepared = await prepareExperiment({ file, set: options.set, plugins: options.plugin, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    backendRequest = parseBackendRequest(options.backend ?? process.env['KDLAB_BACKEND'], options.backend ? '--backend' : 'KDLAB_BACKEND');
+    jobs = parseJobs(options.jobs);
+    tracker = createTracker(options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']);
+    prepared.container.bind(TOKENS.Tracker).toConstantValue(tracker);
+  } catch (error) {
+    throw new CliFailure((error as Error).message, EXIT.invalidInput);
+  }
+
+  let backend: BackendInfo;
+  try {
+    const skipped: string[] = [];
+    backend = await selectBackend(backendRequest, (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`));
+    if (skipped.length > 0) err.write(`backends skipped: ${skipped.join('; ')}\n`);
+  } catch (error) {
+    throw new CliFailure((error as Error).message, EXIT.invalidInput);
+  }
+  const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
+  err.write(
+    `backend: ${backend.description}   tracking: ${tracker.description} (experiment "${prepared.name}")` +
+      (prepared.isSweep ? `   ${prepared.trials.length} trials, ${Math.min(jobs, prepared.trials.length)} at a time` : '') +
+      '\n',
+  );
+
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    err.write('\nInterrupted: stopping after the current step and marking the run KILLED (Ctrl-C again to quit at once).\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const reporter = new TerminalReporter();
+  const baseTags = standardRunTags({ cwd: process.cwd(), entryPoint: prepared.path });
+  const runnerOptions = {
+    registries: prepared.registries,
+    tracker: prepared.container.get(TOKENS.Tracker),
+    backend,
+    baseTags,
+    reporter,
+    signal: abort.signal,
+    ...(cacheDir ? { cache: new TrainedModelCache(cacheDir) } : {}),
+  };
+  try {
+    if (!prepared.isSweep) {
+      const result = await runExperiment({ ...runnerOptions, experiment: prepared.trials[0]!.experiment });
+      process.stdout.write(`\n${formatSummaryTable(summarizeDistillation(result))}\n`);
+      process.stdout.write(`runs: ${tracker.description}, experiment "${prepared.name}", invocation ${result.invocation}\n`);
+      if (!/^https?:/.test(tracker.description)) process.stdout.write(`look at them with: mlflow ui --backend-store-uri ${tracker.description}\n`);
+      return EXIT.ok;
+    }
+    let executor: TrialExecutor;
+    if (jobs > 1 && prepared.trials.length > 1) {
+      const spec: WorkerSpec = {
+        file,
+        set: options.set,
+        plugins: options.plugin,
+        backend: backend.name,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...((options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']) ? { trackingUri: options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'] } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
+      };
+      const entry = process.argv[1]!;
+      executor = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs);
+    } else {
+      executor = new InProcessExecutor(new DistillationRunner(runnerOptions));
+    }
+    const result = await runSweep({
+      experimentName: prepared.name,
+      definition: prepared.definition,
+      trials: prepared.trials,
+      tracker,
+      executor,
+      baseTags,
+      reporter,
+      resume: options.resume,
+    });
+    return printSweep(prepared, result);
+  } catch (error) {
+    reporter.close();
+    if (error instanceof TrainingAbortedError || (error as Error).name === 'TrainingAbortedError') {
+      err.write('Interrupted: the run in progress was marked KILLED.\n');
+      return EXIT.interrupted;
+    }
+    err.write(`kdlab run: a run failed: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.runFailed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await tracker.close();
+  }
+}
+

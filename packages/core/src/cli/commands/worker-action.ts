@@ -1,0 +1,55 @@
+import { createInterface } from 'node:readline';
+import { parseBackendRequest } from '../../engine/backend/backend-name.js';
+import { selectBackend } from '../../engine/backend/select-backend.js';
+import { DistillationRunner } from '../../run/distillation-runner.js';
+import { runPhase } from '../../run/in-process-executor.js';
+import { TrainedModelCache } from '../../run/trained-model-cache.js';
+import { WORKER_REPLY_PREFIX, jsonSafeResult, type WorkerReply, type WorkerTask } from '../../run/worker-protocol.js';
+import { createTracker } from '../../tracking/create-tracker.js';
+import { standardRunTags } from '../../tracking/standard-tags.js';
+import { prepareExperiment, type ExperimentRequest } from '../prepare-experiment.js';
+import { TerminalReporter } from '../terminal-reporter.js';
+
+/** What a worker is started with (the `KDLAB_WORKER` environment variable, JSON). */
+export interface WorkerSpec extends ExperimentRequest {
+  /** The backend the parent chose. */
+  backend: string;
+  /** The tracking URI (or undefined for ./mlruns). */
+  trackingUri?: string;
+  /** The trained-model cache folder, or undefined for none. */
+  cacheDir?: string;
+}
+
+/** Runs a worker: sweep phases read as JSON lines from stdin, replies on stdout. Loaded on demand. */
+export async function runWorker(): Promise<void> {
+  const spec = JSON.parse(process.env['KDLAB_WORKER'] ?? '{}') as WorkerSpec;
+  const prepared = await prepareExperiment(spec);
+  const backend = await selectBackend(parseBackendRequest(spec.backend, 'worker'));
+  const tracker = createTracker(spec.trackingUri);
+  const abort = new AbortController();
+  process.on('SIGINT', () => abort.abort());
+  const runner = new DistillationRunner({
+    registries: prepared.registries,
+    tracker,
+    backend,
+    baseTags: standardRunTags({ cwd: process.cwd(), entryPoint: prepared.path }),
+    reporter: new TerminalReporter(process.stderr, `[worker ${process.pid}] `),
+    signal: abort.signal,
+    ...(spec.cacheDir ? { cache: new TrainedModelCache(spec.cacheDir) } : {}),
+  });
+  const reply = (message: WorkerReply): void => {
+    process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
+  };
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    const task = JSON.parse(line) as WorkerTask;
+    try {
+      const result = await runPhase(runner, task.phase, prepared.trials[task.trial]!, task.context);
+      reply({ id: task.id, ...(result ? { result: jsonSafeResult(result) } : {}) });
+    } catch (error) {
+      reply({ id: task.id, error: (error as Error).message, errorName: (error as Error).name });
+    }
+  }
+  runner.dispose();
+  await tracker.close();
+}
