@@ -100,7 +100,7 @@ async function statusAction(options: StatusOptions): Promise<number> {
       lines.push(`manifest: ${(error as Error).message}`);
     }
   }
-  lines.push(`threads: ${describeNativeThreads(threads)} (TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS)`);
+  lines.push(`threads: ${describeNativeThreads(threads)}, set as TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS`);
   for (const backend of Object.keys(NATIVE_PACKAGES) as NativeBackendName[]) {
     lines.push(...describeProbe(await probeNativeBackend(backend, { nativeDir, threads }), manifest));
   }
