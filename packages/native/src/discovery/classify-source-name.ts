@@ -110,6 +110,14 @@ export function classifySourceName(path: string, host: HostPlatform): LibrarySou
   };
 }
 
+/** What a `*.dist-info` folder name says. */
+export interface DistInfoName {
+  /** The distribution, normalised (`tensorflow_cpu`). */
+  distribution: string;
+  /** Its version. */
+  version: string;
+}
+
 /**
  * Reads a `*.dist-info` folder name beside an installed `tensorflow` package
  * (`tensorflow_cpu-2.21.0.dist-info`): the distribution and version; undefined when it is not a
@@ -117,7 +125,7 @@ export function classifySourceName(path: string, host: HostPlatform): LibrarySou
  *
  * @param folderName - The folder's base name.
  */
-export function parseDistInfoName(folderName: string): { distribution: string; version: string } | undefined {
+export function parseDistInfoName(folderName: string): DistInfoName | undefined {
   const match = /^([A-Za-z0-9_.-]+?)-([0-9][^-]*)\.dist-info$/.exec(folderName);
   if (match === null) return undefined;
   const distribution = match[1]!.toLowerCase().replace(/[-.]/g, '_');

@@ -6,12 +6,18 @@ import { currentPlatform, type HostPlatform } from './host-platform.js';
 import type { LibrarySource } from './library-source.js';
 import { defaultSearchLocations, pythonPrefixes, type SearchContext, type SearchLocation } from './search-locations.js';
 
+/** A place discovery looked at. */
+export interface SearchedLocation extends SearchLocation {
+  /** Whether it existed. */
+  exists: boolean;
+}
+
 /** What discovery found, and where it looked. */
 export interface DiscoveryReport {
   /** TensorFlow libraries recognised (usable or not on this platform). */
   candidates: LibrarySource[];
-  /** Each place looked at: whether it existed. */
-  searched: Array<SearchLocation & { exists: boolean }>;
+  /** Each place looked at. */
+  searched: SearchedLocation[];
 }
 
 /** Options of {@link discoverLibrarySources}. */

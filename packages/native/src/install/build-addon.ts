@@ -14,12 +14,22 @@ export interface BuiltAddon {
   napiVersion: number;
 }
 
+/** What to build: the package's `binary` field, the Node-API version, and where the addon will be. */
+export interface AddonTarget {
+  /** The package's `binary` field. */
+  binary: AddonBinaryField;
+  /** The Node-API version to build for. */
+  napiVersion: number;
+  /** Where the built addon will be. */
+  addonPath: string;
+}
+
 /**
  * The addon's `binary` field and the Node-API version to build for.
  *
  * @param packageDir - The tfjs-node package folder.
  */
-export async function addonTarget(packageDir: string): Promise<{ binary: AddonBinaryField; napiVersion: number; addonPath: string }> {
+export async function addonTarget(packageDir: string): Promise<AddonTarget> {
   const { binary } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { binary?: AddonBinaryField };
   if (binary === undefined) throw new Error(`${join(packageDir, 'package.json')}: no "binary" field (is this tfjs-node?).`);
   const napiVersion = chooseNapiBuildVersion(binary.napi_versions, Number(process.versions.napi));

@@ -6,6 +6,12 @@ import type { ExtractionEntry, LibraryArchive } from '../archive/archive-member.
 import type { NativeDirLayout } from '../layout/native-dir-layout.js';
 import type { LibraryPlan } from '../layout/plan-library-layout.js';
 
+/** What {@link placeLibrary} did. */
+export interface PlacedLibrary {
+  /** False when a valid earlier extraction was reused. */
+  extracted: boolean;
+}
+
 /** What {@link placeLibrary} records beside the extracted files, to know when they can be reused. */
 interface LibraryStamp {
   source: LibrarySourceRecord;
@@ -60,7 +66,6 @@ async function linkDeps(layout: NativeDirLayout): Promise<void> {
  * and links the package's `deps` to it.
  *
  * @param request - The source and its archive, the plan and the headers, the layout, the log.
- * @returns Whether anything was extracted, and the library file names.
  */
 export async function placeLibrary(request: {
   archive: LibraryArchive;
@@ -69,7 +74,7 @@ export async function placeLibrary(request: {
   headers: readonly string[];
   layout: NativeDirLayout;
   log: (line: string) => void;
-}): Promise<{ extracted: boolean }> {
+}): Promise<PlacedLibrary> {
   const { layout, plan } = request;
   if (await stampStillValid(layout, request.source)) {
     request.log(`TensorFlow library: already extracted from this source into ${layout.libraryDir}`);

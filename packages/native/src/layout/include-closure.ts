@@ -27,8 +27,16 @@ export function addonTensorFlowIncludes(sources: ReadonlyMap<string, string>): s
 export interface IncludeClosure {
   /** Member paths of every header reached. */
   headers: string[];
-  /** Include names that the source does not have; `from` is the header (or `addon`) that asked. */
-  missing: Array<{ name: string; from: string }>;
+  /** Include names that the source does not have. */
+  missing: MissingInclude[];
+}
+
+/** An include the source lacks. */
+export interface MissingInclude {
+  /** The name as written in `#include "..."`. */
+  name: string;
+  /** The header that asked for it, or `addon` for tfjs-node's own sources. */
+  from: string;
 }
 
 /**

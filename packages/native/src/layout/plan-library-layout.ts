@@ -9,6 +9,14 @@ export interface PlannedLibrary {
   fileName: string;
 }
 
+/** A symbolic link to make beside the libraries. */
+export interface LibraryLink {
+  /** The link's name (`libtensorflow.so`). */
+  name: string;
+  /** The file it points to, in the same folder. */
+  target: string;
+}
+
 /** Where each part of a TensorFlow library goes in the layout tfjs-node's `binding.gyp` expects. */
 export interface LibraryPlan {
   /** The library with the C API: `libtensorflow.so.N` (libtensorflow tarballs) or `libtensorflow_cc.so.N` (wheels). */
@@ -20,7 +28,7 @@ export interface LibraryPlan {
    * `libtensorflow.so`, `-ltensorflow_framework` wants `libtensorflow_framework.so`) and the
    * run-time names (`libtensorflow.so.2`) that pointed at the libraries in the source.
    */
-  links: Array<{ name: string; target: string }>;
+  links: LibraryLink[];
   /** The folder inside the source that holds `tensorflow/c/c_api.h` (`include`, `tensorflow/include`, or `` for the top). */
   includeRoot: string;
 }
@@ -52,7 +60,7 @@ function chooseFile(named: NamedLibrary[], base: string): NamedLibrary | undefin
   return named.filter((entry) => entry.base === base).sort((first, second) => posix.basename(second.real.path).length - posix.basename(first.real.path).length)[0];
 }
 
-function linksFor(named: NamedLibrary[], bases: string[], chosen: NamedLibrary, linkTimeName: string): Array<{ name: string; target: string }> {
+function linksFor(named: NamedLibrary[], bases: string[], chosen: NamedLibrary, linkTimeName: string): LibraryLink[] {
   const fileName = posix.basename(chosen.real.path);
   const names = new Set(named.filter((entry) => bases.includes(entry.base)).map((entry) => entry.name));
   names.add(linkTimeName);

@@ -11,6 +11,58 @@ export const LIBRARY_SOURCE_KINDS = ['wheel', 'tarball', 'folder'] as const;
 /** One of {@link LIBRARY_SOURCE_KINDS}: a Python wheel, a libtensorflow tarball, or an unpacked folder. */
 export type LibrarySourceKind = (typeof LIBRARY_SOURCE_KINDS)[number];
 
+/** Where a native build's TensorFlow C library came from (and how to tell that it has not changed). */
+export interface LibrarySourceRecord {
+  /** A wheel, a tarball or a folder. */
+  kind: LibrarySourceKind;
+  /** Its absolute path. */
+  path: string;
+  /** Its size in bytes (0 for a folder). */
+  size: number;
+  /** When it was last modified, in ms since the epoch. */
+  modifiedMs: number;
+}
+
+/** What one `kdlab native build` produced (one per native backend). */
+export interface NativeBuildRecord {
+  /** The npm package built. */
+  package: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu';
+  /** Its version. */
+  packageVersion: string;
+  /** The TensorFlow version the built library reports (`TF_Version()`). */
+  tensorflowVersion: string;
+  /** The library it was built against. */
+  source: LibrarySourceRecord;
+  /** The shared libraries placed in its `deps/lib`. */
+  libraryFiles: string[];
+  /** The built addon (`tfjs_binding.node`). */
+  addonPath: string;
+  /** The Node-API version it was built for. */
+  napiVersion: number;
+  /** The Node.js that built it. */
+  nodeVersion: string;
+  /** When, as an ISO date. */
+  builtAt: string;
+  /** How long the whole build took, in seconds. */
+  buildSeconds: number;
+}
+
+/** The contents of the native build folder's `manifest.json`. */
+export interface NativeManifest {
+  /** The manifest's format; 1. */
+  formatVersion: 1;
+  /** The build of each native backend, when there is one. */
+  builds: NativeManifestBuilds;
+}
+
+/** The builds recorded in a {@link NativeManifest}, by backend. */
+export interface NativeManifestBuilds {
+  /** The `@tensorflow/tfjs-node` build. */
+  node?: NativeBuildRecord;
+  /** The `@tensorflow/tfjs-node-gpu` build. */
+  'node-gpu'?: NativeBuildRecord;
+}
+
 const sourceSchema = z.object({
   kind: z.enum(LIBRARY_SOURCE_KINDS),
   path: z.string().min(1),
@@ -31,19 +83,10 @@ const buildRecordSchema = z.object({
   buildSeconds: z.number().nonnegative(),
 });
 
-const manifestSchema = z.object({
+const manifestSchema: z.ZodType<NativeManifest> = z.object({
   formatVersion: z.literal(1),
   builds: z.object({ node: buildRecordSchema.optional(), 'node-gpu': buildRecordSchema.optional() }),
 });
-
-/** Where a native build's TensorFlow C library came from. */
-export type LibrarySourceRecord = z.infer<typeof sourceSchema>;
-
-/** What one `kdlab native build` produced (one per native backend). */
-export type NativeBuildRecord = z.infer<typeof buildRecordSchema>;
-
-/** The contents of the native build folder's `manifest.json`. */
-export type NativeManifest = z.infer<typeof manifestSchema>;
 
 /** A manifest with no builds yet. */
 export function emptyNativeManifest(): NativeManifest {
