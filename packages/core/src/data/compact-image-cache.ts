@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ByteImageSet } from './byte-image-set.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** The first 8 bytes of a compact image cache file. */
 export const COMPACT_CACHE_MAGIC = 'KDLABIMG';
@@ -66,7 +67,7 @@ export async function readCompactCache(file: string, fingerprint: string): Promi
  */
 export async function writeCompactCache(file: string, set: ByteImageSet, fingerprint: string): Promise<Error | undefined> {
   try {
-    await writeFileAtomic(file, encodeCompactCache(set, fingerprint));
+    await writeFileAtomically(dirname(file), file, encodeCompactCache(set, fingerprint));
     return undefined;
   } catch (error) {
     return error as Error;

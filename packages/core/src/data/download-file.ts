@@ -1,6 +1,6 @@
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { temporaryPathBeside } from './atomic-write.js';
+import { temporaryPathBeside } from '../fs/atomic-write.js';
 
 /** Default time a download may go without receiving a byte (connecting included) before it is abandoned. */
 export const DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomically } from './atomic-write.js';
+import { writeFileAtomically } from '../../fs/atomic-write.js';
 import { experimentMetaEntries, type MlrunsExperimentInfo } from './experiment-meta.js';
 import { emitMetaYaml } from './meta-yaml.js';
 import { MLRUNS } from './store-layout.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_FILE_PREFIX } from './atomic-write.js';
+import { TEMP_FILE_PREFIX } from '../../fs/atomic-write.js';
 import { materializeExperiment } from './experiment-folder.js';
 import { experimentInfoFromMeta, type MlrunsExperimentInfo } from './experiment-meta.js';
 import { newExperimentId } from './new-ids.js';

@@ -2,7 +2,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricPoint, RunHandle, RunStatus } from '../tracker.js';
 import { resolveArtifactPath } from './artifact-path.js';
-import { explainPathConflict, writeFileAtomically } from './atomic-write.js';
+import { explainPathConflict, writeFileAtomically } from '../../fs/atomic-write.js';
 import { assertValidEntityKey } from './entity-key.js';
 import { fileExists } from './experiment-folder.js';
 import { fitValueToLimit, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from './long-values.js';

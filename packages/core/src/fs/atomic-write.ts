@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
-/** Prefix of the temporary files a write goes through; they live in the store root, where the server ignores files. */
+/**
+ * Prefix of the temporary files a write goes through (the MLflow store keeps them in its root, where
+ * the server ignores files).
+ */
 export const TEMP_FILE_PREFIX = '.kdlab-tmp-';
+
+/**
+ * A temporary path beside `target` (same folder, so a rename onto `target` is atomic), unique to this
+ * process and call: `.<name>.<pid>.<random>.part`.
+ */
+export function temporaryPathBeside(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+}
 
 /**
  * Writes a file completely or not at all: the content goes to a temporary file in `tempFolder`
@@ -16,6 +27,7 @@ export const TEMP_FILE_PREFIX = '.kdlab-tmp-';
  * @throws Error naming `target` when a folder stands where the file should go, or a file where a folder should.
  */
 export async function writeFileAtomically(tempFolder: string, target: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(tempFolder, { recursive: true });
   const temporary = join(tempFolder, `${TEMP_FILE_PREFIX}${randomBytes(12).toString('hex')}`);
   try {
     await mkdir(dirname(target), { recursive: true });
