@@ -1,4 +1,4 @@
-import type { LossHelperOptions } from '@kdlab/core';
+import type { KnownLossTerm, LossHelperOptions } from '@kdlab/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { allLosses, at, ce, ceLoss, cosine, crd, dist, dkd, hint, hinton, hintonLoss, nst, pkt, rkd, sp } from '../src/index.js';
 
@@ -61,5 +61,20 @@ describe('experiment helpers', () => {
     at({ student: 'a' });
     // @ts-expect-error dkd's warm-up is a number of epochs
     dkd({ warmupEpochs: '20' });
+  });
+
+  it('declares every loss in KnownLosses, so raw terms are type-checked too (checked by tsc -p tsconfig.spec.json)', () => {
+    const terms: KnownLossTerm[] = [
+      { kind: 'hint', student: 'block4', teacher: 'block2', regressor: 'auto' },
+      { kind: 'crd', student: 'a', teacher: 'b', negatives: 4096, weight: 0.8 },
+      { kind: 'at', pairs: [{ student: 'a', teacher: 'b' }] },
+      // @ts-expect-error rkd has no temperature
+      { kind: 'rkd', student: 'a', teacher: 'b', temperature: 4 },
+    ];
+    for (const { kind, weight, ...options } of terms) {
+      const definition = allLosses.find((loss) => loss.id === kind);
+      expect(definition?.options.safeParse(options).success, kind).toBe(kind !== 'rkd');
+      expect(weight === undefined || typeof weight === 'number').toBe(true);
+    }
   });
 });

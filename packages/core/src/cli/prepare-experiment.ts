@@ -7,7 +7,7 @@ import { loadExperimentFile } from '../experiment/load-experiment-file.js';
 import { resolveExperiment } from '../experiment/resolve-experiment.js';
 import { ExperimentValidationError } from '../experiment/validation-error.js';
 import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../plugins/load-plugin-packages.js';
-import type { ResolvedTrial } from '../run/run-sweep.js';
+import type { ResolvedTrial, SweepDefinition } from '../run/run-sweep.js';
 
 /** What the CLI is told about an experiment: the file, `--set` overrides, `--seed` and extra plugin packages. */
 export interface ExperimentRequest {
@@ -30,7 +30,7 @@ export interface PreparedExperiment {
   /** Whether it is a sweep (a grid or several seeds). */
   isSweep: boolean;
   /** The sweep as written, for the parent run. */
-  definition: { sweep?: Record<string, unknown[]>; seeds?: number[] };
+  definition: SweepDefinition;
   /** Every trial, validated (one for a plain experiment). */
   trials: ResolvedTrial[];
   /** The run's child container. */

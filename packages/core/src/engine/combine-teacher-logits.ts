@@ -1,5 +1,11 @@
 /** How an ensemble's members are combined: averaged logits, averaged probabilities, or weighted logits. */
-export type EnsembleCombine = 'mean-logits' | 'mean-probs' | { weights: number[] };
+export type EnsembleCombine =
+  | 'mean-logits'
+  | 'mean-probs'
+  | {
+      /** One weight per teacher. */
+      weights: number[];
+    };
 
 /**
  * Combines the row-major logits of several teachers (each `count * numClasses`) into one teacher signal.

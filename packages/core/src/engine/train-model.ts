@@ -14,10 +14,47 @@ import { weightAt } from './weight-schedule.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
 
 /** Progress of a training run, for progress bars. */
-export type TrainProgress =
-  | { kind: 'epoch-start'; epoch: number; epochs: number; steps: number; stage: string }
-  | { kind: 'step'; epoch: number; step: number; steps: number; loss: number }
-  | { kind: 'epoch-end'; epoch: number; epochs: number; summary: EpochSummary };
+export type TrainProgress = EpochStartEvent | StepEvent | EpochEndEvent;
+
+/** An epoch starts. */
+export interface EpochStartEvent {
+  /** The event's kind. */
+  kind: 'epoch-start';
+  /** 1-based epoch, counted across stages. */
+  epoch: number;
+  /** Epochs in all. */
+  epochs: number;
+  /** Steps in this epoch. */
+  steps: number;
+  /** The stage's name. */
+  stage: string;
+}
+
+/** A step ended. */
+export interface StepEvent {
+  /** The event's kind. */
+  kind: 'step';
+  /** 1-based epoch. */
+  epoch: number;
+  /** 1-based step within the epoch. */
+  step: number;
+  /** Steps in this epoch. */
+  steps: number;
+  /** The step's weighted total loss. */
+  loss: number;
+}
+
+/** An epoch ended (after validation). */
+export interface EpochEndEvent {
+  /** The event's kind. */
+  kind: 'epoch-end';
+  /** 1-based epoch. */
+  epoch: number;
+  /** Epochs in all. */
+  epochs: number;
+  /** What the epoch measured. */
+  summary: EpochSummary;
+}
 
 /** What one epoch measured. */
 export interface EpochSummary {

@@ -2,18 +2,27 @@ import { z } from 'zod';
 
 /** Adam (Kingma and Ba, 2015). */
 export const adamSchema = z.object({
+  /** Selects Adam. */
   kind: z.literal('adam'),
+  /** Step size. Default 1e-3. */
   learningRate: z.number().positive().default(1e-3),
+  /** Decay of the first-moment estimate. Default 0.9. */
   beta1: z.number().min(0).lt(1).default(0.9),
+  /** Decay of the second-moment estimate. Default 0.999. */
   beta2: z.number().min(0).lt(1).default(0.999),
+  /** Added to the denominator for stability. Default 1e-7 (TensorFlow's). */
   epsilon: z.number().positive().default(1e-7),
 });
 
 /** Stochastic gradient descent with (optionally Nesterov) momentum. */
 export const sgdSchema = z.object({
+  /** Selects SGD. */
   kind: z.literal('sgd'),
+  /** Step size. Default 0.1. */
   learningRate: z.number().positive().default(0.1),
+  /** Momentum; 0 for plain SGD. Default 0.9. */
   momentum: z.number().min(0).lt(1).default(0.9),
+  /** Nesterov momentum. Default false. */
   nesterov: z.boolean().default(false),
 });
 
@@ -23,13 +32,13 @@ export const optimizerSchema = z.discriminatedUnion('kind', [adamSchema, sgdSche
 /** How one model is trained: the budget and the optimizer. */
 export const trainSettingsSchema = z
   .object({
-    /** Passes over the training set. */
+    /** Passes over the training set. Default 10. */
     epochs: z.number().int().positive().default(10),
-    /** Examples per step. */
+    /** Examples per step. Default 128. */
     batchSize: z.number().int().positive().default(128),
-    /** The optimizer and its hyper-parameters. */
+    /** The optimizer and its hyper-parameters. Default Adam with its defaults. */
     optimizer: optimizerSchema.prefault({ kind: 'adam' }),
-    /** L2 penalty `weightDecay/2 * sum(w^2)` over kernels (not biases), added to the loss. */
+    /** L2 penalty `weightDecay/2 * sum(w^2)` over kernels (not biases), added to the loss. Default 0. */
     weightDecay: z.number().min(0).default(0),
   })
   .strict();
@@ -47,9 +56,13 @@ export type TrainSettingsInput = z.input<typeof trainSettingsSchema>;
  */
 export const trainSettingsOverrideSchema = z
   .object({
+    /** Passes over the training set. */
     epochs: z.number().int().positive().optional(),
+    /** Examples per step. */
     batchSize: z.number().int().positive().optional(),
+    /** The optimizer and its hyper-parameters. */
     optimizer: optimizerSchema.optional(),
+    /** L2 penalty over kernels. */
     weightDecay: z.number().min(0).optional(),
   })
   .strict();

@@ -3,8 +3,11 @@ import { z } from 'zod';
 /** A loss weight that changes linearly from `from` (first epoch of the stage) to `to` (last epoch). */
 export const linearWeightSchema = z
   .object({
+    /** Selects the linear schedule. */
     schedule: z.literal('linear'),
+    /** The weight in the stage's first epoch. */
     from: z.number().min(0),
+    /** The weight in the stage's last epoch. */
     to: z.number().min(0),
   })
   .strict();

@@ -3,13 +3,24 @@ import type { ensembleTeacherSchema, experimentSchema, singleTeacherSchema, stag
 import type { LossTermInput, ModelSpecInput } from './known-plugins.js';
 
 /** One teacher as written: its model, optional training overrides and seed. */
-export type TeacherMemberInput = Omit<z.input<typeof singleTeacherSchema>, 'model'> & { model: ModelSpecInput };
+export type TeacherMemberInput = Omit<z.input<typeof singleTeacherSchema>, 'model'> & {
+  /** The teacher's model. */
+  model: ModelSpecInput;
+};
 
 /** The teacher as written: one model, or an ensemble. */
-export type TeacherInput = TeacherMemberInput | (Omit<z.input<typeof ensembleTeacherSchema>, 'ensemble'> & { ensemble: TeacherMemberInput[] });
+export type TeacherInput =
+  | TeacherMemberInput
+  | (Omit<z.input<typeof ensembleTeacherSchema>, 'ensemble'> & {
+      /** The members. */
+      ensemble: TeacherMemberInput[];
+    });
 
 /** A training stage as written. */
-export type StageInput = Omit<z.input<typeof stageSchema>, 'losses'> & { losses: LossTermInput[] };
+export type StageInput = Omit<z.input<typeof stageSchema>, 'losses'> & {
+  /** The stage's loss terms. */
+  losses: LossTermInput[];
+};
 
 /**
  * An experiment as written in `experiments/*.ts`: plain, JSON-serialisable, typed data. Models and
@@ -20,7 +31,10 @@ export type ExperimentDefinition = Omit<z.input<typeof experimentSchema>, 'teach
   /** The teacher, or an ensemble of teachers. */
   teacher: TeacherInput;
   /** The student. */
-  student: Omit<z.input<typeof studentSchema>, 'model'> & { model: ModelSpecInput };
+  student: Omit<z.input<typeof studentSchema>, 'model'> & {
+    /** The student's model. */
+    model: ModelSpecInput;
+  };
   /** The distilled student's loss terms (one stage of `train.epochs`). */
   losses?: LossTermInput[];
   /** The distilled student's stages, instead of `losses`. */

@@ -3,19 +3,27 @@ import { optimizerSchema, trainSettingsOverrideSchema, trainSettingsSchema } fro
 import { weightScheduleSchema } from '../engine/weight-schedule.js';
 
 /** A model as written in an experiment: `{ kind: 'mlp', ...options }`; options are checked by the plugin. */
-export const modelSpecSchema = z.looseObject({ kind: z.string().min(1) });
+export const modelSpecSchema = z.looseObject({
+  /** The model plugin's id. */
+  kind: z.string().min(1),
+});
 
 /** A loss term as written: `{ kind: 'hinton', weight: 0.7, ...options }`; options are checked by the plugin. */
 export const lossTermSchema = z.looseObject({
+  /** The loss plugin's id. */
   kind: z.string().min(1),
+  /** The term's weight: a constant or a schedule. Default 1. */
   weight: weightScheduleSchema.default(1),
 });
 
 /** Fractions of a dataset for train / validation / test. */
 export const splitSchema = z
   .object({
+    /** Fraction for training. Default 0.8. */
     train: z.number().gt(0).lt(1).default(0.8),
+    /** Fraction for validation (model selection). Default 0.1. */
     val: z.number().min(0).lt(1).default(0.1),
+    /** Fraction for testing. Default 0.1. */
     test: z.number().gt(0).lt(1).default(0.1),
   })
   .strict()
@@ -38,7 +46,9 @@ export const dataSchema = z
 /** One trained teacher: its model, settings that override the experiment's `train`, and its own seed. */
 export const singleTeacherSchema = z
   .object({
+    /** The teacher's model. */
     model: modelSpecSchema,
+    /** Settings that override the experiment's `train` for this teacher. */
     train: trainSettingsOverrideSchema.optional(),
     /** Seed of this teacher's initialisation and batch order (default: derived from the experiment seed). */
     seed: z.number().int().min(0).optional(),
@@ -49,13 +59,20 @@ export const singleTeacherSchema = z
 export const ensembleCombineSchema = z.union([
   z.literal('mean-logits'),
   z.literal('mean-probs'),
-  z.object({ weights: z.array(z.number().min(0)).min(2) }).strict(),
+  z
+    .object({
+      /** One non-negative weight per teacher (normalised to sum to 1). */
+      weights: z.array(z.number().min(0)).min(2),
+    })
+    .strict(),
 ]);
 
 /** Several teachers (architectures may differ) distilled as one: averaged logits by default. */
 export const ensembleTeacherSchema = z
   .object({
+    /** The members. */
     ensemble: z.array(singleTeacherSchema).min(2, 'an ensemble needs at least two teachers'),
+    /** How their logits are combined. Default `mean-logits`. */
     combine: ensembleCombineSchema.default('mean-logits'),
     /** Settings shared by the members (each member's own `train` overrides them). */
     train: trainSettingsOverrideSchema.optional(),
@@ -72,9 +89,16 @@ export const teacherSchema = z.union([singleTeacherSchema, ensembleTeacherSchema
 /** The student: its model, and optionally weights copied from the teacher before training. */
 export const studentSchema = z
   .object({
+    /** The student's model. */
     model: modelSpecSchema,
     /** DistilBERT-style initialisation from the (single) teacher. */
-    init: z.object({ fromTeacher: z.literal('every-other-layer') }).strict().optional(),
+    init: z
+      .object({
+        /** Which teacher layers the student takes. */
+        fromTeacher: z.literal('every-other-layer'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -90,7 +114,13 @@ export const stageSchema = z
     /** Optimizer of this stage (default: the experiment's `train.optimizer`); a fresh one per stage. */
     optimizer: optimizerSchema.optional(),
     /** Train only the student's variables up to this tap (plus the losses' own variables, e.g. a regressor). */
-    trainable: z.object({ upTo: z.string().min(1) }).strict().optional(),
+    trainable: z
+      .object({
+        /** The student tap up to which variables train. */
+        upTo: z.string().min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -104,8 +134,11 @@ export const experimentSchema = z
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_\-. ]*$/, 'letters, digits, _ - . and spaces, starting with a letter or digit'),
     /** What the study is about (Markdown); stored as each run's description. */
     description: z.string().optional(),
+    /** Which data, and how it is split. */
     data: dataSchema.prefault({}),
+    /** The teacher, or an ensemble of teachers. */
     teacher: teacherSchema,
+    /** The student. */
     student: studentSchema,
     /** The distilled student's loss terms, each with an explicit weight (one stage of `train.epochs`). */
     losses: z.array(lossTermSchema).min(1, 'at least one loss term').optional(),

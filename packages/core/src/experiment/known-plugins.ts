@@ -33,16 +33,36 @@ export interface HelperMadeSpec {
 
 /** A loss term of a known plugin, as written in an experiment. */
 export type KnownLossTerm = {
-  [Id in keyof KnownLosses]: { kind: Id; weight?: WeightSchedule } & KnownLosses[Id];
+  [Id in keyof KnownLosses]: {
+    /** The loss plugin's id. */
+    kind: Id;
+    /** The term's weight. Default 1. */
+    weight?: WeightSchedule;
+  } & KnownLosses[Id];
 }[keyof KnownLosses];
 
 /** A model of a known plugin, as written in an experiment. */
 export type KnownModelSpec = {
-  [Id in keyof KnownModels]: { kind: Id } & KnownModels[Id];
+  [Id in keyof KnownModels]: {
+    /** The model plugin's id. */
+    kind: Id;
+  } & KnownModels[Id];
 }[keyof KnownModels];
 
 /** A loss term an experiment accepts: a known plugin's, or one made by a plugin's helper. */
-export type LossTermInput = KnownLossTerm | (HelperMadeSpec & { kind: string; weight?: WeightSchedule });
+export type LossTermInput =
+  | KnownLossTerm
+  | (HelperMadeSpec & {
+      /** The loss plugin's id. */
+      kind: string;
+      /** The term's weight. Default 1. */
+      weight?: WeightSchedule;
+    });
 
 /** A model spec an experiment accepts: a known plugin's, or one made by a plugin's helper. */
-export type ModelSpecInput = KnownModelSpec | (HelperMadeSpec & { kind: string });
+export type ModelSpecInput =
+  | KnownModelSpec
+  | (HelperMadeSpec & {
+      /** The model plugin's id. */
+      kind: string;
+    });

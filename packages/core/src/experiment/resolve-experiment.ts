@@ -7,10 +7,18 @@ import { ensembleTeacherSchema, experimentSchema, singleTeacherSchema } from './
 import { ExperimentValidationError, formatPath, type ExperimentIssue } from './validation-error.js';
 
 /** A model spec after its plugin's schema filled in the defaults. */
-export type ResolvedModelSpec = { kind: string } & Record<string, unknown>;
+export type ResolvedModelSpec = {
+  /** The model plugin's id. */
+  kind: string;
+} & Record<string, unknown>;
 
 /** A loss term after its plugin's schema filled in the defaults. */
-export type ResolvedLossTerm = { kind: string; weight: WeightSchedule } & Record<string, unknown>;
+export type ResolvedLossTerm = {
+  /** The loss plugin's id. */
+  kind: string;
+  /** The term's weight. */
+  weight: WeightSchedule;
+} & Record<string, unknown>;
 
 /** One teacher with complete training settings. */
 export interface ResolvedTeacherMember {
@@ -43,7 +51,10 @@ export interface ResolvedStage {
   /** Its optimizer, when it differs from the experiment's. */
   optimizer?: OptimizerSettings;
   /** The tap up to which the student trains, when restricted. */
-  trainable?: { upTo: string };
+  trainable?: {
+    /** The student tap. */
+    upTo: string;
+  };
 }
 
 /** A validated experiment with every default filled in: what runs, what is logged and what is hashed. */
@@ -57,7 +68,15 @@ export interface ResolvedExperiment {
   /** The teacher (or ensemble), with complete training settings. */
   teacher: ResolvedTeacher;
   /** The student. */
-  student: { model: ResolvedModelSpec; init?: { fromTeacher: 'every-other-layer' } };
+  student: {
+    /** The student's model. */
+    model: ResolvedModelSpec;
+    /** Initialisation from the teacher, when asked for. */
+    init?: {
+      /** Which teacher layers the student takes. */
+      fromTeacher: 'every-other-layer';
+    };
+  };
   /** The distilled student's loss terms, for a single-stage experiment. */
   losses?: ResolvedLossTerm[];
   /** The distilled student's stages, for a staged experiment. */

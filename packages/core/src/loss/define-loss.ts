@@ -87,6 +87,7 @@ export function defineLoss<Id extends string, Schema extends z.ZodType>(
 
 /** A loss term as written in an experiment: plugin id, its weight, and that plugin's options. */
 export type LossTermSpec<Id extends string = string, Options = Record<string, unknown>> = {
+  /** The loss plugin's id. */
   kind: Id;
   /** The term's weight in the total loss (a constant or a schedule); explicit, never a hidden `alpha`. Default 1. */
   weight?: WeightSchedule;
@@ -95,6 +96,7 @@ export type LossTermSpec<Id extends string = string, Options = Record<string, un
 
 /** The options a helper takes: the schema's input (nothing for an empty schema), plus the term's weight. */
 export type LossHelperOptions<Schema extends z.ZodType> = (z.input<Schema> extends Record<string, never> ? unknown : z.input<Schema>) & {
+  /** The term's weight (a constant or a schedule). Default 1. */
   weight?: WeightSchedule;
 };
 

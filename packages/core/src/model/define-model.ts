@@ -37,7 +37,11 @@ export function defineModel<Id extends string, Schema extends z.ZodType>(
 }
 
 /** A model as written in an experiment: its plugin id plus that plugin's options. */
-export type ModelSpec<Id extends string = string, Options = Record<string, unknown>> = { kind: Id } & Options & HelperMadeSpec;
+export type ModelSpec<Id extends string = string, Options = Record<string, unknown>> = {
+  /** The model plugin's id. */
+  kind: Id;
+} & Options &
+  HelperMadeSpec;
 
 /**
  * Makes the typed experiment helper of a model plugin, e.g. `mlp({ hidden: [800, 800] })`.

@@ -8,6 +8,14 @@ import { flattenParams } from './flatten-params.js';
 import type { RunReporter } from './run-reporter.js';
 import { newInvocationId } from './run-experiment.js';
 
+/** A sweep as written in an experiment. */
+export interface SweepDefinition {
+  /** The grid: config path -> values. */
+  sweep?: Record<string, unknown[]>;
+  /** The student seeds. */
+  seeds?: number[];
+}
+
 /** A trial of a sweep, validated. */
 export interface ResolvedTrial {
   /** The trial as expanded. */
@@ -34,7 +42,7 @@ export interface RunSweepOptions {
   /** The MLflow experiment name. */
   experimentName: string;
   /** The sweep as written (`sweep` grid and `seeds`), logged on the parent run. */
-  definition: { sweep?: Record<string, unknown[]>; seeds?: number[] };
+  definition: SweepDefinition;
   /** Every trial, validated. */
   trials: readonly ResolvedTrial[];
   /** Where runs are logged. */

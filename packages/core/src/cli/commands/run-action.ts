@@ -32,6 +32,7 @@ export interface RunCommandOptions {
   cacheDir?: string;
   cache: boolean;
   resume: boolean;
+  threads?: string;
 }
 
 /** A failure with the exit code it maps to. */
@@ -44,11 +45,14 @@ export class CliFailure extends Error {
   }
 }
 
+function parsePositive(value: string, option: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${option}: expected a positive integer, got "${value}".`);
+  return number;
+}
+
 function parseJobs(value: string | undefined): number {
-  if (value === undefined) return availableParallelism();
-  const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected a positive integer, got "${value}".`);
-  return jobs;
+  return value === undefined ? availableParallelism() : parsePositive(value, '--jobs');
 }
 
 function printSweep(prepared: PreparedExperiment, result: SweepResult): number {
@@ -92,7 +96,15 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
   let backend: BackendInfo;
   try {
     const skipped: string[] = [];
-    backend = await selectBackend(backendRequest, (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`));
+    // Parallel workers share the cores: a native backend in each gets its share of threads.
+    const sharing = prepared.isSweep && jobs > 1 ? Math.min(jobs, prepared.trials.length) : 1;
+    const threads = options.threads !== undefined ? parsePositive(options.threads, '--threads') : sharing > 1 ? Math.max(1, Math.floor(availableParallelism() / sharing)) : undefined;
+    if (threads !== undefined) process.env['KDLAB_THREADS'] = String(threads);
+    backend = await selectBackend(
+      backendRequest,
+      (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`),
+      threads !== undefined ? { threads } : {},
+    );
     if (skipped.length > 0) err.write(`backends skipped: ${skipped.join('; ')}\n`);
   } catch (error) {
     throw new CliFailure((error as Error).message, EXIT.invalidInput);

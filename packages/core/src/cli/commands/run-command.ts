@@ -15,6 +15,7 @@ export function runCommand(): Command {
     .option('--tracking-uri <uri>', 'where runs go: a file: URI or path (default ./mlruns), or http(s)://host for an MLflow server (default: $MLFLOW_TRACKING_URI)')
     .option('--plugin <package>', 'also load this plugin package (exporting kdlabModule) (repeatable)', collect, [])
     .option('--jobs <n>', 'sweep trials run at once in worker processes (default: the number of cores)')
+    .option('--threads <n>', 'threads of a native TensorFlow backend (default: $KDLAB_THREADS, or the cores shared among --jobs)')
     .option('--cache-dir <dir>', 'where trained teachers and baselines are cached (default: $KDLAB_CACHE_DIR or .kdlab/cache)')
     .option('--no-cache', 'train every teacher and baseline again instead of reusing cached ones')
     .option('--no-resume', 'run sweep trials again even when they finished before')
