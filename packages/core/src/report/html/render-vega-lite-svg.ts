@@ -1,5 +1,5 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { View } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 
 /**
  * Gives every `id` in an SVG a prefix (and rewrites the `url(#id)` and `href="#id"` references),
@@ -28,7 +28,9 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec, idPrefix: string): P
   const title = typeof spec.title === 'string' ? spec.title : 'untitled plot';
   let view: View | undefined;
   try {
-    view = new View(parse(compile(spec).spec), { renderer: 'none' });
+    // Loaded on demand: importing @kdlab/core must not pay for the plotting stack.
+    const [{ parse, View: VegaView }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+    view = new VegaView(parse(compile(spec).spec), { renderer: 'none' });
     return scopeSvgIds(await view.toSVG(), idPrefix);
   } catch (error) {
     throw new Error(`Rendering plot '${title}' failed: ${(error as Error).message}`, { cause: error });
