@@ -13,6 +13,14 @@ export const hintonOptions = z.strictObject({
     .positive({ error: 'temperature must be above 0 (it divides the logits).' })
     .default(4)
     .describe('Softmax temperature T applied to both models\' logits.'),
+  /**
+   * With a teacher ensemble: distil from each member separately and sum the terms,
+   * `Σ_m T²·KL(softmax(t_m/T) ‖ softmax(s/T))`, instead of from the members' combined logits. Default false.
+   */
+  perTeacher: z
+    .boolean({ error: 'perTeacher must be true or false.' })
+    .default(false)
+    .describe("With a teacher ensemble: the sum over members of each member's KL term, instead of the KL to the combined logits."),
 });
 
 /** The parsed, defaulted options of the `hinton` loss. */
@@ -46,8 +54,19 @@ export const hintonLoss = defineLoss({
       );
     }
     checkNumClasses('hinton', context.numClasses);
+    if (options.perTeacher && (context.teacherCount ?? 1) < 2) {
+      throw new Error(`hinton loss: perTeacher sums one term per member of a teacher ensemble, but this run has ${context.teacherCount ?? 1} teacher.`);
+    }
     const { numClasses } = context;
     const temperature = options.temperature;
+    const klTerm = (teacherLogits: tf.Tensor2D, studentLogits: tf.Tensor2D): tf.Scalar =>
+      tf.tidy(() => {
+        const teacherLogProbs = tf.logSoftmax(tf.div(stopGradient(teacherLogits), temperature));
+        const studentLogProbs = tf.logSoftmax(tf.div(studentLogits, temperature));
+        const teacherProbs = tf.exp(teacherLogProbs);
+        const klPerExample = tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs)), -1);
+        return tf.mul(tf.mean(klPerExample), temperature * temperature) as tf.Scalar;
+      });
     return {
       variables: [],
       compute(inputs: LossInputs): tf.Scalar {
@@ -58,13 +77,10 @@ export const hintonLoss = defineLoss({
         const teacherLogits = inputs.teacher.logits;
         checkLogits('hinton', 'student logits', studentLogits, numClasses);
         checkSameShape('hinton', studentLogits, teacherLogits);
-        return tf.tidy(() => {
-          const teacherLogProbs = tf.logSoftmax(tf.div(stopGradient(teacherLogits), temperature));
-          const studentLogProbs = tf.logSoftmax(tf.div(studentLogits, temperature));
-          const teacherProbs = tf.exp(teacherLogProbs);
-          const klPerExample = tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs)), -1);
-          return tf.mul(tf.mean(klPerExample), temperature * temperature) as tf.Scalar;
-        });
+        if (!options.perTeacher) return klTerm(teacherLogits, studentLogits);
+        const members = inputs.teacher.members ?? [];
+        if (members.length < 2) throw new Error(`hinton loss (perTeacher): the teacher outputs carry ${members.length} member(s); an ensemble has at least 2.`);
+        return tf.tidy(() => tf.addN(members.map((member) => klTerm(member.logits, studentLogits))) as tf.Scalar);
       },
       dispose(): void {},
     };
@@ -89,6 +105,7 @@ export const hintonDocumentation: LossDocumentation = {
     'KL from the teacher\'s distribution to the student\'s, summed over classes and averaged over the batch: PyTorch `F.kl_div(F.log_softmax(s/T), F.softmax(t/T), reduction=\'batchmean\') * T*T`.',
     'The `T²` factor keeps gradient magnitudes independent of `T`.',
     'The teacher\'s logits are constants (`stopGradient`): no gradient reaches the teacher.',
+    'With a teacher ensemble the teacher\'s logits are the members\' combination (`teacher.combine`); `perTeacher: true` instead sums one such term per member, `Σ_m T²·KL(softmax(t_m/T) ‖ softmax(s/T))`.',
   ],
   example: { temperature: 4 },
   exampleWeight: 0.7,

@@ -75,7 +75,7 @@ describe('hinton loss', () => {
   });
 
   it('defaults temperature to 4', () => {
-    expect(hintonOptions.parse({})).toEqual({ temperature: 4 });
+    expect(hintonOptions.parse({})).toEqual({ temperature: 4, perTeacher: false });
   });
 
   it.each([
@@ -131,5 +131,25 @@ describe('hinton loss', () => {
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(value.shape).toEqual([]);
     tf.dispose([value, student, teacher, labels]);
+  });
+});
+
+describe('hinton with perTeacher (an ensemble distilled member by member)', () => {
+  it('equals the sum of the single-teacher terms of each member, and refuses a single teacher', () => {
+    const tfc = tf;
+    const context = { numClasses: 3, studentFeatureShapes: {}, teacherFeatureShapes: {}, seed: 0, trainSize: 2, hasTeacher: true };
+    const single = hintonLoss.create(hintonOptions.parse({ temperature: 2 }), context);
+    const perTeacher = hintonLoss.create(hintonOptions.parse({ temperature: 2, perTeacher: true }), { ...context, teacherCount: 2 });
+    const s = tfc.tensor2d([[1, 0, -1], [0.5, 2, 0]]);
+    const a = tfc.tensor2d([[2, 0, 0], [0, 3, 1]]);
+    const b = tfc.tensor2d([[0, 1, 0], [1, 1, 2]]);
+    const labels = tfc.tensor1d([0, 1], 'int32');
+    const base = { student: { logits: s, features: {} }, labels, indices: new Int32Array([0, 1]), training: true };
+    const one = (t: typeof a) => single.compute({ ...base, teacher: { logits: t, features: {} } }).dataSync()[0]!;
+    const combined = tfc.div(tfc.add(a, b), 2) as typeof a;
+    const sum = perTeacher.compute({ ...base, teacher: { logits: combined, features: {}, members: [{ logits: a, features: {} }, { logits: b, features: {} }] } }).dataSync()[0]!;
+    expect(sum).toBeCloseTo(one(a) + one(b), 6);
+    expect(sum).not.toBeCloseTo(one(combined), 3);
+    expect(() => hintonLoss.create(hintonOptions.parse({ perTeacher: true }), context)).toThrow(/perTeacher sums one term per member .* 1 teacher/);
   });
 });

@@ -24,26 +24,39 @@ export interface TeacherSignal {
 export class CachedTeacherLogits implements TeacherSignal {
   readonly mode = 'cached-logits' as const;
   readonly #rows: Float32Array;
+  readonly #members: readonly Float32Array[];
   readonly #numClasses: number;
   #buffer: Float32Array;
 
-  /** @param logits - `count * numClasses` row-major logits of the training split. */
-  constructor(logits: Float32Array, numClasses: number) {
+  /**
+   * @param logits - `count * numClasses` row-major logits of the training split (the ensemble's combination).
+   * @param numClasses - width of a row.
+   * @param members - for an ensemble, each member's logits in the same layout (for per-teacher losses).
+   */
+  constructor(logits: Float32Array, numClasses: number, members: readonly Float32Array[] = []) {
     this.#rows = logits;
+    this.#members = members;
     this.#numClasses = numClasses;
     this.#buffer = new Float32Array(0);
   }
 
-  /** {@inheritDoc TeacherSignal.outputs} */
-  outputs(indices: Int32Array): ModelOutput {
+  #gather(rows: Float32Array, indices: Int32Array): tf.Tensor2D {
     const width = this.#numClasses;
     const needed = indices.length * width;
     if (this.#buffer.length < needed) this.#buffer = new Float32Array(needed);
     for (let i = 0; i < indices.length; i += 1) {
       const from = indices[i]! * width;
-      this.#buffer.set(this.#rows.subarray(from, from + width), i * width);
+      this.#buffer.set(rows.subarray(from, from + width), i * width);
     }
-    return { logits: tf.tensor2d(this.#buffer.subarray(0, needed), [indices.length, width]), features: {} };
+    // tf.tensor2d copies on wasm and node; the cpu backend may keep the buffer, so copy for it.
+    return tf.tensor2d(this.#buffer.slice(0, needed), [indices.length, width]);
+  }
+
+  /** {@inheritDoc TeacherSignal.outputs} */
+  outputs(indices: Int32Array): ModelOutput {
+    const output: ModelOutput = { logits: this.#gather(this.#rows, indices), features: {} };
+    if (this.#members.length > 0) output.members = this.#members.map((rows) => ({ logits: this.#gather(rows, indices), features: {} }));
+    return output;
   }
 }
 

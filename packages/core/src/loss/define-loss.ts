@@ -24,6 +24,8 @@ export interface LossContext {
   teacherFeatureShapes: Record<string, number[]>;
   /** Whether a teacher is present in this run. */
   hasTeacher: boolean;
+  /** Number of teachers: the members' count for an ensemble; absent means one teacher when `hasTeacher`. */
+  teacherCount?: number;
   /** Seed for any variables the loss creates (e.g. a FitNets regressor). */
   seed: number;
   /** Number of training examples (for losses that keep per-example state, e.g. CRD's memory bank). */

@@ -12,6 +12,11 @@ export interface ModelOutput {
   logits: tf.Tensor2D;
   /** Named intermediate tensors ("taps") that hint and feature losses address, e.g. `hidden1`. */
   features: Record<string, tf.Tensor>;
+  /**
+   * For a teacher ensemble: each member's outputs (logits only), so that a loss can distil from the
+   * members one by one (the per-teacher sum of KL terms) instead of from their combination.
+   */
+  members?: ModelOutput[];
 }
 
 /**

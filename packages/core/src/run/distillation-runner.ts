@@ -91,6 +91,8 @@ export interface TeacherReady {
   model?: Model;
   /** The teacher signal's logits on the training set. */
   trainLogits: Float32Array;
+  /** For an ensemble, each member's logits on the training set. */
+  memberTrainLogits: Float32Array[];
   /** The teacher signal's predictions on the test set. */
   testPredictions: Int32Array;
 }
@@ -240,6 +242,7 @@ export class DistillationRunner {
           studentFeatureShapes: job.model.featureShapes(),
           teacherFeatureShapes: job.teacher?.model?.featureShapes() ?? {},
           hasTeacher: job.teacher !== undefined,
+          teacherCount: job.teacher ? job.teacher.members.length : 0,
           trainSize: data.train.count,
           seed: deriveSeed(job.role === 'teacher' ? experiment.seed : experiment.studentSeed, `${job.name}/losses`),
         },
@@ -254,7 +257,7 @@ export class DistillationRunner {
             if (!job.teacher.model) throw new Error(`A loss reads teacher features (${created.needs.teacherFeatures.join(', ')}), which an ensemble does not have: use a single teacher.`);
             teacher = new LiveTeacher(job.teacher.model, created.needs.teacherFeatures);
           } else {
-            teacher = new CachedTeacherLogits(job.teacher.trainLogits, data.numClasses);
+            teacher = new CachedTeacherLogits(job.teacher.trainLogits, data.numClasses, job.teacher.memberTrainLogits);
           }
           this.#reporter.note(`${job.name}: teacher signal = ${teacher.mode === 'live' ? 'live teacher forward per batch' : 'teacher logits cached once for the training set'}`);
           await run.setTags({ 'kdlab.teacher_signal': teacher.mode });
@@ -346,10 +349,10 @@ export class DistillationRunner {
         const trainLogits = combineLogits((m) => m.trainLogits);
         const testLogits = combineLogits((m) => m.testLogits);
         const testPredictions = argmaxRows(testLogits, data.numClasses);
-        if (members.length === 1) return { result: members[0]!.result, members: [members[0]!.result], model: members[0]!.model, trainLogits, testPredictions };
+        if (members.length === 1) return { result: members[0]!.result, members: [members[0]!.result], model: members[0]!.model, trainLogits, memberTrainLogits: [], testPredictions };
         const memberResults = members.map((m) => m.result);
         const result = await this.#ensembleRun(experiment, context, data, memberResults, testLogits, combine);
-        return { result, members: memberResults, trainLogits, testPredictions };
+        return { result, members: memberResults, trainLogits, memberTrainLogits: members.map((m) => m.trainLogits), testPredictions };
       })();
       this.#ensembles.set(key, ready);
       ready.catch(() => this.#ensembles.delete(key));

@@ -40,6 +40,8 @@ export interface StoredRun {
   params: Map<string, string>;
   tags: Map<string, string>;
   metrics: StoredMetric[];
+  /** Identities (key, timestamp, step, value) of the stored metrics, for de-duplication. */
+  metricIds: Set<string>;
 }
 
 /** An experiment as the fake server stores it. */
@@ -261,6 +263,7 @@ export class FakeMlflowServer {
       params: new Map(),
       tags: new Map(),
       metrics: [],
+      metricIds: new Set(),
     };
     for (const tag of (body['tags'] as { key: string; value: string }[] | undefined) ?? []) run.tags.set(tag.key, tag.value);
     if (runName !== '') run.tags.set('mlflow.runName', runName);
@@ -298,8 +301,7 @@ export class FakeMlflowServer {
     }
     const incoming = metrics.map((metric) => ({ key: metric.key, value: Number(metric.value), timestamp: metric.timestamp, step: metric.step ?? 0 }));
     for (const metric of incoming) {
-      const duplicate = run.metrics.some((stored) => sameMetric(stored, metric));
-      if (duplicate && Number.isNaN(metric.value)) {
+      if (Number.isNaN(metric.value) && run.metricIds.has(metricId(metric))) {
         throw new ApiFailure(400, 'BAD_REQUEST', '(sqlite3.IntegrityError) UNIQUE constraint failed: metrics.key, metrics.timestamp, metrics.step, metrics.run_uuid, metrics.value, metrics.is_nan');
       }
     }
@@ -308,7 +310,12 @@ export class FakeMlflowServer {
       run.tags.set(tag.key, tag.value);
       if (tag.key === 'mlflow.runName') run.info.run_name = tag.value;
     }
-    for (const metric of incoming) if (!run.metrics.some((stored) => sameMetric(stored, metric))) run.metrics.push(metric);
+    for (const metric of incoming) {
+      const id = metricId(metric);
+      if (run.metricIds.has(id)) continue;
+      run.metricIds.add(id);
+      run.metrics.push(metric);
+    }
   }
 
   #search(body: Record<string, unknown>): unknown {
@@ -339,8 +346,9 @@ export class FakeMlflowServer {
   }
 }
 
-function sameMetric(a: StoredMetric, b: StoredMetric): boolean {
-  return a.key === b.key && a.timestamp === b.timestamp && a.step === b.step && (a.value === b.value || (Number.isNaN(a.value) && Number.isNaN(b.value)));
+/** What MLflow's SQL store keeps unique for a metric: key, timestamp, step and value (NaN equal to NaN). */
+function metricId(metric: StoredMetric): string {
+  return JSON.stringify([metric.key, metric.timestamp, metric.step, String(metric.value)]);
 }
 
 function wireMetric(metric: StoredMetric): unknown {
