@@ -152,7 +152,8 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
         options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}) failed: ${(error as Error).message}`);
       }
     });
-    if (outcomes.some((o) => o.error)) status = 'FAILED';
+    if (outcomes.some((o) => o.error?.name === 'TrainingAbortedError')) status = 'KILLED';
+    else if (outcomes.some((o) => o.error)) status = 'FAILED';
     return { sweepRunId: parent.runId, sweepId, invocation, outcomes };
   } catch (error) {
     status = (error as Error).name === 'TrainingAbortedError' ? 'KILLED' : 'FAILED';

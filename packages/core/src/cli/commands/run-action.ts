@@ -69,6 +69,7 @@ function printSweep(prepared: PreparedExperiment, result: SweepResult): number {
     }
   }
   out.write(`statistics over seeds: kdlab compare ${JSON.stringify(prepared.name)}\n`);
+  if (result.outcomes.some((o) => o.error?.name === 'TrainingAbortedError')) return EXIT.interrupted;
   return result.outcomes.some((o) => o.error) ? EXIT.runFailed : EXIT.ok;
 }
 
