@@ -45,7 +45,7 @@ describe('kdlab run', () => {
     const distilled = runs.find((run) => roleOf(run) === 'distilled')!;
     expect(Object.keys(distilled.metrics)).toEqual(expect.arrayContaining(['train/loss', 'train/loss_ce', 'train/loss_hinton', 'test/agreement']));
     const config = JSON.parse(readFileSync(join(fileURLToPath(distilled.info.artifactUri), 'config.json'), 'utf8'));
-    expect(config.losses[1]).toEqual({ kind: 'hinton', weight: 0.7, temperature: 4 });
+    expect(config.losses[1]).toEqual({ kind: 'hinton', weight: 0.7, temperature: 4, perTeacher: false });
     const modelJson = JSON.parse(readFileSync(join(fileURLToPath(distilled.info.artifactUri), 'model', 'model.json'), 'utf8'));
     expect(modelJson.format).toBe('layers-model');
   });

@@ -9,7 +9,7 @@ describe('experiment helpers', () => {
     expect(JSON.parse(JSON.stringify(term))).toEqual(term);
     const { kind, weight, ...options } = term;
     expect([kind, weight]).toEqual(['hinton', 0.7]);
-    expect(hintonLoss.options.parse(options)).toEqual({ temperature: 3 });
+    expect(hintonLoss.options.parse(options)).toEqual({ temperature: 3, perTeacher: false });
   });
 
   it('ce() with no options gives the defaults when parsed', () => {

@@ -9,6 +9,7 @@ import { createFusedMatMul } from './kernels/fused-mat-mul.js';
 import { createIdentity } from './kernels/identity.js';
 import { createMaxPoolGrad } from './kernels/max-pool-grad.js';
 import { createMean, createSum } from './kernels/reductions.js';
+import { createTile } from './kernels/tile.js';
 import { createUnsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
 import type { PrimitiveKernels } from './wasm/primitive-kernels.js';
 import type { WasmKernelFunc } from './wasm/wasm-kernel-args.js';
@@ -38,4 +39,5 @@ export const KDLAB_WASM_KERNELS: readonly KdlabWasmKernel[] = [
   { kernelName: 'Mean', replacesOriginal: true, create: createMean },
   { kernelName: 'Cast', replacesOriginal: true, create: createCast },
   { kernelName: 'Identity', replacesOriginal: true, create: createIdentity },
+  { kernelName: 'Tile', replacesOriginal: true, create: createTile },
 ];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { registerEinsumGradient } from './gradients/einsum-gradient.js';
+import { registerTileGradient, unregisterTileGradient } from './gradients/tile-gradient.js';
 import { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
 import { PrimitiveKernels } from './wasm/primitive-kernels.js';
 
@@ -9,6 +10,8 @@ interface Registration {
   originals: Map<string, KernelConfig | undefined>;
   /** Whether registration added the `Einsum` gradient (so that unregistering removes it). */
   addedEinsumGradient: boolean;
+  /** Whether registration replaced the `Tile` gradient (so that unregistering restores tfjs' own). */
+  replacedTileGradient: boolean;
 }
 
 /**
@@ -27,7 +30,8 @@ function currentRegistration(): Registration | undefined {
 export interface RegisterWasmKernelsOptions {
   /**
    * Whether to replace the wasm backend's own kernels with kdlab's faster ones (`BatchMatMul`,
-   * `_FusedMatMul`, `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Mean`, `Cast`, `Identity`).
+   * `_FusedMatMul`, `Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Mean`, `Cast`, `Identity`, `Tile`)
+   * and tfjs' `Tile` gradient with one reshape and sum (see {@link registerTileGradient}).
    * Default `true`; `false` only adds the kernels wasm lacks.
    */
   replaceStockKernels?: boolean;
@@ -40,7 +44,10 @@ export interface RegisterWasmKernelsOptions {
  * backend lacks for training: `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`,
  * `DepthwiseConv2dNativeBackpropFilter`, `UnsortedSegmentSum` and `Einsum`. Where wasm has a kernel of that name, the original is kept (kdlab's kernel falls back
  * to it) and restored by {@link unregisterWasmKernels}. Also registers a gradient for `Einsum` (see
- * {@link registerEinsumGradient}), for every backend, unless one is registered already. Idempotent:
+ * {@link registerEinsumGradient}), for every backend, unless one is registered already, and (unless
+ * `replaceStockKernels` is `false`) replaces tfjs' `Tile` gradient, which runs one slice and add per
+ * copy (layer norm's, thousands per step), with one reshape and sum ({@link registerTileGradient};
+ * the gradient registry is global, so this applies to every backend). Idempotent:
  * while registered, further calls change nothing (unregister first to change the options). Call it
  * after importing `@tensorflow/tfjs-backend-wasm`; the kernels run only while `'wasm'` is the active
  * backend.
@@ -60,12 +67,14 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): v
     tf.registerKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: kernel.create(primitives) as unknown as KernelFunc });
   }
   const addedEinsumGradient = registerEinsumGradient();
-  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals, addedEinsumGradient };
+  const replacedTileGradient = replaceStockKernels && registerTileGradient();
+  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals, addedEinsumGradient, replacedTileGradient };
 }
 
 /**
  * Removes kdlab's wasm kernels and registers the originals they replaced again (and removes the
- * `Einsum` gradient if {@link registerWasmKernels} added it). Idempotent.
+ * `Einsum` gradient and restores the `Tile` gradient where {@link registerWasmKernels} changed
+ * them). Idempotent.
  */
 export function unregisterWasmKernels(): void {
   const registration = currentRegistration();
@@ -75,6 +84,7 @@ export function unregisterWasmKernels(): void {
     if (original !== undefined) tf.registerKernel(original);
   }
   if (registration.addedEinsumGradient) tf.unregisterGradient('Einsum');
+  if (registration.replacedTileGradient) unregisterTileGradient();
   delete (globalThis as GlobalWithRegistration)[REGISTRATION_KEY];
 }
 

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { forwardConvInfo } from '../src/kernels/conv-attrs.js';
+import { isPatchConvolution } from '../src/kernels/patch-convolution.js';
 import { gradientsOf, largestRelativeDifference, onBothBackends, randomInput, RELATIVE_TOLERANCE, useWasmWithKdlabKernels } from './support/backends.js';
 
 beforeAll(useWasmWithKdlabKernels);
@@ -18,6 +20,12 @@ const geometries: Array<{ name: string; x: number[]; filter: number[]; strides: 
   { name: 'numeric padding, square filter and stride', x: [2, 9, 9, 3], filter: [3, 3, 3, 4], strides: 2, pad: 1 },
   { name: 'one input channel (first layer)', x: [3, 12, 12, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'same' },
   { name: '1x1 filter', x: [2, 6, 6, 7], filter: [1, 1, 7, 3], strides: 1, pad: 'valid' },
+  { name: 'patches: 4x4 stride 4 (ViT patch embedding), one matrix product', x: [3, 8, 12, 1], filter: [4, 4, 1, 6], strides: 4, pad: 'valid' },
+  { name: 'patches: 2x2 stride 2 same on even sides (no padding), 3 channels', x: [2, 6, 4, 3], filter: [2, 2, 3, 5], strides: 2, pad: 'same' },
+  { name: 'patches: 3x3 stride 3 leaving rows and columns uncovered', x: [2, 11, 7, 2], filter: [3, 3, 2, 4], strides: 3, pad: 'valid' },
+  { name: 'patches: 2x1 strides [2, 1]', x: [2, 6, 5, 3], filter: [2, 1, 3, 4], strides: [2, 1], pad: 'valid' },
+  { name: 'patches: 1x3 strides [1, 3], one patch per row', x: [2, 4, 3, 2], filter: [1, 3, 2, 3], strides: [1, 3], pad: 'valid' },
+  { name: 'stride equal to the filter but padded (not patches)', x: [2, 7, 7, 2], filter: [2, 2, 2, 3], strides: 2, pad: 'same' },
 ];
 
 describe('conv2d gradients on wasm (Conv2DBackpropInput, Conv2DBackpropFilter) match cpu', () => {
@@ -45,6 +53,23 @@ describe('conv2d gradients on wasm (Conv2DBackpropInput, Conv2DBackpropFilter) m
     expect(largestRelativeDifference(values.wasm, values.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
     const gradients = await onBothBackends(inputs, gradientsOf(transposed));
     expect(largestRelativeDifference(gradients.wasm, gradients.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
+  });
+});
+
+describe('isPatchConvolution', () => {
+  const info = (x: number[], filter: number[], strides: number | [number, number], pad: Padding, dilations = 1, dataFormat: 'NHWC' | 'NCHW' = 'NHWC') =>
+    forwardConvInfo('test', { strides, pad, dilations, dataFormat }, x, filter, false);
+  it('takes stride = filter, no dilation, no top/left padding, patches inside the input', () => {
+    expect(isPatchConvolution(info([1, 28, 28, 1], [4, 4, 1, 64], 4, 'valid'))).toBe(true);
+    expect(isPatchConvolution(info([1, 11, 7, 2], [3, 3, 2, 4], 3, 'valid'))).toBe(true);
+    expect(isPatchConvolution(info([1, 6, 4, 3], [2, 2, 3, 5], 2, 'same'))).toBe(true);
+  });
+  it('refuses overlapping or dilated filters, padding, and NCHW', () => {
+    expect(isPatchConvolution(info([1, 9, 9, 1], [3, 3, 1, 2], 2, 'valid'))).toBe(false);
+    expect(isPatchConvolution(info([1, 8, 8, 1], [2, 2, 1, 2], 2, 'valid', 2))).toBe(false);
+    expect(isPatchConvolution(info([1, 7, 7, 2], [2, 2, 2, 3], 2, 'same'))).toBe(false);
+    expect(isPatchConvolution(info([1, 8, 8, 2], [2, 2, 2, 3], 2, 1))).toBe(false);
+    expect(isPatchConvolution(info([1, 2, 8, 8], [2, 2, 2, 3], 2, 'valid', 1, 'NCHW'))).toBe(false);
   });
 });
 

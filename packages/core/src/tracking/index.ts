@@ -24,8 +24,29 @@ export { MlflowServerTracker, type MlflowServerTrackerOptions } from './remote/m
 export { RemoteRunHandle, type RemoteRunRecorder } from './remote/remote-run-handle.js';
 export type { RetryDelay } from './remote/background-flusher.js';
 export { isServerUnavailable } from './remote/server-unavailable.js';
-export { syncJournals, type SyncJournalsOptions, type SyncReport, type JournalSyncResult, type JournalSyncOutcome } from './remote/sync-journals.js';
-export * from './journal/journal-records.js';
+export { syncJournals, type SyncJournalsOptions, type SyncReport, type JournalSyncResult, type JournalSyncOutcome, type RefusedCall } from './remote/sync-journals.js';
+export {
+  JOURNAL_FORMAT_VERSION,
+  isCallRecord,
+  encodeMetricValue,
+  decodeMetricValue,
+  type JournalMetricValue,
+  type SessionRecord,
+  type JournalCallFields,
+  type StartRecord,
+  type ParamsRecord,
+  type TagsRecord,
+  type JournalMetric,
+  type MetricsRecord,
+  type ArtifactRecord,
+  type EndRecord,
+  type CreatedRecord,
+  type DoneRecord,
+  type RejectedRecord,
+  type CallRecord,
+  type JournalRecord,
+  type CallDraft,
+} from './journal/journal-records.js';
 export { readJournal, parseJournalLine, type JournalContents } from './journal/read-journal.js';
 export { foldJournal, pendingCalls, runsLeftRunning, type JournalState } from './journal/journal-state.js';
 export { resolveJournalDir, listJournalFiles, blobFolderOf, JOURNAL_DIR_VARIABLE, DEFAULT_JOURNAL_DIR, JOURNAL_EXTENSION, type JournalDirOptions } from './journal/journal-location.js';

@@ -1,4 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { isPatchConvolution, patchFilterGradient } from './patch-convolution.js';
 import { cropSpatially } from '../geometry/spatial-ops.js';
 import { filterGradientPadding } from '../geometry/spatial-padding.js';
 import type { HelperConvolutionPadding } from '../geometry/spatial-padding.js';
@@ -24,7 +25,8 @@ const TAPS_PER_GROUP = 8192;
  * channels), convolved with the output gradient transposed to `[oh, ow, examples, co]` as the filter,
  * dilated by the forward stride; the groups' `[ci, kh, kw, co]` results are added in order and
  * transposed to `[kh, kw, ci, co]`. Works for any stride and padding (`same`, `valid`, numeric,
- * explicit) and for NCHW, whose tensors are transposed the same way.
+ * explicit) and for NCHW, whose tensors are transposed the same way. A patch convolution (stride
+ * equal to the filter) runs as one matrix product of its patches instead ({@link patchFilterGradient}).
  * @throws Error naming the dtypes when the tensors are not float32.
  */
 export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKernelFunc {
@@ -37,6 +39,7 @@ export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKe
     const info = forwardConvInfo('Conv2DBackpropFilter', attrs, x.shape, attrs['filterShape'] as number[], false);
     const padding = filterGradientPadding(info);
     return runWithWasmOps(primitives, backend, (ops) => {
+      if (isPatchConvolution(info)) return patchFilterGradient(ops, x, dy, info);
       const groupSize = Math.max(1, Math.min(info.batchSize, Math.round(TAPS_PER_GROUP / (info.outHeight * info.outWidth))));
       let total: TensorInfo | undefined;
       for (let first = 0; first < info.batchSize; first += groupSize) {

@@ -25,6 +25,7 @@ export const PRIMITIVE_KERNEL_NAMES = [
   'Sigmoid',
   'Slice',
   'Sum',
+  'Tile',
   'Transpose',
   '_FusedMatMul',
 ] as const;

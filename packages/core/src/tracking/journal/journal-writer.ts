@@ -10,28 +10,49 @@ const fdatasyncAsync = promisify(fdatasync);
 
 /** How a journal is written. */
 export interface JournalWriterOptions {
+  /** Longest time an appended record may wait before it is written to the file, in ms. Default 20. */
+  writeDelayMs?: number;
   /** Longest time a written line may wait for its fsync, in ms. Default 200. */
   fsyncIntervalMs?: number;
 }
 
+/** Records waiting to be written beyond this many are written at once. */
+const MAX_BUFFERED_RECORDS = 512;
+
 /**
- * Appends records to a journal file, one JSON line each. Each line goes to the operating system at
- * once, in one `write` call (so a killed process loses nothing it had journaled); the file is
- * fsync'd in batches, at most `fsyncIntervalMs` after a write and on {@link JournalWriter.sync}.
+ * Appends records to a journal file, one JSON line each, in two batched steps that keep the work
+ * off the caller's path: appended records are written to the file together, at most `writeDelayMs`
+ * later (and at once on {@link JournalWriter.sync}, {@link JournalWriter.close} and when the process
+ * exits), in one `write` call that only ever adds whole lines; the file is then fsync'd at most
+ * `fsyncIntervalMs` after a write. A process killed with SIGKILL loses at most the records of its
+ * last `writeDelayMs`; a machine that crashes, at most its last `writeDelayMs + fsyncIntervalMs`.
  * Only one writer may have a journal open.
  */
 export class JournalWriter {
   /** Absolute path of the journal file. */
   readonly file: string;
+  readonly #writeDelayMs: number;
   readonly #fsyncIntervalMs: number;
+  #onError: (error: unknown) => void = () => undefined;
+  readonly #writeOnExit = (): void => {
+    try {
+      this.writePending();
+    } catch {
+      // The process is exiting: nothing more can be done about a failed write.
+    }
+  };
   #fd: number | undefined;
+  #buffer: JournalRecord[] = [];
   #dirty = false;
-  #timer: NodeJS.Timeout | undefined;
+  #writeTimer: NodeJS.Timeout | undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
 
   private constructor(file: string, fd: number, options: JournalWriterOptions) {
     this.file = file;
     this.#fd = fd;
+    this.#writeDelayMs = options.writeDelayMs ?? 20;
     this.#fsyncIntervalMs = options.fsyncIntervalMs ?? 200;
+    process.on('exit', this.#writeOnExit);
   }
 
   /**
@@ -46,6 +67,7 @@ export class JournalWriter {
     const fd = openSync(file, 'wx');
     const writer = new JournalWriter(file, fd, options);
     writer.append(header);
+    writer.writePending();
     fsyncSync(fd);
     writer.#dirty = false;
     syncFolder(dirname(file));
@@ -72,19 +94,51 @@ export class JournalWriter {
   }
 
   /**
-   * Writes one record as a line. Throws when the file cannot be written (disk full, closed).
+   * Sets who is told when a delayed write or fsync fails (a direct call throws instead).
    *
-   * @param record - The record.
+   * @param handler - Receives the error.
+   */
+  onError(handler: (error: unknown) => void): void {
+    this.#onError = handler;
+  }
+
+  /**
+   * Appends one record; it is written as a line within `writeDelayMs` (see the class).
+   *
+   * @param record - The record (not changed afterwards).
+   * @throws Error when the journal is closed.
    */
   append(record: JournalRecord): void {
     if (this.#fd === undefined) throw new Error(`Journal ${this.file} is closed: cannot append a '${record.t}' record.`);
-    const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    this.#buffer.push(record);
+    if (this.#buffer.length >= MAX_BUFFERED_RECORDS) this.writePending();
+    else {
+      this.#writeTimer ??= setTimeout(() => {
+        this.#writeTimer = undefined;
+        try {
+          this.writePending();
+        } catch (error) {
+          this.#onError(error);
+        }
+      }, this.#writeDelayMs);
+    }
+  }
+
+  /**
+   * Writes every appended record to the file now, in one `write` of whole lines.
+   *
+   * @throws Error when the file cannot be written (disk full, closed); the records stay unwritten.
+   */
+  writePending(): void {
+    if (this.#buffer.length === 0 || this.#fd === undefined) return;
+    const bytes = Buffer.from(this.#buffer.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
     let written = 0;
     while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
+    this.#buffer = [];
     this.#dirty = true;
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      this.sync().catch(() => undefined);
+    this.#syncTimer ??= setTimeout(() => {
+      this.#syncTimer = undefined;
+      this.sync().catch((error: unknown) => this.#onError(error));
     }, this.#fsyncIntervalMs).unref();
   }
 
@@ -110,21 +164,27 @@ export class JournalWriter {
     return basename(name);
   }
 
-  /** Forces every line written so far to disk. */
+  /** Writes every appended record and forces the file to disk. */
   async sync(): Promise<void> {
+    this.writePending();
     if (this.#fd === undefined || !this.#dirty) return;
     this.#dirty = false;
     await fdatasyncAsync(this.#fd);
   }
 
-  /** Syncs and closes the file; the writer cannot be used afterwards. */
+  /** Writes, syncs and closes the file; the writer cannot be used afterwards. */
   async close(): Promise<void> {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    for (const timer of [this.#writeTimer, this.#syncTimer]) if (timer !== undefined) clearTimeout(timer);
+    this.#writeTimer = undefined;
+    this.#syncTimer = undefined;
     if (this.#fd === undefined) return;
-    await this.sync();
-    closeSync(this.#fd);
-    this.#fd = undefined;
+    try {
+      await this.sync();
+    } finally {
+      process.off('exit', this.#writeOnExit);
+      closeSync(this.#fd);
+      this.#fd = undefined;
+    }
   }
 
   /** Closes the journal and deletes it with its blob folder (once everything in it is on the server). */

@@ -6,8 +6,8 @@ export const INLINE_ARTIFACT_LIMIT = 64 * 1024;
 
 /**
  * The journal of one tracker session (or of a sync replaying one): numbers the calls, writes them
- * and their acknowledgements, and keeps going in memory (with one warning) when the disk refuses a
- * write, so that tracking never stops training.
+ * and their acknowledgements (batched, see {@link JournalWriter}), and keeps going in memory (with
+ * one warning) when the disk refuses a write, so that tracking never stops training.
  */
 export class SessionJournal {
   readonly #writer: JournalWriter;
@@ -24,6 +24,7 @@ export class SessionJournal {
     this.#writer = writer;
     this.#lastSeq = lastSeq;
     this.#warn = warn;
+    writer.onError((error) => this.#fail(error));
   }
 
   /** Absolute path of the journal file. */
@@ -86,6 +87,16 @@ export class SessionJournal {
    */
   acknowledge(record: CreatedRecord | DoneRecord | RejectedRecord): void {
     this.#write(record);
+  }
+
+  /** Writes what was appended to the file now (before it is sent, so the journal always comes first). */
+  writePending(): void {
+    if (this.#failed) return;
+    try {
+      this.#writer.writePending();
+    } catch (error) {
+      this.#fail(error);
+    }
   }
 
   /** Forces what was written to disk. */

@@ -75,11 +75,21 @@ export function checkedTags(runLabel: string, tags: Record<string, string>): Fit
  * @param runLabel - How errors name the run.
  * @param points - The call's points.
  * @param now - The time of the call, in ms.
+ * @param validKeys - Keys already found valid (checked once, since a run logs the same keys every
+ *   step); keys found valid here are added.
  * @throws Error naming the metric for a bad key, value, step or timestamp.
  */
-export function checkedMetrics(runLabel: string, points: readonly MetricPoint[], now: number): MetricsRecord['metrics'] {
+export function checkedMetrics(
+  runLabel: string,
+  points: readonly MetricPoint[],
+  now: number,
+  validKeys: Set<string> = new Set(),
+): MetricsRecord['metrics'] {
   return points.map((point) => {
-    assertValidEntityKey('metric', point.key);
+    if (!validKeys.has(point.key)) {
+      assertValidEntityKey('metric', point.key);
+      validKeys.add(point.key);
+    }
     const where = `Metric '${point.key}' of ${runLabel}`;
     if (typeof point.value !== 'number') throw new Error(`${where}: value must be a number, got ${typeof point.value}.`);
     if (!Number.isSafeInteger(point.step)) throw new Error(`${where}: step must be an integer, got ${point.step}.`);

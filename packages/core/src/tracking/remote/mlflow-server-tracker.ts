@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MlflowClient, type MlflowClientOptions } from '@kdlab/mlflow';
 import { JOURNAL_FORMAT_VERSION, type CallDraft, type CallRecord, type CreatedRecord } from '../journal/journal-records.js';
 import { newJournalFileName, resolveJournalDir } from '../journal/journal-location.js';
-import { JournalWriter } from '../journal/journal-writer.js';
+import { JournalWriter, type JournalWriterOptions } from '../journal/journal-writer.js';
 import { SessionJournal } from '../journal/session-journal.js';
 import { assertValidEntityKey } from '../mlruns/entity-key.js';
 import { PARENT_RUN_TAG, USER_TAG } from '../mlruns/mlruns-tracker.js';
@@ -36,6 +36,8 @@ export interface MlflowServerTrackerOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** How long a call may wait for others to join its batch, in ms. Default 250. */
   batchDelayMs?: number;
+  /** Longest time a call waits before it is written to the journal file, in ms (what a SIGKILL can lose). Default 20. */
+  journalWriteDelayMs?: number;
   /** Longest time a journaled call may wait for its fsync, in ms. Default 200. */
   fsyncIntervalMs?: number;
   /** Back-off between attempts while the server is unavailable. Default 1 s doubling up to 60 s. */
@@ -53,7 +55,8 @@ export interface MlflowServerTrackerOptions {
  * without losing anything:
  *
  * - every call is checked (as the local store checks it), appended to a journal on disk
- *   (`.kdlab/journal/<session>.jsonl`, one JSON line per call, fsync'd in batches) and returns at once;
+ *   (`.kdlab/journal/<session>.jsonl`, one JSON line per call, written within `journalWriteDelayMs`
+ *   and always before it is sent, fsync'd in batches) and returns at once;
  * - a background sender merges the calls into `runs/log-batch` requests and sends them in order,
  *   recording in the journal what the server acknowledged;
  * - when the server is unreachable or failing (after the client's retries), training goes on, calls
@@ -73,7 +76,7 @@ export class MlflowServerTracker implements Tracker {
   readonly #client: MlflowClient;
   readonly #warn: (message: string) => void;
   readonly #keepCompletedJournal: boolean;
-  readonly #fsyncIntervalMs: number | undefined;
+  readonly #writerOptions: JournalWriterOptions;
   readonly #flusher: BackgroundFlusher;
   readonly #created = new Map<string, CreatedRecord>();
   readonly #rejected = new Map<number, string>();
@@ -97,9 +100,15 @@ export class MlflowServerTracker implements Tracker {
     this.journalDir = resolveJournalDir({ journalDir: options.journalDir, cwd: options.cwd, env });
     this.#warn = options.onWarning ?? ((message) => process.stderr.write(`kdlab tracking: ${message}\n`));
     this.#keepCompletedJournal = options.keepCompletedJournal ?? false;
-    this.#fsyncIntervalMs = options.fsyncIntervalMs;
+    this.#writerOptions = {
+      ...(options.journalWriteDelayMs !== undefined ? { writeDelayMs: options.journalWriteDelayMs } : {}),
+      ...(options.fsyncIntervalMs !== undefined ? { fsyncIntervalMs: options.fsyncIntervalMs } : {}),
+    };
     this.#flusher = new BackgroundFlusher({
-      deliver: (group) => this.#delivery!.deliver(group),
+      deliver: (group) => {
+        this.#journal?.writePending();
+        return this.#delivery!.deliver(group);
+      },
       onDone: (group) => this.#journal?.acknowledge({ t: 'done', through: group[group.length - 1]!.seq }),
       onRejected: (call, error) => this.#onRejected(call, error),
       onUnavailable: (error) => this.#onUnavailable(error),
@@ -110,7 +119,10 @@ export class MlflowServerTracker implements Tracker {
     });
     this.#recorder = {
       record: (draft) => this.#record(draft),
-      recordArtifact: (run, path, contents) => this.#flusher.enqueue(this.#openJournal().appendArtifact(run, path, contents)),
+      recordArtifact: (run, path, contents) => {
+        if (this.#closed) throw new Error(`Tracker for '${this.description}' is closed: cannot store artifact '${path}' of run ${this.#created.get(run)?.serverRunId ?? run}.`);
+        this.#flusher.enqueue(this.#openJournal().appendArtifact(run, path, contents));
+      },
       serverIds: (localRunId) => this.#created.get(localRunId),
     };
   }
@@ -221,7 +233,7 @@ export class MlflowServerTracker implements Tracker {
       trackingUri: this.description,
       startedAt: now,
     };
-    const writer = JournalWriter.create(file, header, this.#fsyncIntervalMs !== undefined ? { fsyncIntervalMs: this.#fsyncIntervalMs } : {});
+    const writer = JournalWriter.create(file, header, this.#writerOptions);
     const journal = new SessionJournal(writer, 0, this.#warn);
     this.#journal = journal;
     this.#delivery = new CallDelivery({
@@ -235,6 +247,9 @@ export class MlflowServerTracker implements Tracker {
   }
 
   #record(draft: CallDraft): CallRecord {
+    if (this.#closed && draft.t !== 'start') {
+      throw new Error(`Tracker for '${this.description}' is closed: cannot record the '${draft.t}' call of run ${this.#created.get(draft.run)?.serverRunId ?? draft.run}.`);
+    }
     const call = this.#openJournal().appendCall(draft);
     if (call.t === 'start') this.#openRuns.add(call.run);
     if (call.t === 'end') this.#openRuns.delete(call.run);

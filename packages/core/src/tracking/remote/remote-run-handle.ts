@@ -25,6 +25,7 @@ export class RemoteRunHandle implements RunHandle {
   readonly localRunId: string;
   readonly #recorder: RemoteRunRecorder;
   readonly #loggedParams = new Map<string, string>();
+  readonly #validMetricKeys = new Set<string>();
   #ended = false;
 
   /**
@@ -72,7 +73,7 @@ export class RemoteRunHandle implements RunHandle {
    */
   async logMetrics(points: MetricPoint[]): Promise<void> {
     this.#assertOpen('log metrics');
-    const metrics = checkedMetrics(this.#label(), points, Date.now());
+    const metrics = checkedMetrics(this.#label(), points, Date.now(), this.#validMetricKeys);
     if (metrics.length > 0) this.#recorder.record({ t: 'metrics', run: this.localRunId, metrics });
   }
 

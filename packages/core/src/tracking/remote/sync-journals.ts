@@ -47,6 +47,14 @@ export type JournalSyncOutcome =
   /** The journal could not be read. */
   | 'unreadable';
 
+/** A call the server refused for good during a replay. */
+export interface RefusedCall {
+  /** Its position in the journal. */
+  seq: number;
+  /** Why, as the server said it. */
+  error: string;
+}
+
 /** What the replay of one journal did. */
 export interface JournalSyncResult {
   /** The journal file. */
@@ -74,7 +82,7 @@ export interface JournalSyncResult {
   /** Artifacts uploaded. */
   artifactsSent: number;
   /** Calls the server refused for good, with the reason. */
-  rejected: { seq: number; error: string }[];
+  rejected: RefusedCall[];
   /** Calls still not on the server afterwards. */
   pendingLeft: number;
 }
@@ -172,7 +180,10 @@ async function replay(
   });
   let failure: unknown;
   const flusher = new BackgroundFlusher({
-    deliver: (group) => delivery.deliver(group),
+    deliver: (group) => {
+      journal.writePending();
+      return delivery.deliver(group);
+    },
     onDone: (group) => {
       journal.acknowledge({ t: 'done', through: group[group.length - 1]!.seq });
       for (const call of group) if (!result.rejected.some((refused) => refused.seq === call.seq)) count(result, call, created);

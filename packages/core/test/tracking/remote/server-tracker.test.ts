@@ -92,11 +92,13 @@ describe('MlflowServerTracker', () => {
       await expect(run.logArtifact('../escape.txt', 'x')).rejects.toThrow(/contains '\.\.'/);
       await run.end('FINISHED');
       await expect(run.setTags({ a: 'b' })).rejects.toThrow(/has ended: cannot set tags/);
+      const unended = await tracker.startRun({ experimentName: 'shared', runName: `${name}-open` });
       await tracker.close();
       await expect(tracker.startRun({ experimentName: 'shared', runName: 'late' })).rejects.toThrow(/is closed/);
+      await expect(unended.logMetrics([{ key: 'm', value: 1, step: 0 }])).rejects.toThrow(/is closed: cannot record the 'metrics' call of run [0-9a-f]{32}/);
     }
     expect(server.experiments.size).toBe(1);
-    expect(server.runsOf('shared').map((run) => run.info.status)).toEqual(['FINISHED', 'FINISHED']);
+    expect(server.runsOf('shared').map((run) => run.info.status)).toEqual(['FINISHED', 'RUNNING', 'FINISHED', 'RUNNING']);
   });
 
   it('fails startRun with the server\'s reason when the server refuses the run, and drops refused calls with a warning', async () => {

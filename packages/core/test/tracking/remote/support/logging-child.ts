@@ -1,7 +1,8 @@
 // A training process for the kill -9 test: logs through MlflowServerTracker to the server given as
 // argv[2], journaling to argv[3]. It prints `ready <run id>` once three epochs are on the server,
 // then waits for a line on stdin (the test stops the server meanwhile), logs three more epochs and
-// starts a second run (both only journaled: the server is down), prints `logged`, and waits to be killed.
+// starts a second run (both only journaled: the server is down), prints `logged` once they are in the
+// journal file, and waits to be killed.
 import { createInterface } from 'node:readline';
 import { MlflowServerTracker } from '../../../../src/tracking/index.js';
 
@@ -31,5 +32,7 @@ for (let epoch = 4; epoch <= 6; epoch += 1) await run.logMetrics(metrics(epoch))
 await run.logArtifact('notes.txt', 'written while the server was down');
 const orphan = await tracker.startRun({ experimentName: 'killed', runName: 'orphan', parentRunId: run.runId });
 await orphan.logMetrics(metrics(1));
+// Calls reach the journal file within journalWriteDelayMs (20 ms): give them that before saying so.
+await new Promise((resolve) => setTimeout(resolve, 100));
 process.stdout.write('logged\n');
 setInterval(() => undefined, 60_000);

@@ -1,0 +1,61 @@
+/**
+ * One kdlab training-step workload of `npm run bench`, served over stdin/stdout (see
+ * `bench/steps/protocol.ts`). Run from the repository root:
+ * `node --conditions=@kdlab/source --import tsx bench/steps/kdlab-worker.ts --workload kd --backend wasm [--threads 1]`.
+ * The backend is chosen by kdlab's own `selectBackend` (wasm with kdlab's kernels; node = tfjs-node,
+ * from `.kdlab/native` when `kdlab native build` made it there).
+ */
+import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseBackendRequest, selectBackend, type BackendName } from '@kdlab/core';
+import { buildKdlabStep, STEP_WORKLOADS, type StepWorkload } from './kdlab-workloads.js';
+import { sendAnswer } from './protocol.js';
+
+function option(argv: string[], flag: string): string | undefined {
+  const index = argv.indexOf(flag);
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
+/** `VmHWM` and `VmRSS` of this process, in KiB. */
+function memoryKb(): { peakRssKb: number; rssKb: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { peakRssKb: field('VmHWM'), rssKb: field('VmRSS') };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const workload = option(argv, '--workload') as StepWorkload | undefined;
+  if (workload === undefined || !STEP_WORKLOADS.includes(workload)) {
+    throw new Error(`bench/steps/kdlab-worker.ts: --workload must be one of ${STEP_WORKLOADS.join(', ')}, got ${String(workload)}`);
+  }
+  const backendName = parseBackendRequest(option(argv, '--backend') ?? 'wasm', '--backend') as BackendName;
+  const threads = option(argv, '--threads');
+  const backend = await selectBackend(backendName, undefined, threads !== undefined ? { threads: Number(threads) } : {});
+  const built = buildKdlabStep(workload);
+  const warmUp = Number(option(argv, '--warmup') ?? 3);
+  for (let step = 0; step < warmUp; step++) built.step();
+  sendAnswer({ ready: true, description: built.description, batchSize: built.batchSize, runtime: `kdlab on tfjs ${tf.version_core}, ${backend.description}` });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [command, ...args] = line.trim().split(/\s+/);
+    if (command === 'run') {
+      const budgetMs = Number(args[0]);
+      const minSteps = Number(args[1]);
+      const times: number[] = [];
+      const started = performance.now();
+      while (times.length < minSteps || performance.now() - started < budgetMs) {
+        const begin = performance.now();
+        built.step();
+        times.push(performance.now() - begin);
+      }
+      sendAnswer({ times });
+    } else if (command === 'quit') {
+      built.dispose();
+      sendAnswer(memoryKb());
+      break;
+    }
+  }
+}
+
+await main();

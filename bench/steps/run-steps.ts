@@ -1,0 +1,105 @@
+import { StepWorkerClient, type WorkerCommand } from './step-worker-client.js';
+import type { StepWorkload } from './kdlab-workloads.js';
+
+/** Who runs a workload in the step comparison. */
+export interface Participant {
+  /** Short label for the tables: `kdlab wasm`, `PyTorch (1 thread)`, ... */
+  label: string;
+  /** `kdlab` or `pytorch`. */
+  framework: 'kdlab' | 'pytorch';
+  /** Threads it runs with (wasm: always 1). */
+  threads: number;
+  /** For PyTorch's KD step: whether the frozen teacher runs forward every step (else its logits are cached). */
+  teacherForward?: boolean;
+  /** How to start it. */
+  command: WorkerCommand;
+}
+
+/** What one participant measured on one workload. */
+export interface ParticipantResult {
+  /** The participant. */
+  participant: Participant;
+  /** The framework, backend and threads, as the worker described them. */
+  runtime?: string;
+  /** The workload, as the worker described it. */
+  description?: string;
+  /** Examples per step. */
+  batchSize?: number;
+  /** Median step of each round, in ms. */
+  roundMedians: number[];
+  /** Peak resident set of the worker process (VmHWM), in KiB. */
+  peakRssKb?: number;
+  /** Why it did not run. */
+  error?: string;
+}
+
+/** How the rounds are run. */
+export interface RoundSettings {
+  /** Alternating rounds. */
+  rounds: number;
+  /** Each participant's minimum time per round, in ms. */
+  roundMs: number;
+  /** Each participant's minimum steps per round. */
+  minSteps: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((first, second) => first - second);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The best round's median step (ms), or `undefined` when it never ran. */
+export function bestMs(result: ParticipantResult): number | undefined {
+  return result.roundMedians.length === 0 ? undefined : Math.min(...result.roundMedians);
+}
+
+/** Samples per second at the best round's median step. */
+export function samplesPerSecond(result: ParticipantResult): number | undefined {
+  const ms = bestMs(result);
+  return ms === undefined || result.batchSize === undefined ? undefined : (result.batchSize / ms) * 1000;
+}
+
+/**
+ * Measures one workload: starts every participant's worker (each in its own process, so each has
+ * its own peak memory), waits until all are warmed up, then runs them in turn, round after round
+ * (A B C, B C A, ...: each round starts one participant later), so that load from other processes
+ * disturbs all of them alike. Only one worker computes at a time; the others wait on their stdin.
+ */
+export async function measureWorkload(workload: StepWorkload, participants: Participant[], settings: RoundSettings, cwd: string): Promise<ParticipantResult[]> {
+  const clients = participants.map((participant) => new StepWorkerClient(`${participant.label} (${workload})`, participant.command, cwd));
+  const results: ParticipantResult[] = participants.map((participant) => ({ participant, roundMedians: [] }));
+  try {
+    await Promise.all(
+      clients.map(async (client, index) => {
+        try {
+          const ready = await client.ready();
+          Object.assign(results[index]!, { runtime: ready.runtime, description: ready.description, batchSize: ready.batchSize });
+        } catch (error) {
+          results[index]!.error = (error as Error).message;
+          client.kill();
+        }
+      }),
+    );
+    const running = clients.map((_, index) => index).filter((index) => results[index]!.error === undefined);
+    for (let round = 0; round < settings.rounds; round++) {
+      const order = running.map((_, turn) => running[(turn + round) % running.length]!);
+      for (const index of order) {
+        if (results[index]!.error !== undefined) continue;
+        try {
+          results[index]!.roundMedians.push(median(await clients[index]!.run(settings.roundMs, settings.minSteps)));
+        } catch (error) {
+          results[index]!.error = (error as Error).message;
+        }
+      }
+    }
+    for (const index of running) {
+      if (results[index]!.error !== undefined) continue;
+      const memory = await clients[index]!.quit();
+      results[index]!.peakRssKb = memory.peakRssKb;
+    }
+    return results;
+  } finally {
+    clients.forEach((client) => client.kill());
+  }
+}

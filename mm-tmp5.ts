@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@kdlab/core';
+import { MultiHeadSelfAttention, transformerModel, transformerOptions } from '@kdlab/students';
+await selectBackend('wasm');
+let calls = 0;
+const original = MultiHeadSelfAttention.prototype.call;
+MultiHeadSelfAttention.prototype.call = function (...args) { calls++; return original.apply(this, args as never); };
+const model = transformerModel.build(transformerOptions.parse({ embedding: 'patches', patchSize: 4, hidden: 64, layers: 2, heads: 4 }), { inputShape: [28, 28, 1], numClasses: 10, seed: 0 });
+calls = 0;
+tf.tidy(() => model.forward(tf.zeros([2, 28, 28, 1]), { training: true }));
+console.log('MHSA.call per forward (2 layers):', calls);
+calls = 0;
+tf.tidy(() => model.layersModel.apply(tf.zeros([2, 28, 28, 1]), { training: true }));
+console.log('per layersModel.apply:', calls);
