@@ -19,6 +19,8 @@ describe('kdlab run on a sweep', () => {
     const result = await runCli([...args, '--jobs', '2']);
     expect(result.stderr).toContain('4 trials, 2 at a time');
     expect(result.code).toBe(0);
+    const workers = new Set([...result.stderr.matchAll(/\[worker (\d+)\] distilled\s+run/g)].map((m) => m[1]));
+    expect(workers.size).toBe(2); // the distilled students really ran in two processes
     expect(result.stdout).toContain('losses.1.temperature=8, seed=1: distilled');
     expect(await validateMlrunsStore(store)).toEqual([]);
     const runs = (await readMlrunsStore(store)).runs;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TreeMemorySampler } from '../system/process-memory.js';
@@ -17,6 +17,8 @@ export interface SweepContender {
   args: string[];
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /** Folders it writes (tracking store, cache), emptied before each run. */
+  folders: string[];
 }
 
 /** What one sweep measured. */
@@ -67,10 +69,11 @@ function pytorchAnswer(log: string): Pick<SweepResult, 'meanDistilledAccuracy' |
 }
 
 /**
- * Runs one sweep to its end, timing it from start to exit and sampling the memory of its process
- * tree; its output goes to `<logDir>/<name>.log`.
+ * Runs one sweep to its end (its folders emptied first), timing it from start to exit and sampling
+ * the memory of its process tree; its output goes to `<logDir>/<name>.log`.
  */
 export async function runSweep(contender: SweepContender, cwd: string, logDir: string, name: string): Promise<SweepResult> {
+  for (const folder of contender.folders) rmSync(folder, { recursive: true, force: true });
   const logPath = join(logDir, `${name}.log`);
   const log = createWriteStream(logPath);
   const started = performance.now();

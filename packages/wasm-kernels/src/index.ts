@@ -6,6 +6,7 @@ export { registerWasmKernels, unregisterWasmKernels, areWasmKernelsRegistered } 
 export type { RegisterWasmKernelsOptions } from './register-wasm-kernels.js';
 export { einsumGradConfig, registerEinsumGradient } from './gradients/einsum-gradient.js';
 export { registerTileGradient, tileGradConfig, tileGradientPlan, unregisterTileGradient } from './gradients/tile-gradient.js';
+export type { TileGradientPlan } from './gradients/tile-gradient.js';
 export { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
 export type { KdlabWasmKernel } from './kdlab-wasm-kernels.js';
 export type { PrimitiveKernels } from './wasm/primitive-kernels.js';

@@ -72,11 +72,15 @@ export class WorkerPoolExecutor implements TrialExecutor {
     return worker;
   }
 
+  /** Takes an idle worker (starting one while below the limit), marked busy before any await. */
   async #acquire(): Promise<Worker> {
     for (;;) {
       const idle = this.#workers.find((w) => !w.busy && !w.exited);
-      if (idle) return idle;
-      if (this.#workers.filter((w) => !w.exited).length < this.parallelism) return this.#start();
+      const worker = idle ?? (this.#workers.filter((w) => !w.exited).length < this.parallelism ? this.#start() : undefined);
+      if (worker) {
+        worker.busy = true;
+        return worker;
+      }
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
   }
@@ -84,7 +88,6 @@ export class WorkerPoolExecutor implements TrialExecutor {
   /** {@inheritDoc TrialExecutor.run} */
   async run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
     const worker = await this.#acquire();
-    worker.busy = true;
     try {
       const id = this.#nextId++;
       const task: WorkerTask = { id, phase, trial: trial.trial.index, context };

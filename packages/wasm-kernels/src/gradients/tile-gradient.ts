@@ -1,11 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 
+/** How the `Tile` gradient views the output gradient `dy` and what it sums. */
+export interface TileGradientPlan {
+  /** The shape to view `dy` with: each tiled axis split into `[copies, size]`, axes of size 1 dropped. */
+  splitShape: number[];
+  /** The axes of that view that hold the copies, to be summed. */
+  summedAxes: number[];
+}
+
 /**
  * The axes of `dy` split into `[reps, size]` pairs, with pairs of size 1 dropped: the shape to view
  * `dy` with and the axes (of that view) that hold the copies, to be summed.
+ * @param xShape - the shape of the tiled input.
+ * @param reps - the copies along each axis.
+ * @throws Error naming both when `reps` has not one entry per axis of the input.
  */
-export function tileGradientPlan(xShape: readonly number[], reps: readonly number[]): { splitShape: number[]; summedAxes: number[] } {
+export function tileGradientPlan(xShape: readonly number[], reps: readonly number[]): TileGradientPlan {
   if (reps.length !== xShape.length) {
     throw new Error(`@kdlab/wasm-kernels: Tile gradient: reps [${reps.join(', ')}] do not match the input of shape [${xShape.join(', ')}]`);
   }

@@ -124,6 +124,10 @@ export async function selectBackend(
   // Production mode: no debug-mode checks, and no "install tfjs-node" banner on the cpu backend
   // (kdlab says itself which backend runs and why).
   tf.env().set('PROD', true);
+  // tfjs' Tile gradient runs one slice per copy (layer norm tiles four tensors): kdlab's is one
+  // reshape and one sum, correct on every backend, so it replaces tfjs' everywhere.
+  const { registerTileGradient } = await import('@kdlab/wasm-kernels');
+  registerTileGradient();
   if (request !== 'auto') return LOADERS[request](options);
   for (const name of BACKEND_NAMES) {
     try {
