@@ -5,6 +5,7 @@ import { filterGradientPadding } from '../geometry/spatial-padding.js';
 import type { HelperConvolutionPadding } from '../geometry/spatial-padding.js';
 import type { PrimitiveKernels } from '../wasm/primitive-kernels.js';
 import type { WasmKernelArgs, WasmKernelFunc } from '../wasm/wasm-kernel-args.js';
+import { accumulate } from '../wasm/accumulate.js';
 import { runWithWasmOps } from '../wasm/wasm-ops.js';
 import type { WasmOps } from '../wasm/wasm-ops.js';
 import { forwardConvInfo } from './conv-attrs.js';
@@ -44,14 +45,7 @@ export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKe
       let total: TensorInfo | undefined;
       for (let first = 0; first < info.batchSize; first += groupSize) {
         const part = groupCorrelation(ops, x, dy, info, padding, first, Math.min(groupSize, info.batchSize - first));
-        if (total === undefined) {
-          total = part;
-        } else {
-          const sum = ops.add(total, part);
-          ops.dispose(total);
-          ops.dispose(part);
-          total = sum;
-        }
+        total = accumulate(ops, total, part);
       }
       if (total === undefined) throw new Error(`@kdlab/wasm-kernels Conv2DBackpropFilter: x [${x.shape}] has no examples`);
       return ops.transpose(cropSpatially(ops, total, padding.rows, padding.columns), [1, 2, 0, 3]);

@@ -3,6 +3,7 @@ import { inputGradientSource } from '../geometry/input-gradient-source.js';
 import { cropSpatially } from '../geometry/spatial-ops.js';
 import type { PrimitiveKernels } from '../wasm/primitive-kernels.js';
 import type { WasmKernelArgs, WasmKernelFunc } from '../wasm/wasm-kernel-args.js';
+import { accumulate } from '../wasm/accumulate.js';
 import { runWithWasmOps } from '../wasm/wasm-ops.js';
 import type { ConvolutionAttrs, WasmOps } from '../wasm/wasm-ops.js';
 import { forwardConvInfo } from './conv-attrs.js';
@@ -49,14 +50,7 @@ function sumOverMultipliers(ops: WasmOps, dy: TensorInfo, filter: TensorInfo, ge
     const part = ops.depthwiseConv2d(gradient, taps, geometry);
     ops.dispose(gradient);
     ops.dispose(taps);
-    if (total === undefined) {
-      total = part;
-    } else {
-      const sum = ops.add(total, part);
-      ops.dispose(total);
-      ops.dispose(part);
-      total = sum;
-    }
+    total = accumulate(ops, total, part);
   }
   if (total === undefined) throw new Error(`@kdlab/wasm-kernels DepthwiseConv2dNativeBackpropInput: filter [${filter.shape}] has no multiplier`);
   return total;
