@@ -1,3 +1,4 @@
+import { ADAM_UPDATE_KERNEL_NAME, createAdamUpdate } from './adam/adam-update-kernel.js';
 import { createBatchMatMul } from './kernels/batch-mat-mul.js';
 import { createCast } from './kernels/cast.js';
 import { createConv2DBackpropFilter } from './kernels/conv2d-backprop-filter.js';
@@ -40,4 +41,5 @@ export const KDLAB_WASM_KERNELS: readonly KdlabWasmKernel[] = [
   { kernelName: 'Cast', replacesOriginal: true, create: createCast },
   { kernelName: 'Identity', replacesOriginal: true, create: createIdentity },
   { kernelName: 'Tile', replacesOriginal: true, create: createTile },
+  { kernelName: ADAM_UPDATE_KERNEL_NAME, replacesOriginal: false, create: createAdamUpdate },
 ];
