@@ -46,6 +46,30 @@ describe('kdlab run on a sweep', () => {
     }
     const temps = byRole('distilled').map((run) => `${run.params['losses.1.temperature']}/${run.params['studentSeed']}`).sort();
     expect(temps).toEqual(['2/0', '2/1', '8/0', '8/1']);
+    // One teacher, two workers: a baseline trained alongside the teacher (started before it ended)
+    // and waited for it only for its agreement with it.
+    const teacher = byRole('teacher')[0]!;
+    expect(byRole('baseline').some((run) => run.info.startTime < teacher.info.endTime!)).toBe(true);
+    for (const run of byRole('baseline')) expect(run.metrics['test/agreement']![0]!.value).toBeGreaterThan(0);
+  });
+
+  it('logs the same baseline metrics alongside the teacher (2 workers) as after it (1 process)', async () => {
+    const alone = join(scratch, 'alone');
+    const result = await runCli(['run', 'test/fixtures/tiny-sweep.ts', '--tracking-uri', alone, '--cache-dir', join(scratch, 'alone-cache'), '--backend', 'wasm', '--jobs', '1']);
+    expect(result.code).toBe(0);
+    const metricsBySeed = async (path: string) =>
+      Object.fromEntries(
+        (await readMlrunsStore(path)).runs
+          .filter((run) => role(run) === 'baseline')
+          .map((run) => [
+            run.params['studentSeed'],
+            Object.fromEntries(Object.entries(run.metrics).filter(([key]) => key.startsWith('test/')).map(([key, points]) => [key, points.map((point) => point.value)])),
+          ]),
+      );
+    const sequential = await metricsBySeed(alone);
+    expect(Object.keys(sequential).sort()).toEqual(['0', '1']);
+    expect(sequential['0']!['test/agreement']).toBeDefined();
+    expect(await metricsBySeed(store)).toEqual(sequential);
   });
 
   it('skips finished trials and reuses the cached teacher when started again', async () => {
@@ -61,5 +85,19 @@ describe('kdlab run on a sweep', () => {
     const after = (await readMlrunsStore(store)).runs;
     expect(after.filter((run) => role(run) === 'teacher')).toHaveLength(1);
     expect(after.filter((run) => role(run) === 'distilled')).toHaveLength(6);
+  });
+});
+
+describe('kdlab run on a sweep whose teacher fails while baselines train alongside it', () => {
+  it('stops the baselines, exits non-zero and leaves no run RUNNING', async () => {
+    const store = join(scratch, 'failing');
+    const result = await runCli(['run', 'test/fixtures/failing-teacher-sweep.ts', '--tracking-uri', store, '--cache-dir', join(scratch, 'failing-cache'), '--backend', 'wasm', '--jobs', '2']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toContain('the teacher exploded on purpose');
+    const runs = (await readMlrunsStore(store)).runs;
+    expect(runs.filter((run) => run.info.status === 'RUNNING')).toEqual([]);
+    expect(runs.find((run) => role(run) === 'teacher')!.info.status).toBe('FAILED');
+    expect(runs.find((run) => role(run) === 'sweep')!.info.status).toBe('FAILED');
+    expect(runs.filter((run) => role(run) === 'distilled')).toEqual([]);
   });
 });

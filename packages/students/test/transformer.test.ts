@@ -1,7 +1,7 @@
 import type { ModelBuildContext } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ClassToken,
   FirstToken,
@@ -205,6 +205,38 @@ describe('MultiHeadSelfAttention', () => {
     const twin = new MultiHeadSelfAttention({ heads: 2, seed: 5 });
     tf.dispose(twin.apply(tf.zeros([1, 2, 6])) as tf.Tensor[]);
     expect(twin.getWeights()[4]!.dataSync()).toEqual(layer.getWeights()[4]!.dataSync());
+  });
+
+  it('attends once per layer in a forward pass that reads both outputs (tfjs-layers applies it once per output)', () => {
+    const attend = vi.spyOn(MultiHeadSelfAttention.prototype as unknown as { attend: (x: tf.Tensor) => tf.Tensor[] }, 'attend');
+    const model = build();
+    const ids = tf.tensor2d([[1, 2, 3, 4, 5, 19]]);
+    attend.mockClear();
+    const { logits, features } = model.forward(ids, { training: true });
+    expect(Object.keys(features)).toContain('layer2.attn');
+    expect(attend).toHaveBeenCalledTimes(2);
+    // the same input in the other mode attends anew (in inference tfjs-layers frees an output as soon
+    // as it is consumed, and a freed output is never answered again, so it may attend twice there)
+    const evaluated = model.forward(ids, { training: false });
+    expect(attend.mock.calls.length).toBeGreaterThanOrEqual(4);
+    tf.dispose([logits, evaluated.logits, ...Object.values(features), ...Object.values(evaluated.features)]);
+    attend.mockRestore();
+    tf.dispose([ids]);
+    model.dispose();
+  });
+
+  it('attends anew for the same input tensor once a weight was assigned', () => {
+    const layer = new MultiHeadSelfAttention({ heads: 2, seed: 3 });
+    const x = tf.randomNormal([1, 3, 4], 0, 1, 'float32', 4);
+    const [before, mapsBefore] = layer.apply(x) as [tf.Tensor, tf.Tensor];
+    const [again] = layer.apply(x) as [tf.Tensor, tf.Tensor];
+    expect(again).toBe(before);
+    layer.weights[6]!.write(tf.mul(layer.weights[6]!.read(), 2));
+    const [after, mapsAfter] = layer.apply(x) as [tf.Tensor, tf.Tensor];
+    expect(after).not.toBe(before);
+    expect(Array.from(after.dataSync())).not.toEqual(Array.from(before.dataSync()));
+    expect(Array.from(mapsAfter.dataSync())).toEqual(Array.from(mapsBefore.dataSync()));
+    tf.dispose([x, before, mapsBefore, after, mapsAfter]);
   });
 
   it('rejects heads that do not divide the hidden size, naming both', () => {

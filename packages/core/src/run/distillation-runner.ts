@@ -7,7 +7,8 @@ import { deriveSeed } from '../engine/derive-seed.js';
 import { measureLatencyMs } from '../engine/measure-latency.js';
 import { predictLogits } from '../engine/predict-logits.js';
 import { CachedTeacherLogits, LiveTeacher, type TeacherSignal } from '../engine/teacher-signal.js';
-import { trainModel, type TrainResult } from '../engine/train-model.js';
+import { trainModel, type TeacherPredictions, type TrainResult } from '../engine/train-model.js';
+import { TrainingAbortedError } from '../engine/training-aborted.js';
 import type { TrainSettings } from '../engine/train-settings.js';
 import {
   studentStages,
@@ -227,7 +228,7 @@ export class DistillationRunner {
     batchSeed: number;
     stagePath: (stage: number) => string;
     teacher?: TeacherReady;
-    teacherTestPredictions?: Int32Array;
+    teacherTestPredictions?: TeacherPredictions;
     extraTags?: Record<string, string>;
   }): Promise<RoleResult> {
     const { data, experiment } = job;
@@ -294,10 +295,19 @@ export class DistillationRunner {
   }
 
   /** One teacher member: trained, or taken from the process's or the disk's cache. */
+  #memberSeed(experiment: ResolvedExperiment, member: ResolvedTeacherMember, index: number, count: number): number {
+    return member.seed ?? (count > 1 ? deriveSeed(experiment.seed, `teacher-${index + 1}`) : experiment.seed);
+  }
+
+  /** The cache key of one teacher member: everything its training depends on. */
+  #memberKey(experiment: ResolvedExperiment, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): string {
+    const seed = this.#memberSeed(experiment, member, index, count);
+    return TrainedModelCache.key({ member: { model: member.model, train: member.train }, seed, data: experiment.data, dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description });
+  }
+
   #member(experiment: ResolvedExperiment, context: TrialContext, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): Promise<TrainedMember> {
-    const seed = member.seed ?? (count > 1 ? deriveSeed(experiment.seed, `teacher-${index + 1}`) : experiment.seed);
-    const dependsOn = { member: { model: member.model, train: member.train }, seed, data: experiment.data, dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description };
-    const key = TrainedModelCache.key(dependsOn);
+    const seed = this.#memberSeed(experiment, member, index, count);
+    const key = this.#memberKey(experiment, data, member, index, count);
     let entry = this.#teachers.get(key);
     if (!entry) {
       entry = (async () => {
@@ -309,28 +319,71 @@ export class DistillationRunner {
           this.#reporter.note(`${name}: reusing the teacher of run ${cached.summary.runId} (cache ${key})`);
           return { model, result: { ...cached.summary, name }, trainLogits: cached.arrays['trainLogits']!, testLogits: cached.arrays['testLogits']! };
         }
-        const result = await this.#train({
-          experiment,
-          context,
-          data,
-          role: 'teacher',
-          name,
-          model,
-          stages: [{ name: 'train', epochs: member.train.epochs, losses: this.#hardLabels() }],
-          settings: member.train,
-          batchSeed: deriveSeed(seed, 'teacher/batches'),
-          stagePath: () => 'teacher',
-          extraTags: { 'kdlab.cache_key': key, ...(count > 1 ? { 'kdlab.teacher_index': String(index + 1) } : {}) },
-        });
-        const trainLogits = await predictLogits(model, data.train, EVAL_BATCH);
-        const testLogits = await predictLogits(model, data.test, EVAL_BATCH);
-        await this.#options.cache?.save('teachers', key, model, jsonSafeRole(result), { trainLogits, testLogits });
-        return { model, result, trainLogits, testLogits };
+        const cache = this.#options.cache;
+        await cache?.clearFailed('teachers', key);
+        try {
+          const result = await this.#train({
+            experiment,
+            context,
+            data,
+            role: 'teacher',
+            name,
+            model,
+            stages: [{ name: 'train', epochs: member.train.epochs, losses: this.#hardLabels() }],
+            settings: member.train,
+            batchSeed: deriveSeed(seed, 'teacher/batches'),
+            stagePath: () => 'teacher',
+            extraTags: { 'kdlab.cache_key': key, ...(count > 1 ? { 'kdlab.teacher_index': String(index + 1) } : {}) },
+          });
+          const trainLogits = await predictLogits(model, data.train, EVAL_BATCH);
+          const testLogits = await predictLogits(model, data.test, EVAL_BATCH);
+          await cache?.save('teachers', key, model, jsonSafeRole(result), { trainLogits, testLogits });
+          return { model, result, trainLogits, testLogits };
+        } catch (error) {
+          // Workers waiting for this teacher (baselines started alongside it) stop with its error.
+          await cache?.markFailed('teachers', key, { invocation: context.invocation, message: (error as Error).message }).catch(() => undefined);
+          throw error;
+        }
       })();
       this.#teachers.set(key, entry);
       entry.catch(() => this.#teachers.delete(key));
     }
     return entry;
+  }
+
+  /**
+   * The test-set predictions of a trial's teacher (or ensemble) that another worker is training:
+   * waits, through the disk cache, until every member is stored, without training any and without
+   * creating runs. For a baseline started alongside its teacher, which needs them only for its
+   * `test/agreement` metric.
+   * @throws Error when there is no disk cache, or with the teacher's error when its training failed.
+   */
+  async teacherTestPredictionsWhenTrained(experiment: ResolvedExperiment, context: TrialContext): Promise<Int32Array> {
+    const cache = this.#options.cache;
+    if (!cache) throw new Error('Waiting for a teacher trained by another worker needs the trained-model cache (do not combine --no-cache with it).');
+    const data = await this.data(experiment);
+    const specs = teacherMembers(experiment);
+    const combine = 'ensemble' in experiment.teacher ? experiment.teacher.combine : 'mean-logits';
+    const testLogits: Float32Array[] = [];
+    for (const [i, spec] of specs.entries()) {
+      const key = this.#memberKey(experiment, data, spec, i, specs.length);
+      const own = this.#teachers.get(key);
+      if (own) {
+        testLogits.push((await own).testLogits);
+        continue;
+      }
+      const signal = this.#options.signal;
+      try {
+        await cache.waitFor('teachers', key, { invocation: context.invocation, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (signal?.aborted) throw new TrainingAbortedError();
+        throw error;
+      }
+      const cached = await cache.load<RoleResult>('teachers', key);
+      if (!cached?.arrays['testLogits']) throw new Error(`The cached teacher ${key} in ${cache.root} has no test logits.`);
+      testLogits.push(cached.arrays['testLogits']);
+    }
+    return argmaxRows(combineMemberLogits(testLogits, data.numClasses, combine), data.numClasses);
   }
 
   /** The teacher signal of a trial: its single teacher, or its ensemble's combined logits (with the ensemble's own run). */
@@ -344,10 +397,8 @@ export class DistillationRunner {
         const data = await this.data(experiment);
         const members: TrainedMember[] = [];
         for (const [i, spec] of specs.entries()) members.push(await this.#member(experiment, context, data, spec, i, specs.length));
-        const combineLogits = (pick: (m: TrainedMember) => Float32Array): Float32Array =>
-          members.length === 1 ? pick(members[0]!) : combineTeacherLogits(members.map(pick), data.numClasses, combine);
-        const trainLogits = combineLogits((m) => m.trainLogits);
-        const testLogits = combineLogits((m) => m.testLogits);
+        const trainLogits = combineMemberLogits(members.map((m) => m.trainLogits), data.numClasses, combine);
+        const testLogits = combineMemberLogits(members.map((m) => m.testLogits), data.numClasses, combine);
         const testPredictions = argmaxRows(testLogits, data.numClasses);
         if (members.length === 1) return { result: members[0]!.result, members: [members[0]!.result], model: members[0]!.model, trainLogits, memberTrainLogits: [], testPredictions };
         const memberResults = members.map((m) => m.result);
@@ -384,7 +435,7 @@ export class DistillationRunner {
   }
 
   /** The baseline of a trial: the student on hard labels, trained once per student config, split, seed and budget. */
-  baseline(experiment: ResolvedExperiment, context: TrialContext, teacherTestPredictions: Int32Array): Promise<RoleResult> {
+  baseline(experiment: ResolvedExperiment, context: TrialContext, teacherTestPredictions: TeacherPredictions): Promise<RoleResult> {
     const totalEpochs = studentStages(experiment).reduce((sum, stage) => sum + stage.epochs, 0);
     const dependsOn = { student: experiment.student.model, train: experiment.train, totalEpochs, data: experiment.data, seed: experiment.seed, studentSeed: experiment.studentSeed, backend: this.#options.backend.name, store: this.#options.tracker.description };
     const key = TrainedModelCache.key(dependsOn);
@@ -458,4 +509,9 @@ export class DistillationRunner {
       student.dispose();
     }
   }
+}
+
+/** Combines the members' logits as the experiment says (a single teacher's are used as they are). */
+function combineMemberLogits(logits: Float32Array[], numClasses: number, combine: Parameters<typeof combineTeacherLogits>[2]): Float32Array {
+  return logits.length === 1 ? logits[0]! : combineTeacherLogits(logits, numClasses, combine);
 }

@@ -4,6 +4,8 @@ import type { ResolvedTrial, TrialExecutor, TrialPhase } from './run-sweep.js';
 /** Runs a sweep's phases one at a time in this process, sharing one {@link DistillationRunner}. */
 export class InProcessExecutor implements TrialExecutor {
   readonly parallelism = 1;
+  /** One phase at a time: a baseline never trains alongside its teacher. */
+  readonly baselinesAlongsideTeachers = false;
 
   /** @param runner - the runner whose teachers and baselines the trials share. */
   constructor(private readonly runner: DistillationRunner) {}
@@ -22,6 +24,10 @@ export class InProcessExecutor implements TrialExecutor {
 /** Runs one phase of a trial with a runner: the teacher(s), the baseline, or the whole trial. */
 export async function runPhase(runner: DistillationRunner, phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
   if (phase === 'trial') return runner.runTrial(trial.experiment, context);
+  if (phase === 'baseline-alongside-teacher') {
+    await runner.baseline(trial.experiment, context, () => runner.teacherTestPredictionsWhenTrained(trial.experiment, context));
+    return undefined;
+  }
   const teacher = await runner.teacher(trial.experiment, context);
   if (phase === 'baseline') await runner.baseline(trial.experiment, context, teacher.testPredictions);
   return undefined;

@@ -24,13 +24,27 @@ export interface ResolvedTrial {
   experiment: ResolvedExperiment;
 }
 
-/** Which phase of a trial a task runs: its teacher(s), its baseline, or (with both cached) the whole trial. */
-export type TrialPhase = 'teacher' | 'baseline' | 'trial';
+/**
+ * Which phase of a trial a task runs: its teacher(s), its baseline, its baseline started while its
+ * teacher still trains in another worker (`baseline-alongside-teacher`: it trains at once and waits
+ * for the teacher, through the disk cache, only for its agreement metric), or (with both cached) the
+ * whole trial.
+ */
+export type TrialPhase = 'teacher' | 'baseline' | 'baseline-alongside-teacher' | 'trial';
 
 /** Runs the phases of trials: in this process, or in a pool of worker processes. */
 export interface TrialExecutor {
   /** How many phases it runs at once. */
   readonly parallelism: number;
+  /**
+   * Whether a baseline may train while its teacher trains elsewhere (workers that share a disk
+   * cache); phases are then overlapped when the teachers leave workers idle.
+   */
+  readonly baselinesAlongsideTeachers: boolean;
+  /** Starts up to `count` workers ahead of their first task, so that their start-up overlaps other work. */
+  warmUp?(count: number): void;
+  /** Interrupts every running phase (as Ctrl-C does): used when a teacher fails where baselines wait for it. */
+  interrupt?(): void;
   /** Runs one phase of one trial; for `trial`, returns the trial's result. */
   run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined>;
   /** Releases its resources (models, worker processes). */
@@ -141,8 +155,23 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     };
     const teacherKey = (t: ResolvedTrial) => ({ teacher: t.experiment.teacher, data: t.experiment.data, seed: t.experiment.seed });
     const baselineKey = (t: ResolvedTrial) => ({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
-    await inParallel(distinct(teacherKey), executor.parallelism, (t) => executor.run('teacher', t, contextOf(t)));
-    await inParallel(distinct(baselineKey).filter((t) => t.experiment.baseline), executor.parallelism, (t) => executor.run('baseline', t, contextOf(t)));
+    const teacherTrials = distinct(teacherKey);
+    const baselineTrials = distinct(baselineKey).filter((t) => t.experiment.baseline);
+    executor.warmUp?.(pending.length);
+    // With fewer teachers than workers, every teacher holds a worker before any baseline asks for one,
+    // so baselines can start at once on the idle workers: each waits only for a teacher in training.
+    if (executor.baselinesAlongsideTeachers && teacherTrials.length < executor.parallelism && baselineTrials.length > 0) {
+      const teachers = inParallel(teacherTrials, executor.parallelism, (t) => executor.run('teacher', t, contextOf(t)));
+      // A teacher whose worker died records no failure: interrupt the baselines waiting for it.
+      teachers.catch(() => executor.interrupt?.());
+      const baselines = inParallel(baselineTrials, executor.parallelism, (t) => executor.run('baseline-alongside-teacher', t, contextOf(t)));
+      const [teachersDone, baselinesDone] = await Promise.allSettled([teachers, baselines]);
+      if (teachersDone.status === 'rejected') throw teachersDone.reason;
+      if (baselinesDone.status === 'rejected') throw baselinesDone.reason;
+    } else {
+      await inParallel(teacherTrials, executor.parallelism, (t) => executor.run('teacher', t, contextOf(t)));
+      await inParallel(baselineTrials, executor.parallelism, (t) => executor.run('baseline', t, contextOf(t)));
+    }
     await inParallel(pending, executor.parallelism, async (t) => {
       const outcome = outcomes[t.trial.index]!;
       try {

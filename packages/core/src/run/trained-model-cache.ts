@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,6 +27,24 @@ interface Manifest<Summary> {
   arrays: Record<string, { offset: number; size: number }>;
 }
 
+/** A training that failed, as recorded for processes waiting on its entry (see {@link TrainedModelCache.waitFor}). */
+export interface TrainingFailure {
+  /** The invocation (one `kdlab run`) in which it failed; waiters of other invocations ignore it. */
+  invocation: string;
+  /** The error message. */
+  message: string;
+}
+
+/** How {@link TrainedModelCache.waitFor} waits. */
+export interface WaitForEntryOptions {
+  /** Only failures recorded by this invocation end the wait. */
+  invocation: string;
+  /** Ends the wait with the signal's reason. */
+  signal?: AbortSignal;
+  /** Milliseconds between looks (default 100). */
+  intervalMs?: number;
+}
+
 /**
  * A content-addressed cache of trained models on disk (`.kdlab/cache/<kind>/<key>/`): a teacher is
  * trained once per distinct configuration, data split, seed and backend, and reused by every trial
@@ -44,6 +63,39 @@ export class TrainedModelCache {
 
   #folder(kind: string, key: string): string {
     return join(this.root, kind, key);
+  }
+
+  #failureFile(kind: string, key: string): string {
+    return `${this.#folder(kind, key)}.failed.json`;
+  }
+
+  /** Records that training the entry failed, so that processes waiting for it stop (see {@link TrainedModelCache.waitFor}). */
+  async markFailed(kind: string, key: string, failure: TrainingFailure): Promise<void> {
+    const file = this.#failureFile(kind, key);
+    const temp = `${file}.tmp-${randomUUID()}`;
+    await mkdir(join(this.root, kind), { recursive: true });
+    await writeFile(temp, JSON.stringify(failure));
+    await rename(temp, file);
+  }
+
+  /** Forgets a recorded failure (before the entry is trained again). */
+  async clearFailed(kind: string, key: string): Promise<void> {
+    await rm(this.#failureFile(kind, key), { force: true });
+  }
+
+  /**
+   * Waits until the entry exists (another process is training it). Rejects with the recorded message
+   * when its training failed in the same invocation, and with the signal's reason when aborted.
+   */
+  async waitFor(kind: string, key: string, options: WaitForEntryOptions): Promise<void> {
+    const manifest = join(this.#folder(kind, key), 'manifest.json');
+    for (;;) {
+      options.signal?.throwIfAborted();
+      if (await access(manifest).then(() => true, () => false)) return;
+      const failure = await readFile(this.#failureFile(kind, key), 'utf8').then((text) => JSON.parse(text) as TrainingFailure, () => undefined);
+      if (failure?.invocation === options.invocation) throw new Error(`training ${kind}/${key} failed in another worker: ${failure.message}`);
+      await sleep(options.intervalMs ?? 100, undefined, options.signal ? { signal: options.signal } : {}).catch(() => options.signal?.throwIfAborted());
+    }
   }
 
   /** Loads an entry, or `undefined` when there is none (or it is unreadable or from another version). */

@@ -36,11 +36,27 @@ export class WorkerPoolExecutor implements TrialExecutor {
   readonly #waiting: (() => void)[] = [];
   #nextId = 0;
 
-  /** @param command - how to start a worker. @param parallelism - how many workers. */
+  /**
+   * @param command - how to start a worker.
+   * @param parallelism - how many workers.
+   * @param baselinesAlongsideTeachers - whether the workers share a disk cache, through which a
+   *   baseline can wait for a teacher another worker trains.
+   */
   constructor(
     private readonly command: WorkerCommand,
     readonly parallelism: number,
+    readonly baselinesAlongsideTeachers = false,
   ) {}
+
+  /** {@inheritDoc TrialExecutor.warmUp} */
+  warmUp(count: number): void {
+    while (this.#workers.filter((w) => !w.exited).length < Math.min(count, this.parallelism)) this.#start();
+  }
+
+  /** {@inheritDoc TrialExecutor.interrupt} */
+  interrupt(): void {
+    for (const worker of this.#workers) if (worker.busy && !worker.exited) worker.process.kill('SIGINT');
+  }
 
   #start(): Worker {
     const child = spawn(this.command.command, this.command.args, {

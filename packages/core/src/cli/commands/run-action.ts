@@ -155,7 +155,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
         ...(cacheDir ? { cacheDir } : {}),
       };
       const entry = process.argv[1]!;
-      executor = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs);
+      executor = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs, cacheDir !== undefined);
     } else {
       executor = new InProcessExecutor(new DistillationRunner(runnerOptions));
     }

@@ -37,6 +37,8 @@ export async function runWorker(): Promise<void> {
     signal: abort.signal,
     ...(spec.cacheDir ? { cache: new TrainedModelCache(spec.cacheDir) } : {}),
   });
+  // Load the data while the worker waits for its first task (the first task reports a failure).
+  runner.data(prepared.trials[0]!.experiment).catch(() => undefined);
   const reply = (message: WorkerReply): void => {
     process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
   };
