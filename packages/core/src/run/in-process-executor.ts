@@ -10,9 +10,14 @@ export class InProcessExecutor implements TrialExecutor {
   /** @param runner - the runner whose teachers and baselines the trials share. */
   constructor(private readonly runner: DistillationRunner) {}
 
+  /** Phases asked for while one runs wait their turn (one training at a time in this process). */
+  #queue: Promise<unknown> = Promise.resolve();
+
   /** {@inheritDoc TrialExecutor.run} */
-  async run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
-    return runPhase(this.runner, phase, trial, context);
+  run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
+    const result = this.#queue.then(() => runPhase(this.runner, phase, trial, context));
+    this.#queue = result.catch(() => undefined);
+    return result;
   }
 
   /** {@inheritDoc TrialExecutor.close} */

@@ -101,9 +101,10 @@ export function sweepParams(trial: SweepTrial): Record<string, string> {
 }
 
 /**
- * Runs a sweep under one parent MLflow run: first every distinct teacher once (cached on disk), then
- * every distinct baseline once, then each trial's distilled student, with as many phases at once as the
- * executor allows. Every child run carries the swept values as `sweep.<path>` params, the parent's id,
+ * Runs a sweep under one parent MLflow run: every distinct teacher once (cached on disk), every
+ * distinct baseline once (after its teacher, or alongside it on workers the teachers leave idle), and
+ * each trial's distilled student as soon as its teacher and baseline are done, with as many phases at
+ * once as the executor allows. Every child run carries the swept values as `sweep.<path>` params, the parent's id,
  * `kdlab.sweep_id` and its config hash; a trial whose distilled run already finished with the same
  * config hash is skipped. The parent run ends FINISHED when every trial succeeded, FAILED otherwise,
  * KILLED when interrupted.
@@ -144,36 +145,34 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       } else pending.push(t);
     }
 
-    // One representative trial per distinct teacher, then per distinct baseline.
-    const distinct = (key: (t: ResolvedTrial) => unknown): ResolvedTrial[] => {
-      const seen = new Map<string, ResolvedTrial>();
-      for (const t of pending) {
-        const k = configHash(key(t));
-        if (!seen.has(k)) seen.set(k, t);
-      }
-      return [...seen.values()];
-    };
-    const teacherKey = (t: ResolvedTrial) => ({ teacher: t.experiment.teacher, data: t.experiment.data, seed: t.experiment.seed });
-    const baselineKey = (t: ResolvedTrial) => ({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
-    const teacherTrials = distinct(teacherKey);
-    const baselineTrials = distinct(baselineKey).filter((t) => t.experiment.baseline);
+    // One task per distinct teacher and per distinct baseline; each trial's task starts once its
+    // teacher's and baseline's have finished. The executor runs as many tasks at once as it has
+    // workers, first come first served.
+    const teacherKey = (t: ResolvedTrial) => configHash({ teacher: t.experiment.teacher, data: t.experiment.data, seed: t.experiment.seed });
+    const baselineKey = (t: ResolvedTrial) =>
+      configHash({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
+    const teacherTrials = distinctBy(pending, teacherKey);
+    const baselineTrials = distinctBy(pending.filter((t) => t.experiment.baseline), baselineKey);
     executor.warmUp?.(pending.length);
+    const teachers = new Map<string, Promise<unknown>>();
+    for (const t of teacherTrials) teachers.set(teacherKey(t), executor.run('teacher', t, contextOf(t)));
     // With fewer teachers than workers, every teacher holds a worker before any baseline asks for one,
-    // so baselines can start at once on the idle workers: each waits only for a teacher in training.
-    if (executor.baselinesAlongsideTeachers && teacherTrials.length < executor.parallelism && baselineTrials.length > 0) {
-      const teachers = inParallel(teacherTrials, executor.parallelism, (t) => executor.run('teacher', t, contextOf(t)));
-      // A teacher whose worker died records no failure: interrupt the baselines waiting for it.
-      teachers.catch(() => executor.interrupt?.());
-      const baselines = inParallel(baselineTrials, executor.parallelism, (t) => executor.run('baseline-alongside-teacher', t, contextOf(t)));
-      const [teachersDone, baselinesDone] = await Promise.allSettled([teachers, baselines]);
-      if (teachersDone.status === 'rejected') throw teachersDone.reason;
-      if (baselinesDone.status === 'rejected') throw baselinesDone.reason;
-    } else {
-      await inParallel(teacherTrials, executor.parallelism, (t) => executor.run('teacher', t, contextOf(t)));
-      await inParallel(baselineTrials, executor.parallelism, (t) => executor.run('baseline', t, contextOf(t)));
+    // so baselines can train at once on the idle workers: each waits only for a teacher in training.
+    const alongside = executor.baselinesAlongsideTeachers && teacherTrials.length < executor.parallelism;
+    // A teacher whose worker died records no failure: interrupt the baselines waiting for it.
+    if (alongside) for (const teacher of teachers.values()) teacher.catch(() => executor.interrupt?.());
+    const baselines = new Map<string, Promise<unknown>>();
+    for (const t of baselineTrials) {
+      const teacher = teachers.get(teacherKey(t))!;
+      baselines.set(baselineKey(t), alongside ? executor.run('baseline-alongside-teacher', t, contextOf(t)) : teacher.then(() => executor.run('baseline', t, contextOf(t))));
     }
-    await inParallel(pending, executor.parallelism, async (t) => {
+    const trialTasks = pending.map(async (t) => {
       const outcome = outcomes[t.trial.index]!;
+      try {
+        await Promise.all([teachers.get(teacherKey(t)), t.experiment.baseline ? baselines.get(baselineKey(t)) : undefined]);
+      } catch {
+        return; // its teacher or baseline failed: that error ends the sweep
+      }
       try {
         outcome.result = await executor.run('trial', t, contextOf(t));
       } catch (error) {
@@ -181,6 +180,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
         options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}) failed: ${(error as Error).message}`);
       }
     });
+    const settled = await Promise.allSettled([...teachers.values(), ...baselines.values(), ...trialTasks]);
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
     if (outcomes.some((o) => o.error?.name === 'TrainingAbortedError')) status = 'KILLED';
     else if (outcomes.some((o) => o.error)) status = 'FAILED';
     return { sweepRunId: parent.runId, sweepId, invocation, outcomes };
@@ -195,21 +197,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   }
 }
 
-/** Runs `task` over `items`, at most `limit` at a time; the first error is thrown after all settle. */
-async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length && failure === undefined) {
-      const item = items[next]!;
-      next += 1;
-      try {
-        await task(item);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  });
-  await Promise.all(lanes);
-  if (failure !== undefined) throw failure;
+/** The first trial of each distinct key, in order. */
+function distinctBy(trials: readonly ResolvedTrial[], key: (t: ResolvedTrial) => string): ResolvedTrial[] {
+  const seen = new Map<string, ResolvedTrial>();
+  for (const t of trials) if (!seen.has(key(t))) seen.set(key(t), t);
+  return [...seen.values()];
 }
