@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,17 @@ describe('kdlab run on a sweep', () => {
     const after = (await readMlrunsStore(store)).runs;
     expect(after.filter((run) => role(run) === 'teacher')).toHaveLength(1);
     expect(after.filter((run) => role(run) === 'distilled')).toHaveLength(6);
+  });
+});
+
+describe('kdlab run on a sweep with workers that cannot load the backend', () => {
+  it('exits 2 with the workers\' reason before any run is created', async () => {
+    const store = join(scratch, 'no-backend');
+    // node-gpu never loads here (no CUDA TensorFlow library); only the workers try it
+    const result = await runCli(['run', 'test/fixtures/tiny-sweep.ts', '--tracking-uri', store, '--backend', 'node-gpu', '--jobs', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"node-gpu" backend was requested but cannot be used/);
+    expect(existsSync(store) ? (await readMlrunsStore(store)).runs : []).toEqual([]);
   });
 });
 

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ExperimentResult, TrialContext } from './distillation-runner.js';
 import type { ResolvedTrial, TrialExecutor, TrialPhase } from './run-sweep.js';
-import { WORKER_REPLY_PREFIX, type WorkerReply, type WorkerTask } from './worker-protocol.js';
+import type { BackendInfo } from '../engine/backend/select-backend.js';
+import { WORKER_READY_ID, WORKER_REPLY_PREFIX, type WorkerReply, type WorkerTask } from './worker-protocol.js';
 
 /** How to start a worker process: the command line of `kdlab _worker` with the run's options. */
 export interface WorkerCommand {
@@ -24,6 +25,8 @@ interface Worker {
   busy: boolean;
   pending: Map<number, Pending>;
   exited: boolean;
+  /** Settles with the worker's start-up reply: the backend it loaded, or why it could not start. */
+  ready: Promise<BackendInfo>;
 }
 
 /**
@@ -63,13 +66,21 @@ export class WorkerPoolExecutor implements TrialExecutor {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...this.command.env },
     });
-    const worker: Worker = { process: child, busy: false, pending: new Map(), exited: false };
+    let started: { resolve: (info: BackendInfo) => void; reject: (error: Error) => void } | undefined;
+    const ready = new Promise<BackendInfo>((resolve, reject) => (started = { resolve, reject }));
+    ready.catch(() => undefined); // awaited by start(); a failure also fails the worker's tasks
+    const worker: Worker = { process: child, busy: false, pending: new Map(), exited: false, ready };
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.startsWith(WORKER_REPLY_PREFIX)) {
         process.stdout.write(`${line}\n`);
         return;
       }
       const reply = JSON.parse(line.slice(WORKER_REPLY_PREFIX.length)) as WorkerReply;
+      if (reply.id === WORKER_READY_ID) {
+        if (reply.ready) started!.resolve(reply.ready);
+        else started!.reject(new Error(reply.error ?? 'A worker process could not start.'));
+        return;
+      }
       const pending = worker.pending.get(reply.id);
       worker.pending.delete(reply.id);
       if (!pending) return;
@@ -81,11 +92,23 @@ export class WorkerPoolExecutor implements TrialExecutor {
     });
     child.on('exit', (code, signal) => {
       worker.exited = true;
+      started!.reject(new Error(`A worker process exited (${signal ?? `code ${code}`}) before it was ready.`));
       for (const pending of worker.pending.values()) pending.reject(new Error(`A worker process exited (${signal ?? `code ${code}`}) during its task.`));
       worker.pending.clear();
     });
     this.#workers.push(worker);
     return worker;
+  }
+
+  /**
+   * Starts up to `count` workers (at most {@link WorkerPoolExecutor.parallelism}) and waits until each
+   * has loaded the experiment and its backend; answers the backend they loaded.
+   * @throws Error with a worker's message when one could not start (a bad backend, say).
+   */
+  async start(count: number): Promise<BackendInfo> {
+    this.warmUp(Math.max(1, count));
+    const loaded = await Promise.all(this.#workers.map((w) => w.ready));
+    return loaded[0]!;
   }
 
   /** Takes an idle worker (starting one while below the limit), marked busy before any await. */

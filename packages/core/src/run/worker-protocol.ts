@@ -1,3 +1,4 @@
+import type { BackendInfo } from '../engine/backend/select-backend.js';
 import type { RoleResult } from './run-reporter.js';
 import type { ExperimentResult, TrialContext } from './distillation-runner.js';
 import type { TrialPhase } from './run-sweep.js';
@@ -24,7 +25,15 @@ export interface WorkerReply {
   error?: string;
   /** The error's name (`TrainingAbortedError` for an interrupted one). */
   errorName?: string;
+  /** In the start-up reply ({@link WORKER_READY_ID}): the backend the worker loaded. */
+  ready?: BackendInfo;
 }
+
+/**
+ * The id of the reply a worker sends once it has loaded the experiment and its backend (with
+ * `ready`), or failed to (with `error`, after which it exits with code 2).
+ */
+export const WORKER_READY_ID = -1;
 
 /** Marks reply lines on a worker's stdout (anything else there is passed through). */
 export const WORKER_REPLY_PREFIX = '\u0000kdlab-worker\u0000';

@@ -30,7 +30,7 @@ function train(optimizer: tf.Optimizer, variables: Record<string, tf.Variable>, 
     const gradients = Object.fromEntries(
       Object.entries(variables).map(([name, variable], i) => [variable.name, tf.tensor(values(variable.size, 1000 * step + i), variable.shape)]),
     );
-    optimizer.applyGradients(gradients);
+    tf.tidy(() => optimizer.applyGradients(gradients)); // as the trainer calls it
     tf.dispose(Object.values(gradients));
   }
   return Object.values(variables).map((variable) => [...variable.dataSync()]);

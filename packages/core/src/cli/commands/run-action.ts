@@ -94,23 +94,43 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
   }
 
+  const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
+  // A sweep with --jobs > 1 trains in worker processes only: the workers load the backend (this
+  // process never loads TensorFlow), and their start-up reply says which, or why they could not.
+  const workers = prepared.isSweep && jobs > 1 && prepared.trials.length > 1 ? Math.min(jobs, prepared.trials.length) : 1;
   let backend: BackendInfo;
+  let pool: WorkerPoolExecutor | undefined;
   try {
     const skipped: string[] = [];
     // Parallel workers share the cores: a native backend in each gets its share of threads.
-    const sharing = prepared.isSweep && jobs > 1 ? Math.min(jobs, prepared.trials.length) : 1;
-    const threads = options.threads !== undefined ? parsePositive(options.threads, '--threads') : sharing > 1 ? Math.max(1, Math.floor(availableParallelism() / sharing)) : undefined;
+    const threads = options.threads !== undefined ? parsePositive(options.threads, '--threads') : workers > 1 ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined;
     if (threads !== undefined) process.env['KDLAB_THREADS'] = String(threads);
-    backend = await selectBackend(
-      backendRequest,
-      (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`),
-      threads !== undefined ? { threads } : {},
-    );
+    if (workers > 1) {
+      const spec: WorkerSpec = {
+        file,
+        set: options.set,
+        plugins: options.plugin,
+        backend: backendRequest,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...((options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']) ? { trackingUri: options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'] } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
+      };
+      const entry = process.argv[1]!;
+      pool = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs, cacheDir !== undefined);
+      const loaded = await pool.start(workers);
+      backend = { ...loaded, description: `${loaded.description}, in ${workers} worker processes` };
+    } else {
+      backend = await selectBackend(
+        backendRequest,
+        (name, reason) => skipped.push(/Cannot find (package|module)/.test(reason) ? `${name}: not installed` : `${name}: ${reason.split('\n')[0]}`),
+        threads !== undefined ? { threads } : {},
+      );
+    }
     if (skipped.length > 0) err.write(`backends skipped: ${skipped.join('; ')}\n`);
   } catch (error) {
+    await pool?.close();
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
   }
-  const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
   err.write(
     `backend: ${backend.description}   tracking: ${tracker.description} (experiment "${prepared.name}")` +
       (prepared.isSweep ? `   ${prepared.trials.length} trials, ${Math.min(jobs, prepared.trials.length)} at a time` : '') +
@@ -143,22 +163,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
       if (!/^https?:/.test(tracker.description)) process.stdout.write(`look at them with: mlflow ui --backend-store-uri ${tracker.description}\n`);
       return EXIT.ok;
     }
-    let executor: TrialExecutor;
-    if (jobs > 1 && prepared.trials.length > 1) {
-      const spec: WorkerSpec = {
-        file,
-        set: options.set,
-        plugins: options.plugin,
-        backend: backend.name,
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...((options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']) ? { trackingUri: options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'] } : {}),
-        ...(cacheDir ? { cacheDir } : {}),
-      };
-      const entry = process.argv[1]!;
-      executor = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs, cacheDir !== undefined);
-    } else {
-      executor = new InProcessExecutor(new DistillationRunner(runnerOptions));
-    }
+    const executor: TrialExecutor = pool ?? new InProcessExecutor(new DistillationRunner(runnerOptions));
     const result = await runSweep({
       experimentName: prepared.name,
       definition: prepared.definition,

@@ -4,7 +4,7 @@ import { selectBackend } from '../../engine/backend/select-backend.js';
 import { DistillationRunner } from '../../run/distillation-runner.js';
 import { runPhase } from '../../run/in-process-executor.js';
 import { TrainedModelCache } from '../../run/trained-model-cache.js';
-import { WORKER_REPLY_PREFIX, jsonSafeResult, type WorkerReply, type WorkerTask } from '../../run/worker-protocol.js';
+import { WORKER_READY_ID, WORKER_REPLY_PREFIX, jsonSafeResult, type WorkerReply, type WorkerTask } from '../../run/worker-protocol.js';
 import { createTracker } from '../../tracking/create-tracker.js';
 import { standardRunTags } from '../../tracking/standard-tags.js';
 import { prepareExperiment, type ExperimentRequest } from '../prepare-experiment.js';
@@ -12,7 +12,7 @@ import { TerminalReporter } from '../terminal-reporter.js';
 
 /** What a worker is started with (the `KDLAB_WORKER` environment variable, JSON). */
 export interface WorkerSpec extends ExperimentRequest {
-  /** The backend the parent chose. */
+  /** The backend asked for (a name or `auto`; each worker loads it and reports what it loaded). */
   backend: string;
   /** The tracking URI (or undefined for ./mlruns). */
   trackingUri?: string;
@@ -23,8 +23,19 @@ export interface WorkerSpec extends ExperimentRequest {
 /** Runs a worker: sweep phases read as JSON lines from stdin, replies on stdout. Loaded on demand. */
 export async function runWorker(): Promise<void> {
   const spec = JSON.parse(process.env['KDLAB_WORKER'] ?? '{}') as WorkerSpec;
-  const prepared = await prepareExperiment(spec);
-  const backend = await selectBackend(parseBackendRequest(spec.backend, 'worker'));
+  const reply = (message: WorkerReply): void => {
+    process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
+  };
+  let prepared: Awaited<ReturnType<typeof prepareExperiment>>;
+  let backend: Awaited<ReturnType<typeof selectBackend>>;
+  try {
+    prepared = await prepareExperiment(spec);
+    backend = await selectBackend(parseBackendRequest(spec.backend, 'worker'));
+  } catch (error) {
+    reply({ id: WORKER_READY_ID, error: (error as Error).message, errorName: (error as Error).name });
+    process.exitCode = 2;
+    return;
+  }
   const tracker = createTracker(spec.trackingUri);
   const abort = new AbortController();
   process.on('SIGINT', () => abort.abort());
@@ -37,11 +48,9 @@ export async function runWorker(): Promise<void> {
     signal: abort.signal,
     ...(spec.cacheDir ? { cache: new TrainedModelCache(spec.cacheDir) } : {}),
   });
+  reply({ id: WORKER_READY_ID, ready: backend });
   // Load the data while the worker waits for its first task (the first task reports a failure).
   runner.data(prepared.trials[0]!.experiment).catch(() => undefined);
-  const reply = (message: WorkerReply): void => {
-    process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
-  };
   for await (const line of createInterface({ input: process.stdin })) {
     if (!line.trim()) continue;
     const task = JSON.parse(line) as WorkerTask;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE_KERNEL_NAME, HostAdamState, type AdamStepScalars, type HostAdamSlot } from '@kdlab/wasm-kernels';
+import { TensorflowResourceAdam, type ResourceAdamSlot } from './tensorflow-resource-adam.js';
 
 /** A tensor with a name, as optimizers save their weights (tfjs-core does not export the type). */
 type NamedTensor = Parameters<tf.Optimizer['setWeights']>[0][number];
@@ -19,10 +20,13 @@ export interface FusedAdamSettings {
 /**
  * How the optimizer updates on the backend it found at its first step:
  * - `kernel`: moments are tensors, one fused kernel per variable (wasm, kdlab's `KdlabAdamUpdate`);
- * - `host`: value and moments in a private WebAssembly memory, updated in place (`cpu`, tfjs-node);
+ * - `native`: value and moments in TensorFlow resource variables, TensorFlow's `ResourceApplyAdam`
+ *   (tfjs-node; see {@link TensorflowResourceAdam});
+ * - `host`: value and moments in a private WebAssembly memory, updated in place (`cpu`, and tfjs-node
+ *   without the calls `native` needs);
  * - `ops`: moments are tensors, tfjs' element-wise ops (any other backend, such as webgl).
  */
-export type FusedAdamPath = 'kernel' | 'host' | 'ops';
+export type FusedAdamPath = 'kernel' | 'native' | 'host' | 'ops';
 
 /** Backends whose tensors live in host memory, where {@link FusedAdamPath} `host` pays. */
 const HOST_BACKENDS = new Set(['cpu', 'tensorflow']);
@@ -32,6 +36,12 @@ interface TensorMoments {
   readonly second: tf.Variable;
 }
 
+interface NativeMoments {
+  readonly slot: ResourceAdamSlot;
+  /** The tensor data the optimizer last assigned to the variable: anything else means it was set from outside. */
+  lastAssigned: object | undefined;
+}
+
 interface HostMoments {
   readonly slot: HostAdamSlot;
   /** The tensor data the optimizer last assigned to the variable: anything else means it was set from outside. */
@@ -39,11 +49,12 @@ interface HostMoments {
 }
 
 /**
- * Adam, as tfjs' `AdamOptimizer` computes it, bit for bit, in one pass per variable instead of about
- * 14 element-wise kernels (each allocating a tensor the size of the variable): on wasm through the
- * fused SIMD kernel of `@kdlab/wasm-kernels`; on `cpu` and tfjs-node with the value and moments held
- * in a private WebAssembly memory (one copy of the gradient in, one of the new value out); on other
- * backends with tfjs' own element-wise ops. In a KD step of an 800-800 student this was about a
+ * Adam, as tfjs' `AdamOptimizer` computes it, in one pass per variable instead of about 14
+ * element-wise kernels (each allocating a tensor the size of the variable): on wasm through the fused
+ * SIMD kernel of `@kdlab/wasm-kernels`, and on `cpu` with the value and moments held in a private
+ * WebAssembly memory (one copy of the gradient in, one of the new value out), both bit for bit; on
+ * tfjs-node through TensorFlow's own fused `ResourceApplyAdam` (the same Adam to float32 rounding);
+ * on other backends with tfjs' own element-wise ops. In a KD step of an 800-800 student this was about a
  * quarter of the step's time (see bench/README.md).
  *
  * Moments are keyed by variable name; {@link FusedAdamOptimizer.getWeights} names them
@@ -67,6 +78,8 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   private readonly tensorMoments = new Map<string, TensorMoments>();
   private readonly hostMoments = new Map<string, HostMoments>();
   private hostState: HostAdamState | undefined;
+  private readonly nativeMoments = new Map<string, NativeMoments>();
+  private native: TensorflowResourceAdam | undefined;
 
   /** @param settings the step size and decays */
   constructor(settings: FusedAdamSettings) {
@@ -96,6 +109,18 @@ export class FusedAdamOptimizer extends tf.Optimizer {
       epsilon: this.epsilon,
       learningRate: this.learningRate,
     };
+    const nativeInputs = path === 'native' ? this.native!.stepInputs(scalars) : [];
+    try {
+      this.applyEach(named, path, scalars, nativeInputs);
+    } finally {
+      tf.dispose(nativeInputs);
+    }
+    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
+    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
+    this.incrementIterations();
+  }
+
+  private applyEach(named: ReadonlyArray<readonly [string, tf.Tensor | null | undefined]>, path: FusedAdamPath, scalars: AdamStepScalars, nativeInputs: tf.Tensor[]): void {
     for (const [name, gradient] of named) {
       if (gradient == null) continue;
       const variable = tf.engine().registeredVariables[name];
@@ -104,11 +129,9 @@ export class FusedAdamOptimizer extends tf.Optimizer {
         throw new Error(`FusedAdamOptimizer: the gradient of '${name}' is [${gradient.shape.join(', ')}] but the variable is [${variable.shape.join(', ')}]`);
       }
       if (path === 'host') this.stepOnHost(name, variable, gradient, scalars);
+      else if (path === 'native') this.stepNative(name, variable, gradient, nativeInputs);
       else this.stepWithTensors(name, variable, gradient, scalars, path);
     }
-    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
-    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
-    this.incrementIterations();
   }
 
   private choosePath(): FusedAdamPath {
@@ -120,7 +143,9 @@ export class FusedAdamOptimizer extends tf.Optimizer {
       return this.path;
     }
     this.pathBackend = backend;
+    this.native = TensorflowResourceAdam.forActiveBackend();
     if (tf.getKernel(ADAM_UPDATE_KERNEL_NAME, backend) !== undefined) this.path = 'kernel';
+    else if (this.native !== undefined) this.path = 'native';
     else if (HOST_BACKENDS.has(backend)) this.path = 'host';
     else this.path = 'ops';
     return this.path;
@@ -163,6 +188,19 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     moments.lastAssigned = variable.dataId;
   }
 
+  private stepNative(name: string, variable: tf.Variable, gradient: tf.Tensor, stepInputs: tf.Tensor[]): void {
+    const native = this.native!;
+    let moments = this.nativeMoments.get(name);
+    if (moments === undefined) {
+      moments = { slot: native.createSlot(variable), lastAssigned: variable.dataId };
+      this.nativeMoments.set(name, moments);
+    } else if (moments.lastAssigned !== variable.dataId) native.write(moments.slot.value, variable);
+    const next = native.step(moments.slot, gradient, stepInputs);
+    variable.assign(next);
+    next.dispose();
+    moments.lastAssigned = variable.dataId;
+  }
+
   /** The iteration count, then every first moment, then every second moment (tfjs' order and names). */
   override async getWeights(): Promise<NamedTensor[]> {
     const firsts: NamedTensor[] = [];
@@ -175,6 +213,10 @@ export class FusedAdamOptimizer extends tf.Optimizer {
       const state = this.hostState!;
       firsts.push({ name: `${name}/m`, tensor: tf.tensor(state.view(slot.first, slot.count).slice(), tf.engine().registeredVariables[name]?.shape ?? [slot.count]) });
       seconds.push({ name: `${name}/v`, tensor: tf.tensor(state.view(slot.second, slot.count).slice(), tf.engine().registeredVariables[name]?.shape ?? [slot.count]) });
+    }
+    for (const [name, { slot }] of this.nativeMoments) {
+      firsts.push({ name: `${name}/m`, tensor: this.native!.read(slot.first) });
+      seconds.push({ name: `${name}/v`, tensor: this.native!.read(slot.second) });
     }
     return [await this.saveIterations(), ...firsts, ...seconds];
   }
@@ -198,7 +240,11 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     const path = this.choosePath();
     for (const [name, { first, second }] of byVariable) {
       if (first === undefined || second === undefined) throw new Error(`FusedAdamOptimizer.setWeights: '${name}' needs both '${name}/m' and '${name}/v'`);
-      if (path === 'host') {
+      if (path === 'native') {
+        const variable = tf.engine().registeredVariables[name];
+        if (variable === undefined) throw new Error(`FusedAdamOptimizer.setWeights: no variable named '${name}' is registered`);
+        this.nativeMoments.set(name, { slot: this.native!.createSlot(variable, first, second), lastAssigned: variable.dataId });
+      } else if (path === 'host') {
         this.hostState ??= new HostAdamState();
         const slot = this.hostState.allocate(first.size);
         this.hostState.writeMoments(slot, first.dataSync(), second.dataSync());
@@ -222,6 +268,8 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   private disposeMoments(): void {
     for (const { first, second } of this.tensorMoments.values()) tf.dispose([first, second]);
     this.tensorMoments.clear();
+    for (const { slot } of this.nativeMoments.values()) this.native?.dispose(slot);
+    this.nativeMoments.clear();
     this.hostMoments.clear();
     this.hostState = undefined;
   }
