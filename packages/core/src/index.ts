@@ -29,6 +29,7 @@ export * from './engine/backend/select-backend.js';
 export * from './engine/train-settings.js';
 export * from './engine/create-optimizer.js';
 export * from './engine/optimizers/fused-adam-optimizer.js';
+export * from './engine/optimizers/tensorflow-resource-adam.js';
 export * from './engine/classification-metrics.js';
 export * from './engine/predict-logits.js';
 export * from './engine/teacher-signal.js';
