@@ -155,4 +155,17 @@ describe('Tile gradient (one reshape and sum, registered by registerWasmKernels)
     expect(tf.getGradient('Tile')).toBe(stock);
     registerWasmKernels();
   });
+
+  it('registerTileGradient takes the gradient back after tfjs registered its own again (as importing tfjs-node does)', () => {
+    unregisterWasmKernels();
+    const stock = tf.getGradient('Tile')!;
+    expect(registerTileGradient()).toBe(true);
+    tf.registerGradient(stock); // what loading all of tfjs again does
+    expect(tf.getGradient('Tile')).toBe(stock);
+    expect(registerTileGradient()).toBe(true);
+    expect(tf.getGradient('Tile')).toBe(tileGradConfig);
+    unregisterTileGradient();
+    expect(tf.getGradient('Tile')).toBe(stock);
+    registerWasmKernels();
+  });
 });

@@ -69,14 +69,18 @@ type GlobalWithTileGradient = typeof globalThis & { [TILE_GRADIENT_KEY]?: { repl
 
 /**
  * Registers {@link tileGradConfig} as tfjs' `Tile` gradient, for every backend (the gradient
- * registry is global), keeping the one it replaces for {@link unregisterTileGradient}. Idempotent.
- * Call it after tfjs' own gradients are registered (importing `@tensorflow/tfjs-layers` or
- * `@tensorflow/tfjs` registers them), or they replace it again. Returns whether it registered it now.
+ * registry is global), keeping the one it replaces for {@link unregisterTileGradient}. Idempotent
+ * while it is the registered one. Call it after tfjs' own gradients are registered (importing
+ * `@tensorflow/tfjs-layers` or `@tensorflow/tfjs` registers them), or they replace it again; calling
+ * it again then takes it back. Returns whether it registered it now.
  */
 export function registerTileGradient(): boolean {
   const state = globalThis as GlobalWithTileGradient;
-  if (state[TILE_GRADIENT_KEY] !== undefined) return false;
-  state[TILE_GRADIENT_KEY] = { replaced: tf.getGradient('Tile') };
+  const current = tf.getGradient('Tile');
+  if (current?.gradFunc === tileGradConfig.gradFunc) return false;
+  // Registered before, but tfjs' gradients were registered anew since (importing @tensorflow/tfjs-node
+  // imports all of tfjs): take it back, and restore that one when unregistering.
+  state[TILE_GRADIENT_KEY] = { replaced: current };
   tf.registerGradient(tileGradConfig);
   return true;
 }

@@ -124,10 +124,16 @@ export async function selectBackend(
   // Production mode: no debug-mode checks, and no "install tfjs-node" banner on the cpu backend
   // (kdlab says itself which backend runs and why).
   tf.env().set('PROD', true);
+  const info = await loadBackend(request, onSkip, options);
   // tfjs' Tile gradient runs one slice per copy (layer norm tiles four tensors): kdlab's is one
-  // reshape and one sum, correct on every backend, so it replaces tfjs' everywhere.
+  // reshape and one sum, correct on every backend, so it replaces tfjs' everywhere. Registered after
+  // the backend loaded: tfjs-node imports all of tfjs, whose gradients would replace it again.
   const { registerTileGradient } = await import('@kdlab/wasm-kernels');
   registerTileGradient();
+  return info;
+}
+
+async function loadBackend(request: BackendRequest, onSkip: ((name: BackendName, reason: string) => void) | undefined, options: SelectBackendOptions): Promise<BackendInfo> {
   if (request !== 'auto') return LOADERS[request](options);
   for (const name of BACKEND_NAMES) {
     try {
