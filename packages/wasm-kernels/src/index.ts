@@ -16,5 +16,5 @@ export { ADAM_UPDATE_KERNEL_NAME } from './adam/adam-update-kernel.js';
 export { AdamSimd, adamModuleBytes } from './adam/adam-simd-module.js';
 export type { AdamStepScalars, AdamUpdateOffsets } from './adam/adam-simd-module.js';
 export { HostAdamState } from './adam/host-adam-state.js';
-export type { WasmMemory } from './adam/webassembly-api.js';
+export type { WasmMemory } from './simd/webassembly-api.js';
 export type { HostAdamSlot } from './adam/host-adam-state.js';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADAM_UPDATE_KERNEL_NAME, adamModuleBytes, HostAdamState, type AdamStepScalars } from '../src/index.js';
-import { webAssembly } from '../src/adam/webassembly-api.js';
+import { webAssembly } from '../src/simd/webassembly-api.js';
+import { columnSumModuleBytes } from '../src/simd/column-sum.js';
 import { randomInput, useWasmWithKdlabKernels } from './support/backends.js';
 
 /** tfjs' `AdamOptimizer` update of one variable, op for op (tfjs-core's adam_optimizer.js). */
@@ -38,9 +39,10 @@ function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
   expect(mismatches).toBe(0);
 }
 
-describe('the fused Adam module', () => {
-  it('is valid WebAssembly (SIMD)', () => {
+describe("kdlab's SIMD modules", () => {
+  it('are valid WebAssembly (SIMD)', () => {
     expect(webAssembly.validate(adamModuleBytes())).toBe(true);
+    expect(webAssembly.validate(columnSumModuleBytes())).toBe(true);
   });
 });
 

@@ -29,6 +29,8 @@ describe('Sum and Mean over non-innermost axes on wasm', () => {
     { name: 'spatial [n, h, w, c] -> [n, c] (global pooling)', shape: [3, 5, 4, 6], axis: [1, 2], keepDims: false },
     { name: 'leading axis, keepDims', shape: [20, 6], axis: [0], keepDims: true },
     { name: 'middle axis of a rank-3 tensor', shape: [4, 7, 3], axis: [1], keepDims: false },
+    { name: 'a CNN bias gradient, many rows of 64 columns (SIMD only)', shape: [16, 7, 7, 64], axis: [0, 1, 2], keepDims: false },
+    { name: 'columns of 4 lanes plus a tail, two blocks', shape: [2, 33, 9], axis: [1], keepDims: false },
   ];
   for (const { name, shape, axis, keepDims } of reductions) {
     it(`${name}: matches cpu and is bit-identical to the stock wasm kernels`, async () => {

@@ -1,4 +1,5 @@
-import { webAssembly, type WasmMemory, type WasmModule } from './webassembly-api.js';
+import { F32, get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store, V128 } from '../simd/wasm-encoding.js';
+import { webAssembly, type WasmMemory, type WasmModule } from '../simd/webassembly-api.js';
 
 /**
  * A tiny WebAssembly module, encoded here byte by byte, with one function: Adam's update of one
@@ -18,10 +19,6 @@ import { webAssembly, type WasmMemory, type WasmModule } from './webassembly-api
  * value'  = f(f(f(first' / oneMinusAccBeta1) / f(sqrt(f(second' / oneMinusAccBeta2)) + epsilon)) * negLearningRate) + value
  * ```
  */
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
 
 /** Parameter indices of the exported function. */
 const P = {
@@ -46,7 +43,7 @@ const PARAMETER_COUNT = 16;
 const SCALARS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'oneMinusAccBeta1', 'oneMinusAccBeta2', 'epsilon', 'negLearningRate'] as const;
 type ScalarName = (typeof SCALARS)[number];
 
-/** Locals after the parameters: the byte cursor, the end of the SIMD part, the end, one splat per scalar, two temporaries. */
+/** Locals after the parameters: the byte cursor, the end of the SIMD part, the end, one splat per scalar, temporaries. */
 const L = {
   offset: PARAMETER_COUNT,
   simdEnd: PARAMETER_COUNT + 1,
@@ -60,88 +57,12 @@ const L = {
   gradientScalar: PARAMETER_COUNT + 8 + SCALARS.length,
 } as const;
 
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  f32Load: 0x2a,
-  f32Store: 0x38,
-  i32Const: 0x41,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32And: 0x71,
-  i32Shl: 0x74,
-  f32Sqrt: 0x91,
-  f32Add: 0x92,
-  f32Mul: 0x94,
-  f32Div: 0x95,
-  simd: 0xfd,
-} as const;
-
-/** SIMD opcodes (after the 0xfd prefix), as unsigned LEB128. */
-const simd = {
-  load: [0x00],
-  store: [0x0b],
-  f32x4Splat: [0x13],
-  f32x4Sqrt: [0xe3, 0x01],
-  f32x4Add: [0xe4, 0x01],
-  f32x4Mul: [0xe6, 0x01],
-  f32x4Div: [0xe7, 0x01],
-} as const;
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...unsignedLeb(content.length), ...content];
-}
-
-function vector(items: number[][]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...unsignedLeb(bytes.length), ...bytes];
-}
-
-/** Instruction builders for the function body. */
-const get = (index: number): number[] => [op.localGet, ...unsignedLeb(index)];
-const set = (index: number): number[] => [op.localSet, ...unsignedLeb(index)];
-const i32 = (value: number): number[] => [op.i32Const, ...signedLeb(value)];
-const simdOp = (code: readonly number[]): number[] => [op.simd, ...code];
-/** `v128.load` at `base + offset` (alignment hint 1 byte: correct for any address). */
-const loadLanes = (base: number): number[] => [...get(base), ...get(L.offset), op.i32Add, ...simdOp(simd.load), 0x00, 0x00];
-const loadScalar = (base: number): number[] => [...get(base), ...get(L.offset), op.i32Add, op.f32Load, 0x00, 0x00];
+/** The address `base + offset`. */
 const address = (base: number): number[] => [...get(base), ...get(L.offset), op.i32Add];
-const storeLanes = [...simdOp(simd.store), 0x00, 0x00];
-const storeScalar = [op.f32Store, 0x00, 0x00];
+const loadLanes = (base: number): number[] => [...address(base), ...v128Load];
+const loadScalar = (base: number): number[] => [...address(base), ...f32Load];
+const storeLanes = v128Store;
+const storeScalar = f32Store;
 const splat = (scalar: ScalarName): number[] => get(L.splat0 + SCALARS.indexOf(scalar));
 const scalarParam = (scalar: ScalarName): number[] => get(P[scalar]);
 
@@ -210,36 +131,8 @@ function updateBody(kind: 'lanes' | 'scalar'): number[] {
   ];
 }
 
-/** `while (offset < limit) { body; offset += step }` */
-function loopWhileBelow(limit: number, step: number, body: number[]): number[] {
-  return [
-    op.block,
-    0x40,
-    op.loop,
-    0x40,
-    ...get(L.offset),
-    ...get(limit),
-    op.i32GeU,
-    op.brIf,
-    0x01,
-    ...body,
-    ...get(L.offset),
-    ...i32(step),
-    op.i32Add,
-    ...set(L.offset),
-    op.br,
-    0x00,
-    op.end,
-    op.end,
-  ];
-}
-
-function functionBody(): number[] {
-  const locals = [
-    [3, I32], // offset, simdEnd, end
-    [SCALARS.length + 3, V128], // splats, newFirst, newSecond, gradientLanes
-    [3, F32], // newFirstScalar, newSecondScalar, gradientScalar
-  ].map(([count, type]) => [...unsignedLeb(count!), type!]);
+/** The module's bytes: it imports its memory as `env.memory` and exports `adam`. */
+export function adamModuleBytes(): Uint8Array {
   const code = [
     // end = count * 4; simdEnd = (count & ~3) * 4; offset = 0
     ...get(P.count),
@@ -255,27 +148,21 @@ function functionBody(): number[] {
     ...i32(0),
     ...set(L.offset),
     ...SCALARS.flatMap((scalar, index) => [...get(P[scalar]), ...simdOp(simd.f32x4Splat), ...set(L.splat0 + index)]),
-    ...loopWhileBelow(L.simdEnd, 16, updateBody('lanes')),
-    ...loopWhileBelow(L.end, 4, updateBody('scalar')),
-    op.end,
+    ...loopWhileBelow(L.offset, L.simdEnd, 16, updateBody('lanes')),
+    ...loopWhileBelow(L.offset, L.end, 4, updateBody('scalar')),
   ];
-  const body = [...vector(locals), ...code];
-  return [...unsignedLeb(body.length), ...body];
-}
-
-/** The module's bytes: it imports its memory as `env.memory` and exports `adam`. */
-export function adamModuleBytes(): Uint8Array {
-  const parameters = [...Array.from({ length: 7 }, () => I32), I32, ...SCALARS.map(() => F32)];
-  const functionType = [0x60, ...unsignedLeb(parameters.length), ...parameters, 0x00];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([functionType])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vector([[0x00]])),
-    ...section(7, vector([[...name('adam'), 0x00, 0x00]])),
-    ...section(10, vector([functionBody()])),
-  ];
-  return Uint8Array.from(bytes);
+  return moduleBytes([
+    {
+      name: 'adam',
+      parameters: [...Array.from({ length: 8 }, () => I32), ...SCALARS.map(() => F32)],
+      locals: [
+        [3, I32], // offset, simdEnd, end
+        [SCALARS.length + 3, V128], // splats, newFirst, newSecond, gradientLanes
+        [3, F32], // newFirstScalar, newSecondScalar, gradientScalar
+      ],
+      code,
+    },
+  ]);
 }
 
 /** The scalars of one Adam step, as tfjs' `AdamOptimizer` computes them (each rounded to float32 by the module). */

@@ -1,10 +1,9 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { requireInput } from '../kernels/require-input.js';
 import type { PrimitiveKernels } from '../wasm/primitive-kernels.js';
 import type { WasmKernelArgs, WasmKernelFunc } from '../wasm/wasm-kernel-args.js';
-import type { WasmMemory } from './webassembly-api.js';
+import { perBackend } from '../simd/backend-memory.js';
 import { AdamSimd, type AdamStepScalars } from './adam-simd-module.js';
 
 /**
@@ -16,25 +15,7 @@ export const ADAM_UPDATE_KERNEL_NAME = 'KdlabAdamUpdate';
 /** The attribute names of {@link ADAM_UPDATE_KERNEL_NAME}, one per step scalar. */
 const SCALAR_ATTRS = ['beta1', 'beta2', 'oneMinusAccBeta1', 'oneMinusAccBeta2', 'epsilon', 'learningRate'] as const satisfies ReadonlyArray<keyof AdamStepScalars>;
 
-/** The wasm memory of the backend's module, which tfjs' typings leave out. */
-interface EmscriptenModuleWithExports {
-  asm?: { memory?: WasmMemory };
-  wasmExports?: { memory?: WasmMemory };
-}
-
-const instances = new WeakMap<BackendWasm, AdamSimd>();
-
-function adamFor(backend: BackendWasm): AdamSimd {
-  let adam = instances.get(backend);
-  if (adam === undefined) {
-    const module = backend.wasm as unknown as EmscriptenModuleWithExports;
-    const memory = module.asm?.memory ?? module.wasmExports?.memory;
-    if (memory === undefined) throw new Error(`@kdlab/wasm-kernels ${ADAM_UPDATE_KERNEL_NAME}: the wasm backend does not export its memory`);
-    adam = new AdamSimd(memory);
-    instances.set(backend, adam);
-  }
-  return adam;
-}
+const adamFor = perBackend((memory) => new AdamSimd(memory), ADAM_UPDATE_KERNEL_NAME);
 
 /** Reads the step scalars from a kernel's attributes. */
 export function adamScalarsFromAttrs(attrs: Record<string, unknown>): AdamStepScalars {

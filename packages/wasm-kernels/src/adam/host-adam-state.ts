@@ -1,4 +1,4 @@
-import { webAssembly } from './webassembly-api.js';
+import { webAssembly } from '../simd/webassembly-api.js';
 import { AdamSimd, type AdamStepScalars } from './adam-simd-module.js';
 
 const PAGE_BYTES = 65536;

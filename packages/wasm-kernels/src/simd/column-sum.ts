@@ -1,0 +1,85 @@
+import { webAssembly, type WasmMemory, type WasmModule } from './webassembly-api.js';
+import { get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store } from './wasm-encoding.js';
+
+/** Parameters: byte offsets of the output and input, then the row and column counts. */
+const P = { out: 0, x: 1, rows: 2, columns: 3 } as const;
+/** Locals: the column cursor (bytes), a row's bytes, the SIMD part of a row, the row cursor, the end. */
+const L = { column: 4, rowBytes: 5, simdBytes: 6, row: 7, end: 8 } as const;
+
+const outAt = [...get(P.out), ...get(L.column), op.i32Add];
+const xAt = [...get(P.x), ...get(L.row), op.i32Add, ...get(L.column), op.i32Add];
+
+/**
+ * The module's bytes: `columnSum(out, x, rows, columns)` sets `out[c] = 0 + x[0, c] + x[1, c] + ...`
+ * (float32, rows added in ascending order, each sum rounded as it goes: the order of tfjs-wasm's `Sum`
+ * after its transpose, so the results are bit-identical), four columns at a time.
+ */
+export function columnSumModuleBytes(): Uint8Array {
+  const addRow = (lanes: boolean): number[] =>
+    lanes
+      ? [...outAt, ...outAt, ...v128Load, ...xAt, ...v128Load, ...simdOp(simd.f32x4Add), ...v128Store]
+      : [...outAt, ...outAt, ...f32Load, ...xAt, ...f32Load, op.f32Add, ...f32Store];
+  const code = [
+    ...get(P.columns),
+    ...i32(2),
+    op.i32Shl,
+    ...set(L.rowBytes),
+    ...get(P.columns),
+    ...i32(-4),
+    op.i32And,
+    ...i32(2),
+    op.i32Shl,
+    ...set(L.simdBytes),
+    // out = 0
+    ...i32(0),
+    ...set(L.column),
+    ...loopWhileBelow(L.column, L.rowBytes, 4, [...outAt, op.f32Const, 0, 0, 0, 0, ...f32Store]),
+    // end = rows * rowBytes; for each row: out += x[row]
+    ...get(P.rows),
+    ...get(L.rowBytes),
+    op.i32Mul,
+    ...set(L.end),
+    ...i32(0),
+    ...set(L.row),
+    op.block,
+    0x40,
+    op.loop,
+    0x40,
+    ...get(L.row),
+    ...get(L.end),
+    op.i32GeU,
+    op.brIf,
+    0x01,
+    ...i32(0),
+    ...set(L.column),
+    ...loopWhileBelow(L.column, L.simdBytes, 16, addRow(true)),
+    ...loopWhileBelow(L.column, L.rowBytes, 4, addRow(false)),
+    ...get(L.row),
+    ...get(L.rowBytes),
+    op.i32Add,
+    ...set(L.row),
+    op.br,
+    0x00,
+    op.end,
+    op.end,
+  ];
+  return moduleBytes([{ name: 'columnSum', parameters: [I32, I32, I32, I32], locals: [[5, I32]], code }]);
+}
+
+let compiled: WasmModule | undefined;
+
+/** Column sums of float32 matrices that lie in `memory`, by the SIMD function above. */
+export class ColumnSumSimd {
+  private readonly columnSum: (out: number, x: number, rows: number, columns: number) => void;
+
+  /** @param memory the memory the offsets point into */
+  constructor(memory: WasmMemory) {
+    compiled ??= new webAssembly.Module(columnSumModuleBytes());
+    this.columnSum = new webAssembly.Instance(compiled, { env: { memory } }).exports['columnSum'] as ColumnSumSimd['columnSum'];
+  }
+
+  /** `out[c] = sum over r of x[r, c]` for a `[rows, columns]` matrix at byte offset `x`, into `columns` floats at `out`. */
+  sum(out: number, x: number, rows: number, columns: number): void {
+    this.columnSum(out, x, rows, columns);
+  }
+}
