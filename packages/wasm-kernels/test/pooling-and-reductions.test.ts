@@ -13,6 +13,11 @@ describe('MaxPoolGrad on wasm matches cpu', () => {
     { name: '3x3 stride 2 same (overlapping windows, padding)', x: [2, 9, 7, 5], size: 3, strides: 2, pad: 'same' },
     { name: '3x2 strides [1, 2] valid', x: [1, 7, 9, 3], size: [3, 2], strides: [1, 2], pad: 'valid' },
     { name: '3x3 stride 1, numeric padding 1', x: [2, 6, 6, 4], size: 3, strides: 1, pad: 1 },
+    // the SIMD path: 2x2, stride 2, no padding, channels in groups of four
+    { name: 'SIMD 2x2 stride 2 valid, 8 channels', x: [2, 8, 8, 8], size: 2, strides: 2, pad: 'valid' },
+    { name: 'SIMD 2x2 after relu (ties at zero go to the first maximum)', x: [3, 6, 4, 16], size: 2, strides: 2, pad: 'valid', relu: true },
+    { name: 'SIMD 2x2 over odd height and width (the uncovered last row and column get no gradient)', x: [2, 9, 7, 12], size: 2, strides: 2, pad: 'valid' },
+    { name: "SIMD 2x2 'same' over even sizes (no padding)", x: [1, 4, 6, 4], size: 2, strides: 2, pad: 'same' },
   ];
   for (const { name, x, size, strides, pad, relu = false } of pools) {
     it(`${name}: within ${RELATIVE_TOLERANCE} of scale`, async () => {

@@ -46,6 +46,10 @@ export const simd = {
   f32x4Add: [0xe4, 0x01],
   f32x4Mul: [0xe6, 0x01],
   f32x4Div: [0xe7, 0x01],
+  f32x4Gt: [0x44],
+  v128And: [0x4e],
+  v128AndNot: [0x4f],
+  v128Bitselect: [0x52],
 } as const;
 
 /** Unsigned LEB128. */

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ADAM_UPDATE_KERNEL_NAME, adamModuleBytes, HostAdamState, type AdamStepScalars } from '../src/index.js';
 import { webAssembly } from '../src/simd/webassembly-api.js';
 import { columnSumModuleBytes } from '../src/simd/column-sum.js';
+import { maxPoolGrad2x2ModuleBytes } from '../src/simd/max-pool-grad-2x2.js';
 import { randomInput, useWasmWithKdlabKernels } from './support/backends.js';
 
 /** tfjs' `AdamOptimizer` update of one variable, op for op (tfjs-core's adam_optimizer.js). */
@@ -43,6 +44,7 @@ describe("kdlab's SIMD modules", () => {
   it('are valid WebAssembly (SIMD)', () => {
     expect(webAssembly.validate(adamModuleBytes())).toBe(true);
     expect(webAssembly.validate(columnSumModuleBytes())).toBe(true);
+    expect(webAssembly.validate(maxPoolGrad2x2ModuleBytes())).toBe(true);
   });
 });
 
