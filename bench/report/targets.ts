@@ -29,9 +29,13 @@ export function targetTable(steps: ReadonlyMap<StepWorkload, ParticipantResult[]
   const sweepSeconds = (labelStart: string): number | undefined => sweeps.find((result) => result.contender.label.startsWith(labelStart))?.seconds;
   const kd = steps.get('kd');
   const targets: Target[] = [
-    { what: 'wasm KD step vs PyTorch, 1 thread (cached logits both)', goal: '>= 0.40x', measured: speed('kd', 'kdlab wasm', 'PyTorch (1 thread, cached'), met: (value) => value >= 0.4 },
+    // The issue's PyTorch KD step runs the frozen teacher every step (its table's peer); kdlab caches
+    // the teacher's logits (the issue's item 3). Like for like, PyTorch caches them too.
+    { what: "wasm KD step vs PyTorch's KD step (teacher run every step), 1 thread", goal: '>= 0.40x', measured: speed('kd', 'kdlab wasm', 'PyTorch (1 thread, teacher forward'), met: (value) => value >= 0.4 },
+    { what: 'wasm KD step vs PyTorch with cached logits too (like for like), 1 thread', goal: '>= 0.40x', measured: speed('kd', 'kdlab wasm', 'PyTorch (1 thread, cached'), met: (value) => value >= 0.4 },
     { what: 'wasm CNN step vs PyTorch, 1 thread', goal: '>= 0.30x', measured: speed('cnn', 'kdlab wasm', 'PyTorch (1 thread'), met: (value) => value >= 0.3 },
-    { what: 'tfjs-node KD step vs PyTorch, 1 thread (cached logits both)', goal: '>= 0.80x', measured: speed('kd', 'kdlab node (1 thread', 'PyTorch (1 thread, cached'), met: (value) => value >= 0.8 },
+    { what: "tfjs-node KD step vs PyTorch's KD step (teacher run every step), 1 thread", goal: '>= 0.80x', measured: speed('kd', 'kdlab node (1 thread', 'PyTorch (1 thread, teacher forward'), met: (value) => value >= 0.8 },
+    { what: 'tfjs-node KD step vs PyTorch with cached logits too (like for like), 1 thread', goal: '>= 0.80x', measured: speed('kd', 'kdlab node (1 thread', 'PyTorch (1 thread, cached'), met: (value) => value >= 0.8 },
     { what: 'end-to-end sweep, wasm: wall time / PyTorch', goal: '<= 2.0x', measured: quotient(sweepSeconds('kdlab run --backend wasm'), sweepSeconds('PyTorch')), met: (value) => value <= 2 },
     { what: 'end-to-end sweep, tfjs-node: wall time / PyTorch', goal: '<= 1.0x', measured: quotient(sweepSeconds('kdlab run --backend node'), sweepSeconds('PyTorch')), met: (value) => value <= 1 },
     {
@@ -43,6 +47,6 @@ export function targetTable(steps: ReadonlyMap<StepWorkload, ParticipantResult[]
   ];
   return markdownTable(
     ['target', 'goal', 'measured', 'met'],
-    targets.map((target) => [target.what, target.goal, target.measured === undefined ? '-' : `${target.measured.toFixed(2)}x`, target.measured === undefined ? 'not measured' : target.met(target.measured) ? 'yes' : 'no']),
+    targets.map((target) => [target.what, target.goal, target.measured === undefined ? '-' : `${target.measured.toFixed(3)}x`, target.measured === undefined ? 'not measured' : target.met(target.measured) ? 'yes' : 'no']),
   );
 }

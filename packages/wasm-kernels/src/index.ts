@@ -18,3 +18,5 @@ export type { AdamStepScalars, AdamUpdateOffsets } from './adam/adam-simd-module
 export { HostAdamState } from './adam/host-adam-state.js';
 export type { WasmMemory } from './simd/webassembly-api.js';
 export type { HostAdamSlot } from './adam/host-adam-state.js';
+export { RELU_GRAD_KERNEL_NAME } from './kernels/relu-grad.js';
+export { registerReluGradient, reluGradConfig, unregisterReluGradient } from './gradients/relu-gradient.js';

@@ -1,4 +1,5 @@
 import { ADAM_UPDATE_KERNEL_NAME, createAdamUpdate } from './adam/adam-update-kernel.js';
+import { createReluGrad, RELU_GRAD_KERNEL_NAME } from './kernels/relu-grad.js';
 import { createBatchMatMul } from './kernels/batch-mat-mul.js';
 import { createCast } from './kernels/cast.js';
 import { createConv2DBackpropFilter } from './kernels/conv2d-backprop-filter.js';
@@ -42,4 +43,5 @@ export const KDLAB_WASM_KERNELS: readonly KdlabWasmKernel[] = [
   { kernelName: 'Identity', replacesOriginal: true, create: createIdentity },
   { kernelName: 'Tile', replacesOriginal: true, create: createTile },
   { kernelName: ADAM_UPDATE_KERNEL_NAME, replacesOriginal: false, create: createAdamUpdate },
+  { kernelName: RELU_GRAD_KERNEL_NAME, replacesOriginal: false, create: createReluGrad },
 ];

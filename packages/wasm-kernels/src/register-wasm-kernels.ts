@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { registerEinsumGradient } from './gradients/einsum-gradient.js';
 import { registerTileGradient, unregisterTileGradient } from './gradients/tile-gradient.js';
+import { registerReluGradient, unregisterReluGradient } from './gradients/relu-gradient.js';
 import { KDLAB_WASM_KERNELS } from './kdlab-wasm-kernels.js';
 import { PrimitiveKernels } from './wasm/primitive-kernels.js';
 
@@ -12,6 +13,8 @@ interface Registration {
   addedEinsumGradient: boolean;
   /** Whether registration replaced the `Tile` gradient (so that unregistering restores tfjs' own). */
   replacedTileGradient: boolean;
+  /** Whether registration replaced the `Relu` gradient (so that unregistering restores tfjs' own). */
+  replacedReluGradient: boolean;
 }
 
 /**
@@ -46,7 +49,8 @@ export interface RegisterWasmKernelsOptions {
  * to it) and restored by {@link unregisterWasmKernels}. Also registers a gradient for `Einsum` (see
  * {@link registerEinsumGradient}), for every backend, unless one is registered already, and (unless
  * `replaceStockKernels` is `false`) replaces tfjs' `Tile` gradient, which runs one slice and add per
- * copy (layer norm's, thousands per step), with one reshape and sum ({@link registerTileGradient};
+ * copy (layer norm's, thousands per step), with one reshape and sum ({@link registerTileGradient}),
+ * and the `Relu` gradient with one that runs as one SIMD pass on wasm ({@link registerReluGradient};
  * the gradient registry is global, so this applies to every backend). Idempotent:
  * while registered, further calls change nothing (unregister first to change the options). Call it
  * after importing `@tensorflow/tfjs-backend-wasm`; the kernels run only while `'wasm'` is the active
@@ -68,7 +72,8 @@ export function registerWasmKernels(options: RegisterWasmKernelsOptions = {}): v
   }
   const addedEinsumGradient = registerEinsumGradient();
   const replacedTileGradient = replaceStockKernels && registerTileGradient();
-  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals, addedEinsumGradient, replacedTileGradient };
+  const replacedReluGradient = replaceStockKernels && registerReluGradient();
+  (globalThis as GlobalWithRegistration)[REGISTRATION_KEY] = { originals, addedEinsumGradient, replacedTileGradient, replacedReluGradient };
 }
 
 /**
@@ -85,6 +90,7 @@ export function unregisterWasmKernels(): void {
   }
   if (registration.addedEinsumGradient) tf.unregisterGradient('Einsum');
   if (registration.replacedTileGradient) unregisterTileGradient();
+  if (registration.replacedReluGradient) unregisterReluGradient();
   delete (globalThis as GlobalWithRegistration)[REGISTRATION_KEY];
 }
 

@@ -4,6 +4,7 @@ import { ADAM_UPDATE_KERNEL_NAME, adamModuleBytes, HostAdamState, type AdamStepS
 import { webAssembly } from '../src/simd/webassembly-api.js';
 import { columnSumModuleBytes } from '../src/simd/column-sum.js';
 import { maxPoolGrad2x2ModuleBytes } from '../src/simd/max-pool-grad-2x2.js';
+import { reluGradModuleBytes } from '../src/simd/relu-grad.js';
 import { randomInput, useWasmWithKdlabKernels } from './support/backends.js';
 
 /** tfjs' `AdamOptimizer` update of one variable, op for op (tfjs-core's adam_optimizer.js). */
@@ -45,6 +46,7 @@ describe("kdlab's SIMD modules", () => {
     expect(webAssembly.validate(adamModuleBytes())).toBe(true);
     expect(webAssembly.validate(columnSumModuleBytes())).toBe(true);
     expect(webAssembly.validate(maxPoolGrad2x2ModuleBytes())).toBe(true);
+    expect(webAssembly.validate(reluGradModuleBytes())).toBe(true);
   });
 });
 

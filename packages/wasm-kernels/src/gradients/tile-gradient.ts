@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { replaceGradient, restoreGradient } from './replace-gradient.js';
 
 /** How the `Tile` gradient views the output gradient `dy` and what it sums. */
 export interface TileGradientPlan {
@@ -60,14 +61,6 @@ export const tileGradConfig: GradConfig = {
 };
 
 /**
- * What {@link registerTileGradient} replaced, kept on `globalThis` under a registry symbol (like
- * tfjs' own registries) so that two copies of this package in one process see the same state.
- */
-const TILE_GRADIENT_KEY = Symbol.for('@kdlab/wasm-kernels.tileGradient');
-
-type GlobalWithTileGradient = typeof globalThis & { [TILE_GRADIENT_KEY]?: { replaced: GradConfig | undefined } };
-
-/**
  * Registers {@link tileGradConfig} as tfjs' `Tile` gradient, for every backend (the gradient
  * registry is global), keeping the one it replaces for {@link unregisterTileGradient}. Idempotent
  * while it is the registered one. Call it after tfjs' own gradients are registered (importing
@@ -75,22 +68,10 @@ type GlobalWithTileGradient = typeof globalThis & { [TILE_GRADIENT_KEY]?: { repl
  * it again then takes it back. Returns whether it registered it now.
  */
 export function registerTileGradient(): boolean {
-  const state = globalThis as GlobalWithTileGradient;
-  const current = tf.getGradient('Tile');
-  if (current?.gradFunc === tileGradConfig.gradFunc) return false;
-  // Registered before, but tfjs' gradients were registered anew since (importing @tensorflow/tfjs-node
-  // imports all of tfjs): take it back, and restore that one when unregistering.
-  state[TILE_GRADIENT_KEY] = { replaced: current };
-  tf.registerGradient(tileGradConfig);
-  return true;
+  return replaceGradient(tileGradConfig);
 }
 
 /** Restores the `Tile` gradient {@link registerTileGradient} replaced (or none). Idempotent. */
 export function unregisterTileGradient(): void {
-  const state = globalThis as GlobalWithTileGradient;
-  const registration = state[TILE_GRADIENT_KEY];
-  if (registration === undefined) return;
-  if (tf.getGradient('Tile') !== undefined) tf.unregisterGradient('Tile');
-  if (registration.replaced !== undefined) tf.registerGradient(registration.replaced);
-  delete state[TILE_GRADIENT_KEY];
+  restoreGradient('Tile');
 }
