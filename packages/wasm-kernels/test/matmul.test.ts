@@ -78,4 +78,13 @@ describe('XNNPACK operand caching', () => {
     const result = await onBothBackends(inputs, products);
     expect(largestRelativeDifference(result.wasm, result.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
   });
+
+  it('a weight seen for the first time (swapped product) and again (direct, on its packing) gives the right product both times', async () => {
+    // [16, 300] @ [300, 200]: packing the fresh weight costs more than transposing it, so the first
+    // product runs as (W^T @ x^T)^T; the second, with the same weight, runs directly.
+    const inputs = [randomInput([16, 300], 15), randomInput([300, 200], 16), randomInput([16, 300], 17)];
+    const twice = (x: tf.Tensor, weights: tf.Tensor, other: tf.Tensor): tf.Tensor[] => [tf.matMul(x, weights), tf.matMul(other, weights), tf.matMul(x, weights)];
+    const result = await onBothBackends(inputs, twice);
+    expect(largestRelativeDifference(result.wasm, result.cpu)).toBeLessThan(RELATIVE_TOLERANCE);
+  });
 });
