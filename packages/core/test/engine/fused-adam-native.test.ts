@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededValues } from '../support/seeded-values.js';
 import { FusedAdamOptimizer, selectBackend } from '../../src/index.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
@@ -12,13 +13,7 @@ if (unavailable) console.log(`FusedAdamOptimizer on tfjs-node: skipped (${unavai
 const settings = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 let nextId = 0;
 
-function values(size: number, seed: number): Float32Array {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  return Float32Array.from({ length: size }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
+const values = seededValues;
 
 function variables(): tf.Variable[] {
   const id = nextId++;

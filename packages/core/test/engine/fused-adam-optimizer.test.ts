@@ -1,19 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unregisterWasmKernels } from '@kdlab/wasm-kernels';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededValues } from '../support/seeded-values.js';
 import { FusedAdamOptimizer, selectBackend, type FusedAdamPath } from '../../src/index.js';
 
 const SHAPES: Record<string, number[]> = { dense: [37, 11], bias: [11], tail: [3] };
 let nextVariable = 0;
 
-/** Deterministic values from a seed (an LCG), so every backend sees the same numbers. */
-function values(size: number, seed: number): Float32Array {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  return Float32Array.from({ length: size }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
+const values = seededValues;
 
 /** Variables named uniquely per call, with the same initial values each time. */
 function makeVariables(): Record<string, tf.Variable> {

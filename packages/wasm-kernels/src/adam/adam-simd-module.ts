@@ -1,5 +1,6 @@
-import { F32, get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store, V128 } from '../simd/wasm-encoding.js';
-import { webAssembly, type WasmMemory, type WasmModule } from '../simd/webassembly-api.js';
+import { byteBounds, F32, get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store, V128 } from '../simd/wasm-encoding.js';
+import { instantiateExport } from '../simd/instantiate-module.js';
+import type { WasmMemory } from '../simd/webassembly-api.js';
 
 /**
  * A tiny WebAssembly module, encoded here byte by byte, with one function: Adam's update of one
@@ -134,17 +135,7 @@ function updateBody(kind: 'lanes' | 'scalar'): number[] {
 /** The module's bytes: it imports its memory as `env.memory` and exports `adam`. */
 export function adamModuleBytes(): Uint8Array {
   const code = [
-    // end = count * 4; simdEnd = (count & ~3) * 4; offset = 0
-    ...get(P.count),
-    ...i32(2),
-    op.i32Shl,
-    ...set(L.end),
-    ...get(P.count),
-    ...i32(-4),
-    op.i32And,
-    ...i32(2),
-    op.i32Shl,
-    ...set(L.simdEnd),
+    ...byteBounds(P.count, L.end, L.simdEnd),
     ...i32(0),
     ...set(L.offset),
     ...SCALARS.flatMap((scalar, index) => [...get(P[scalar]), ...simdOp(simd.f32x4Splat), ...set(L.splat0 + index)]),
@@ -199,9 +190,6 @@ export interface AdamUpdateOffsets {
   second: number;
 }
 
-/** The compiled module (compiled once per process). */
-let compiled: WasmModule | undefined;
-
 /** The exported function, typed. */
 type AdamExport = (...args: number[]) => void;
 
@@ -211,9 +199,7 @@ export class AdamSimd {
 
   /** @param memory the memory the offsets point into (tfjs-wasm's own, or a private one) */
   constructor(readonly memory: WasmMemory) {
-    compiled ??= new webAssembly.Module(adamModuleBytes());
-    const instance = new webAssembly.Instance(compiled, { env: { memory } });
-    this.adam = instance.exports['adam'] as AdamExport;
+    this.adam = instantiateExport<AdamExport>(adamModuleBytes, memory, 'adam');
   }
 
   /** Updates `count` elements; outputs may alias their own inputs (each element is read before it is written). */

@@ -1,5 +1,6 @@
-import { webAssembly, type WasmMemory, type WasmModule } from './webassembly-api.js';
-import { get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store } from './wasm-encoding.js';
+import { instantiateExport } from './instantiate-module.js';
+import type { WasmMemory } from './webassembly-api.js';
+import { byteBounds, get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store } from './wasm-encoding.js';
 
 /** Parameters: byte offsets of the output and input, then the row and column counts. */
 const P = { out: 0, x: 1, rows: 2, columns: 3 } as const;
@@ -20,16 +21,7 @@ export function columnSumModuleBytes(): Uint8Array {
       ? [...outAt, ...outAt, ...v128Load, ...xAt, ...v128Load, ...simdOp(simd.f32x4Add), ...v128Store]
       : [...outAt, ...outAt, ...f32Load, ...xAt, ...f32Load, op.f32Add, ...f32Store];
   const code = [
-    ...get(P.columns),
-    ...i32(2),
-    op.i32Shl,
-    ...set(L.rowBytes),
-    ...get(P.columns),
-    ...i32(-4),
-    op.i32And,
-    ...i32(2),
-    op.i32Shl,
-    ...set(L.simdBytes),
+    ...byteBounds(P.columns, L.rowBytes, L.simdBytes),
     // out = 0
     ...i32(0),
     ...set(L.column),
@@ -66,16 +58,13 @@ export function columnSumModuleBytes(): Uint8Array {
   return moduleBytes([{ name: 'columnSum', parameters: [I32, I32, I32, I32], locals: [[5, I32]], code }]);
 }
 
-let compiled: WasmModule | undefined;
-
 /** Column sums of float32 matrices that lie in `memory`, by the SIMD function above. */
 export class ColumnSumSimd {
   private readonly columnSum: (out: number, x: number, rows: number, columns: number) => void;
 
   /** @param memory the memory the offsets point into */
   constructor(memory: WasmMemory) {
-    compiled ??= new webAssembly.Module(columnSumModuleBytes());
-    this.columnSum = new webAssembly.Instance(compiled, { env: { memory } }).exports['columnSum'] as ColumnSumSimd['columnSum'];
+    this.columnSum = instantiateExport<ColumnSumSimd['columnSum']>(columnSumModuleBytes, memory, 'columnSum');
   }
 
   /** `out[c] = sum over r of x[r, c]` for a `[rows, columns]` matrix at byte offset `x`, into `columns` floats at `out`. */

@@ -1,4 +1,5 @@
-import { webAssembly, type WasmMemory, type WasmModule } from './webassembly-api.js';
+import { instantiateExport } from './instantiate-module.js';
+import type { WasmMemory } from './webassembly-api.js';
 import { get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, v128Load, v128Store, V128 } from './wasm-encoding.js';
 
 /** Parameters: byte offsets of dx, x and dy at the start of one output row, the windows in it, a pixel's and an input row's bytes. */
@@ -115,16 +116,13 @@ export function maxPoolGrad2x2ModuleBytes(): Uint8Array {
   return moduleBytes([{ name: 'maxPoolGrad2x2Row', parameters: [I32, I32, I32, I32, I32, I32], locals: [[6, I32], [6, V128]], code }]);
 }
 
-let compiled: WasmModule | undefined;
-
 /** The 2x2 max-pool gradient by the SIMD function above, on float32 NHWC tensors in `memory`. */
 export class MaxPoolGrad2x2Simd {
   private readonly row: (dx: number, x: number, dy: number, windows: number, pixelBytes: number, rowBytes: number) => void;
 
   /** @param memory the memory the offsets point into */
   constructor(memory: WasmMemory) {
-    compiled ??= new webAssembly.Module(maxPoolGrad2x2ModuleBytes());
-    this.row = new webAssembly.Instance(compiled, { env: { memory } }).exports['maxPoolGrad2x2Row'] as MaxPoolGrad2x2Simd['row'];
+    this.row = instantiateExport<MaxPoolGrad2x2Simd['row']>(maxPoolGrad2x2ModuleBytes, memory, 'maxPoolGrad2x2Row');
   }
 
   /**

@@ -1,5 +1,6 @@
-import { webAssembly, type WasmMemory, type WasmModule } from './webassembly-api.js';
-import { get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store, V128 } from './wasm-encoding.js';
+import { instantiateExport } from './instantiate-module.js';
+import type { WasmMemory } from './webassembly-api.js';
+import { byteBounds, get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, f32Store, v128Load, v128Store, V128 } from './wasm-encoding.js';
 
 /** Parameters: byte offsets of dx, dy and x, then the element count. */
 const P = { dx: 0, dy: 1, x: 2, count: 3 } as const;
@@ -24,16 +25,7 @@ export function reluGradModuleBytes(): Uint8Array {
   const lanes = [...at(P.dx), ...at(P.dy), ...v128Load, ...laneStep, ...simdOp(simd.f32x4Mul), ...v128Store];
   const scalar = [...at(P.dx), ...at(P.dy), ...f32Load, ...scalarStep, op.f32Mul, ...f32Store];
   const code = [
-    ...get(P.count),
-    ...i32(2),
-    op.i32Shl,
-    ...set(L.end),
-    ...get(P.count),
-    ...i32(-4),
-    op.i32And,
-    ...i32(2),
-    op.i32Shl,
-    ...set(L.simdEnd),
+    ...byteBounds(P.count, L.end, L.simdEnd),
     ...F32_ONE,
     ...simdOp(simd.f32x4Splat),
     ...set(L.ones),
@@ -48,16 +40,13 @@ export function reluGradModuleBytes(): Uint8Array {
   return moduleBytes([{ name: 'reluGrad', parameters: [I32, I32, I32, I32], locals: [[3, I32], [2, V128]], code }]);
 }
 
-let compiled: WasmModule | undefined;
-
 /** ReLU's gradient by the SIMD function above, on float32 data in `memory`. */
 export class ReluGradSimd {
   private readonly reluGrad: (dx: number, dy: number, x: number, count: number) => void;
 
   /** @param memory the memory the offsets point into */
   constructor(memory: WasmMemory) {
-    compiled ??= new webAssembly.Module(reluGradModuleBytes());
-    this.reluGrad = new webAssembly.Instance(compiled, { env: { memory } }).exports['reluGrad'] as ReluGradSimd['reluGrad'];
+    this.reluGrad = instantiateExport<ReluGradSimd['reluGrad']>(reluGradModuleBytes, memory, 'reluGrad');
   }
 
   /** `dx = dy * step(x)` over `count` floats at the given byte offsets. */

@@ -164,3 +164,11 @@ export function moduleBytes(functions: readonly WasmFunction[]): Uint8Array {
     ...section(10, vector(bodies)),
   ]);
 }
+
+/**
+ * `end = count * 4; simdEnd = (count & ~3) * 4`: the byte bounds of a pass over `count` floats, four
+ * lanes at a time up to `simdEnd`, then one at a time.
+ */
+export function byteBounds(count: number, end: number, simdEnd: number): number[] {
+  return [...get(count), ...i32(2), op.i32Shl, ...set(end), ...get(count), ...i32(-4), op.i32And, ...i32(2), op.i32Shl, ...set(simdEnd)];
+}
