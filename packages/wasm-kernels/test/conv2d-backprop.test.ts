@@ -11,6 +11,8 @@ type Padding = 'same' | 'valid' | number | [[number, number], [number, number], 
 /** Forward geometries whose input and filter gradients (Conv2DBackpropInput/Filter) are checked. */
 const geometries: Array<{ name: string; x: number[]; filter: number[]; strides: number | [number, number]; pad: Padding }> = [
   { name: '3x3 stride 1 same, 3 -> 4 channels', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { name: '3x3 stride 1 same, 8 -> 16 channels (whole outer-product tiles)', x: [3, 7, 6, 8], filter: [3, 3, 8, 16], strides: 1, pad: 'same' },
+  { name: '2x3 stride 1 valid, 5 -> 9 channels (tiles padded and cropped)', x: [2, 6, 9, 5], filter: [2, 3, 5, 9], strides: 1, pad: 'valid' },
   { name: '3x2 stride 2 same', x: [2, 9, 8, 3], filter: [3, 2, 3, 4], strides: 2, pad: 'same' },
   { name: '3x2 stride 2 valid', x: [2, 9, 8, 3], filter: [3, 2, 3, 4], strides: 2, pad: 'valid' },
   { name: '3x3 stride 3 valid, unused trailing rows', x: [2, 10, 8, 2], filter: [3, 3, 2, 5], strides: 3, pad: 'valid' },

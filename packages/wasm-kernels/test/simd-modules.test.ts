@@ -5,6 +5,7 @@ import { webAssembly } from '../src/simd/webassembly-api.js';
 import { columnSumModuleBytes } from '../src/simd/column-sum.js';
 import { maxPoolGrad2x2ModuleBytes } from '../src/simd/max-pool-grad-2x2.js';
 import { reluGradModuleBytes } from '../src/simd/relu-grad.js';
+import { outerProductTileModuleBytes } from '../src/simd/outer-product-tile.js';
 import { randomInput, useWasmWithKdlabKernels } from './support/backends.js';
 
 /** tfjs' `AdamOptimizer` update of one variable, op for op (tfjs-core's adam_optimizer.js). */
@@ -47,6 +48,7 @@ describe("kdlab's SIMD modules", () => {
     expect(webAssembly.validate(columnSumModuleBytes())).toBe(true);
     expect(webAssembly.validate(maxPoolGrad2x2ModuleBytes())).toBe(true);
     expect(webAssembly.validate(reluGradModuleBytes())).toBe(true);
+    expect(webAssembly.validate(outerProductTileModuleBytes())).toBe(true);
   });
 });
 

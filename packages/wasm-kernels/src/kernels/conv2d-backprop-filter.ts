@@ -9,6 +9,7 @@ import { accumulate } from '../wasm/accumulate.js';
 import { runWithWasmOps } from '../wasm/wasm-ops.js';
 import type { WasmOps } from '../wasm/wasm-ops.js';
 import { forwardConvInfo } from './conv-attrs.js';
+import { canComputeFilterGradientByTiles, filterGradientByTiles } from './filter-gradient-by-tiles.js';
 import { requireInput } from './require-input.js';
 
 /**
@@ -27,7 +28,8 @@ const TAPS_PER_GROUP = 8192;
  * dilated by the forward stride; the groups' `[ci, kh, kw, co]` results are added in order and
  * transposed to `[kh, kw, ci, co]`. Works for any stride and padding (`same`, `valid`, numeric,
  * explicit) and for NCHW, whose tensors are transposed the same way. A patch convolution (stride
- * equal to the filter) runs as one matrix product of its patches instead ({@link patchFilterGradient}).
+ * equal to the filter) runs as one matrix product of its patches instead ({@link patchFilterGradient}),
+ * and a stride-1, undilated NHWC one as register-blocked outer products ({@link filterGradientByTiles}).
  * @throws Error naming the dtypes when the tensors are not float32.
  */
 export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKernelFunc {
@@ -41,6 +43,7 @@ export function createConv2DBackpropFilter(primitives: PrimitiveKernels): WasmKe
     const padding = filterGradientPadding(info);
     return runWithWasmOps(primitives, backend, (ops) => {
       if (isPatchConvolution(info)) return patchFilterGradient(ops, x, dy, info);
+      if (canComputeFilterGradientByTiles(info)) return filterGradientByTiles(ops, x, dy, info);
       const groupSize = Math.max(1, Math.min(info.batchSize, Math.round(TAPS_PER_GROUP / (info.outHeight * info.outWidth))));
       let total: TensorInfo | undefined;
       for (let first = 0; first < info.batchSize; first += groupSize) {
