@@ -15,6 +15,14 @@ const and = simdOp(simd.v128And);
 const andNot = simdOp(simd.v128AndNot);
 const bitselect = simdOp(simd.v128Bitselect);
 
+/** The window's pixels in row-major order: the local holding the byte offset from the top left (none for it) and the local of its mask. */
+const CORNERS: ReadonlyArray<{ offset: number | undefined; mask: number }> = [
+  { offset: undefined, mask: L.ma },
+  { offset: P.pixelBytes, mask: L.mb },
+  { offset: P.rowBytes, mask: L.mc },
+  { offset: L.belowRight, mask: L.md },
+];
+
 /** `m = v > best; best = m ? v : best` for the value at `address`. */
 function challenge(address: number[], mask: number): number[] {
   return [...address, ...v128Load, ...get(L.best), ...gt, ...set(mask), ...address, ...v128Load, ...get(L.best), ...get(mask), ...bitselect, ...set(L.best)];
@@ -52,38 +60,14 @@ export function maxPoolGrad2x2ModuleBytes(): Uint8Array {
     ...v128Load,
     ...set(L.g),
     // dx = g where this corner won: the last challenger that beat the best so far
-    ...at(P.dx, L.belowRight),
-    ...get(L.g),
-    ...get(L.md),
-    ...and,
-    ...v128Store,
-    ...at(P.dx, P.rowBytes),
-    ...get(L.g),
-    ...get(L.mc),
-    ...get(L.md),
-    ...andNot,
-    ...and,
-    ...v128Store,
-    ...at(P.dx, P.pixelBytes),
-    ...get(L.g),
-    ...get(L.mb),
-    ...get(L.mc),
-    ...andNot,
-    ...get(L.md),
-    ...andNot,
-    ...and,
-    ...v128Store,
-    ...at(P.dx),
-    ...get(L.g),
-    ...get(L.ma),
-    ...get(L.mb),
-    ...andNot,
-    ...get(L.mc),
-    ...andNot,
-    ...get(L.md),
-    ...andNot,
-    ...and,
-    ...v128Store,
+    ...CORNERS.flatMap((corner, k) => [
+      ...at(P.dx, corner.offset),
+      ...get(L.g),
+      ...get(corner.mask),
+      ...CORNERS.slice(k + 1).flatMap((later) => [...get(later.mask), ...andNot]),
+      ...and,
+      ...v128Store,
+    ]),
   ];
   const code = [
     ...get(P.rowBytes),

@@ -1,6 +1,6 @@
 import { instantiateExport } from './instantiate-module.js';
 import type { WasmMemory } from './webassembly-api.js';
-import { get, I32, i32, moduleBytes, op, set, simd, simdOp, f32Load, v128Load, v128Store, V128 } from './wasm-encoding.js';
+import { get, I32, i32, loopWhileBelow, moduleBytes, op, set, simd, simdOp, f32Load, v128Load, v128Store, V128 } from './wasm-encoding.js';
 
 /** Parameters: byte offsets of the accumulator tile, of x's first row and of y's first row; rows; the three row strides in bytes. */
 const P = { acc: 0, x: 1, y: 2, rows: 3, xStride: 4, yStride: 5, accStride: 6 } as const;
@@ -40,24 +40,7 @@ export function outerProductTileModuleBytes(): Uint8Array {
     ...loadAcc,
     ...i32(0),
     ...set(L.row),
-    op.block,
-    0x40,
-    op.loop,
-    0x40,
-    ...get(L.row),
-    ...get(P.rows),
-    op.i32GeU,
-    op.brIf,
-    0x01,
-    ...step,
-    ...get(L.row),
-    ...i32(1),
-    op.i32Add,
-    ...set(L.row),
-    op.br,
-    0x00,
-    op.end,
-    op.end,
+    ...loopWhileBelow(L.row, P.rows, 1, step),
     ...storeAcc,
   ];
   return moduleBytes([{ name: 'outerProductTile', parameters: [I32, I32, I32, I32, I32, I32, I32], locals: [[1, I32], [ROWS * VECTORS + 3, V128]], code }]);

@@ -112,8 +112,11 @@ export const f32Load = [op.f32Load, 0x00, 0x00];
 /** `f32.store`. */
 export const f32Store = [op.f32Store, 0x00, 0x00];
 
-/** `while (get(counter) < get(limit)) { body; counter += step }` (unsigned compare). */
-export function loopWhileBelow(counter: number, limit: number, step: number, body: number[]): number[] {
+/**
+ * `while (get(counter) < get(limit)) { body; counter += step }` (unsigned compare); `step` is a
+ * constant, or `{ local }` to step by a local's value.
+ */
+export function loopWhileBelow(counter: number, limit: number, step: number | { local: number }, body: number[]): number[] {
   return [
     op.block,
     0x40,
@@ -126,7 +129,7 @@ export function loopWhileBelow(counter: number, limit: number, step: number, bod
     0x01,
     ...body,
     ...get(counter),
-    ...i32(step),
+    ...(typeof step === 'number' ? i32(step) : get(step.local)),
     op.i32Add,
     ...set(counter),
     op.br,
