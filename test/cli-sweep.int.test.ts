@@ -46,10 +46,9 @@ describe('kdlab run on a sweep', () => {
     }
     const temps = byRole('distilled').map((run) => `${run.params['losses.1.temperature']}/${run.params['studentSeed']}`).sort();
     expect(temps).toEqual(['2/0', '2/1', '8/0', '8/1']);
-    // One teacher, two workers: a baseline trained alongside the teacher (started before it ended)
-    // and waited for it only for its agreement with it.
-    const teacher = byRole('teacher')[0]!;
-    expect(byRole('baseline').some((run) => run.info.startTime < teacher.info.endTime!)).toBe(true);
+    // One teacher, two workers: the baselines train alongside the teacher and wait for it only for
+    // their agreement with it (the order itself is tested with a scripted executor in
+    // packages/core/test/run/run-sweep-scheduling.test.ts; timings are not asserted here).
     for (const run of byRole('baseline')) expect(run.metrics['test/agreement']![0]!.value).toBeGreaterThan(0);
   });
 
