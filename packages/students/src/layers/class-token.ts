@@ -2,7 +2,7 @@ import { deriveSeed } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import { singleInput, singleShape } from './single-input.js';
+import { sequenceShape, singleInput, singleShape } from './single-input.js';
 
 /** Constructor arguments of {@link ClassToken}. */
 export interface ClassTokenArgs extends LayerArgs {
@@ -33,11 +33,7 @@ export class ClassToken extends tfl.layers.Layer {
 
   /** Creates the token once the hidden size is known. */
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    const shape = singleShape(inputShape, this.describe());
-    const hidden = shape[2];
-    if (shape.length !== 3 || typeof hidden !== 'number') {
-      throw new Error(`${this.describe()} expects input of shape [batch, seq, hidden] with a known hidden size, got [${shape.map(String).join(', ')}].`);
-    }
+    const { hidden } = sequenceShape(inputShape, this.describe());
     this.#token = this.addWeight('token', [hidden], 'float32', tfl.initializers.truncatedNormal({ stddev: 0.02, seed: deriveSeed(this.seed, 'token') }));
     this.built = true;
   }

@@ -2,7 +2,7 @@ import { deriveSeed } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import { singleInput, singleShape } from './single-input.js';
+import { sequenceShape, singleInput, singleShape } from './single-input.js';
 
 /** Constructor arguments of {@link MultiHeadSelfAttention}. */
 export interface MultiHeadSelfAttentionArgs extends LayerArgs {
@@ -54,11 +54,7 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
 
   /** Creates the four projections once the hidden size is known; checks that `heads` divides it. */
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    const shape = singleShape(inputShape, this.describe());
-    const hidden = shape[2];
-    if (shape.length !== 3 || typeof hidden !== 'number') {
-      throw new Error(`${this.describe()} expects input of shape [batch, seq, hidden] with a known hidden size, got [${shape.map(String).join(', ')}].`);
-    }
+    const { hidden } = sequenceShape(inputShape, this.describe());
     if (hidden % this.heads !== 0) {
       throw new Error(`${this.describe()}: heads (${this.heads}) must divide the hidden size (${hidden}).`);
     }

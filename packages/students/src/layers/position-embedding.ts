@@ -2,7 +2,7 @@ import { deriveSeed } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import { singleInput, singleShape } from './single-input.js';
+import { sequenceShape, singleInput, singleShape } from './single-input.js';
 
 /** Constructor arguments of {@link LearnedPositionEmbedding}. */
 export interface LearnedPositionEmbeddingArgs extends LayerArgs {
@@ -43,12 +43,8 @@ export class LearnedPositionEmbedding extends tfl.layers.Layer {
 
   /** Creates the table once the hidden size is known, and checks the sequence length. */
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    const shape = singleShape(inputShape, this.describe());
-    const [, seq, hidden] = shape;
-    if (shape.length !== 3 || typeof hidden !== 'number') {
-      throw new Error(`${this.describe()} expects input of shape [batch, seq, hidden] with a known hidden size, got [${shape.map(String).join(', ')}].`);
-    }
-    if (typeof seq === 'number') this.checkLength(seq);
+    const { seq, hidden } = sequenceShape(inputShape, this.describe());
+    if (seq !== null) this.checkLength(seq);
     this.#table = this.addWeight('embeddings', [this.maxLength, hidden], 'float32', tfl.initializers.truncatedNormal({ stddev: 0.02, seed: deriveSeed(this.seed, 'embeddings') }));
     this.built = true;
   }

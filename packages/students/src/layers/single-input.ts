@@ -28,3 +28,20 @@ export function singleShape(shape: (number | null)[] | (number | null)[][], laye
   }
   return shape as (number | null)[];
 }
+
+/**
+ * The shape `[batch, seq, hidden]` a sequence layer is built with, checked: rank 3 with a known hidden
+ * size (the sequence length may be unknown).
+ *
+ * @param shape - what `build` received.
+ * @param layer - the layer's class and name, for the error.
+ * @returns the sequence length (or null) and the hidden size.
+ */
+export function sequenceShape(shape: (number | null)[] | (number | null)[][], layer: string): { seq: number | null; hidden: number } {
+  const single = singleShape(shape, layer);
+  const [, seq, hidden] = single;
+  if (single.length !== 3 || typeof hidden !== 'number') {
+    throw new Error(`${layer} expects input of shape [batch, seq, hidden] with a known hidden size, got [${single.map(String).join(', ')}].`);
+  }
+  return { seq: seq ?? null, hidden };
+}
