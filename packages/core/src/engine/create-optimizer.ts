@@ -16,3 +16,18 @@ export function createOptimizer(settings: OptimizerSettings): tf.Optimizer {
         : tf.train.sgd(settings.learningRate);
   }
 }
+
+/** An optimizer whose step size can change between steps (tfjs' SGD and momentum, kdlab's Adam). */
+interface LearningRateSettable {
+  setLearningRate(learningRate: number): void;
+}
+
+/**
+ * Sets the step size of an optimizer made by {@link createOptimizer} for the steps that follow.
+ * @throws Error for an optimizer that cannot change its step size.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  const settable = optimizer as Partial<LearningRateSettable>;
+  if (typeof settable.setLearningRate !== 'function') throw new Error(`The ${optimizer.getClassName()} optimizer cannot change its learning rate during training.`);
+  settable.setLearningRate(learningRate);
+}

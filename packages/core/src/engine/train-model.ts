@@ -3,8 +3,12 @@ import { Batcher } from '../data/batcher.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../model/model.js';
 import type { MetricPoint } from '../tracking/tracker.js';
+import { BatchAugmenter } from '../data/augment/augment-batch.js';
+import { augments } from '../data/augment/augmentation.js';
 import { classificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
-import { createOptimizer } from './create-optimizer.js';
+import { createOptimizer, setLearningRate } from './create-optimizer.js';
+import { learningRateAt } from './learning-rate-schedule.js';
+import { applyMaxNorm } from './max-norm.js';
 import { predictLogits } from './predict-logits.js';
 import type { TeacherSignal } from './teacher-signal.js';
 import type { TrainSettings } from './train-settings.js';
@@ -180,6 +184,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       const stageOptimizer = optimizer;
       const batcher = new Batcher(data.train, { batchSize: settings.batchSize, seed: options.seed, inputShape: data.inputShape });
       const steps = batcher.stepsPerEpoch;
+      const augmenter = augments(settings.augment) ? new BatchAugmenter(settings.augment, data.inputShape, options.seed) : undefined;
+      const scheduled = settings.schedule !== undefined && settings.schedule.kind !== 'constant';
+      const stageSteps = steps * settings.epochs;
+      let learningRate = settings.optimizer.learningRate;
       for (let stageEpoch = 0; stageEpoch < settings.epochs; stageEpoch += 1) {
         epoch += 1;
         const weights = terms.map((term) => weightAt(term.weight, stageEpoch, settings.epochs));
@@ -192,6 +200,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         let step = 0;
         for (const batch of batcher.epoch(epoch - 1)) {
           if (options.signal?.aborted) throw new TrainingAbortedError();
+          if (scheduled) {
+            learningRate = learningRateAt(settings.schedule, settings.optimizer.learningRate, stageEpoch * steps + step, steps, stageSteps);
+            setLearningRate(stageOptimizer, learningRate);
+          }
+          augmenter?.apply(batch.x, batch.size, epoch - 1, step);
           step += 1;
           const stats = tf.tidy(() => {
             const x = tf.tensor(batch.x, [batch.size, ...data.inputShape]);
@@ -213,6 +226,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             stageOptimizer.applyGradients(grads);
             return kept!;
           });
+          if (settings.maxNorm !== undefined) applyMaxNorm(modelVariables, settings.maxNorm);
           const values = stats.dataSync();
           stats.dispose();
           const total = values[0]!;
@@ -252,6 +266,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           { key: 'train/accuracy', value: summary.trainAccuracy, step: epoch, timestamp: now },
           { key: 'val/accuracy', value: val.accuracy, step: epoch, timestamp: now },
           { key: 'val/nll', value: val.nll, step: epoch, timestamp: now },
+          ...(scheduled ? [{ key: 'train/learning_rate', value: learningRate, step: epoch, timestamp: now }] : []),
           { key: 'time/epoch_s', value: seconds, step: epoch, timestamp: now },
           { key: 'time/samples_per_s', value: seen / seconds, step: epoch, timestamp: now },
           { key: 'memory/num_tensors', value: summary.numTensors, step: epoch, timestamp: now },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { augmentationSchema } from '../data/augment/augmentation.js';
+import { learningRateScheduleSchema } from './learning-rate-schedule.js';
 
 /** Adam (Kingma and Ba, 2015). */
 export const adamSchema = z.object({
@@ -40,6 +42,12 @@ export const trainSettingsSchema = z
     optimizer: optimizerSchema.prefault({ kind: 'adam' }),
     /** L2 penalty `weightDecay/2 * sum(w^2)` over kernels (not biases), added to the loss. Default 0. */
     weightDecay: z.number().min(0).default(0),
+    /** How the learning rate changes over each stage, stepped per batch. Default: constant. */
+    schedule: learningRateScheduleSchema.optional(),
+    /** Max-norm constraint: each unit's incoming weights are scaled to an L2 norm of at most this after every step. Default: none. */
+    maxNorm: z.number().positive().optional(),
+    /** Augmentation of the training batches (e.g. `{ translate: 2 }`: jitter by up to 2 pixels). Default: none. */
+    augment: augmentationSchema.optional(),
   })
   .strict();
 
@@ -64,5 +72,11 @@ export const trainSettingsOverrideSchema = z
     optimizer: optimizerSchema.optional(),
     /** L2 penalty over kernels. */
     weightDecay: z.number().min(0).optional(),
+    /** How the learning rate changes over the stage. */
+    schedule: learningRateScheduleSchema.optional(),
+    /** Max-norm constraint on each unit's incoming weights. */
+    maxNorm: z.number().positive().optional(),
+    /** Augmentation of the training batches. */
+    augment: augmentationSchema.optional(),
   })
   .strict();

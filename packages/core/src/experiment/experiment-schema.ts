@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { optimizerSchema, trainSettingsOverrideSchema, trainSettingsSchema } from '../engine/train-settings.js';
 import { weightScheduleSchema } from '../engine/weight-schedule.js';
+import { biasShiftSchema } from '../engine/bias-shift.js';
+import { transferSetSchema } from '../data/transfer/transfer-set.js';
 
 /** A model as written in an experiment: `{ kind: 'mlp', ...options }`; options are checked by the plugin. */
 export const modelSpecSchema = z.looseObject({
@@ -40,6 +42,16 @@ export const dataSchema = z
     split: splitSchema.prefault({}),
     /** Keep at most this many training examples (stratified), for quick runs. */
     limitTrain: z.number().int().positive().optional(),
+    /** The students' transfer set: which training examples the baseline and distilled students see (the teacher sees all). */
+    transfer: transferSetSchema.optional(),
+  })
+  .strict();
+
+/** What is measured after training, beyond the standard test metrics. */
+export const evaluateSchema = z
+  .object({
+    /** Shift some classes' output biases by an amount chosen on validation (students only). */
+    biasShift: biasShiftSchema.optional(),
   })
   .strict();
 
@@ -148,6 +160,8 @@ export const experimentSchema = z
     train: trainSettingsSchema.prefault({}),
     /** Also train the same student on hard labels only, with the same budget, as the baseline. */
     baseline: z.boolean().default(true),
+    /** Extra evaluation of the students (a bias shift chosen on validation). */
+    evaluate: evaluateSchema.optional(),
     /** Seed of the data split and the teacher(s), and of the students unless `studentSeed` is given. */
     seed: z.number().int().min(0).default(0),
     /** Seed of the students' initialisation, dropout masks and batch order (a sweep sets it from `seeds`). */
@@ -161,4 +175,8 @@ export const experimentSchema = z
   .refine((e) => (e.losses === undefined) !== (e.stages === undefined), {
     message: 'give either losses (one stage) or stages, not both and not neither',
     path: ['losses'],
+  })
+  .refine((e) => e.evaluate?.biasShift === undefined || e.evaluate.biasShift.classes !== undefined || e.data.transfer?.classes !== undefined || e.data.transfer?.omitClasses !== undefined, {
+    message: 'name the classes to shift, or give a transfer set (data.transfer) that leaves classes out',
+    path: ['evaluate', 'biasShift', 'classes'],
   });

@@ -85,6 +85,8 @@ export interface ResolvedExperiment {
   train: TrainSettings;
   /** Whether a baseline student is trained. */
   baseline: boolean;
+  /** Extra evaluation of the students. */
+  evaluate?: z.output<typeof experimentSchema>['evaluate'];
   /** Seed of the data split and the teacher(s). */
   seed: number;
   /** Seed of the students (baseline and distilled): `studentSeed`, or `seed`. */
@@ -222,6 +224,7 @@ export function resolveExperiment(raw: unknown, registries: PluginRegistries, so
   if (losses) resolved.losses = losses;
   if (stages) resolved.stages = stages;
   if (experiment.description !== undefined) resolved.description = experiment.description;
+  if (experiment.evaluate !== undefined) resolved.evaluate = experiment.evaluate;
   return resolved;
 }
 

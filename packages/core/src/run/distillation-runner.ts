@@ -1,5 +1,9 @@
 import type { PluginRegistries } from '../container/create-container.js';
+import { augments } from '../data/augment/augmentation.js';
 import type { Dataset } from '../data/dataset.js';
+import { applyTransferSet, gatherMatrixRows } from '../data/transfer/select-transfer-set.js';
+import { omittedClasses } from '../data/transfer/transfer-set.js';
+import { chooseBiasShift, countErrors, shiftLogits } from '../engine/bias-shift.js';
 import type { BackendInfo } from '../engine/backend/select-backend.js';
 import { argmaxRow, classificationMetrics } from '../engine/classification-metrics.js';
 import { combineTeacherLogits } from '../engine/combine-teacher-logits.js';
@@ -124,6 +128,7 @@ export class DistillationRunner {
   readonly #options: RunnerOptions;
   readonly #reporter: RunReporter;
   readonly #data = new Map<string, Promise<Dataset>>();
+  readonly #studentData = new Map<string, Promise<StudentData>>();
   readonly #teachers = new Map<string, Promise<TrainedMember>>();
   readonly #ensembles = new Map<string, Promise<TeacherReady>>();
   readonly #baselines = new Map<string, Promise<RoleResult>>();
@@ -135,9 +140,9 @@ export class DistillationRunner {
     this.#reporter = options.reporter ?? silentReporter;
   }
 
-  /** Loads (once per data config and seed) the data of an experiment. */
+  /** Loads (once per data config and seed) the data of an experiment: the whole training split, which the teacher trains on. */
   data(experiment: ResolvedExperiment): Promise<Dataset> {
-    const key = configHash({ data: experiment.data, seed: experiment.seed });
+    const key = configHash({ data: teacherData(experiment.data), seed: experiment.seed });
     let data = this.#data.get(key);
     if (!data) {
       data = this.#options.registries.datasets
@@ -154,6 +159,27 @@ export class DistillationRunner {
       this.#data.set(key, data);
     }
     return data;
+  }
+
+  /**
+   * The students' data: the experiment's data with its training split narrowed to the transfer set
+   * (`data.transfer`), and for each row kept its index in the whole training split (to gather the
+   * teacher's cached logits); the whole data when there is no transfer set.
+   */
+  studentData(experiment: ResolvedExperiment): Promise<StudentData> {
+    const transfer = experiment.data.transfer;
+    const key = configHash({ data: experiment.data, seed: experiment.seed });
+    let entry = this.#studentData.get(key);
+    if (!entry) {
+      entry = this.data(experiment).then((data) => {
+        if (transfer === undefined) return { data };
+        const narrowed = applyTransferSet(data, transfer, experiment.seed);
+        this.#reporter.note(`transfer set: ${narrowed.data.train.count} of ${data.train.count} training examples (${JSON.stringify(transfer)})`);
+        return narrowed;
+      });
+      this.#studentData.set(key, entry);
+    }
+    return entry;
   }
 
   /** Runs one trial: its teacher(s) and baseline (trained, or reused) and its distilled student. */
@@ -228,6 +254,8 @@ export class DistillationRunner {
     batchSeed: number;
     stagePath: (stage: number) => string;
     teacher?: TeacherReady;
+    /** For a transfer set: each training row's index in the whole training split (the teacher's cached logits are gathered by it). */
+    trainIndices?: Int32Array;
     teacherTestPredictions?: TeacherPredictions;
     extraTags?: Record<string, string>;
   }): Promise<RoleResult> {
@@ -254,11 +282,14 @@ export class DistillationRunner {
         await this.#logSetup(run, experiment, job.context, job.role, describe);
         let teacher: TeacherSignal | undefined;
         if (job.teacher) {
-          if (created.needs.teacherFeatures.length > 0) {
-            if (!job.teacher.model) throw new Error(`A loss reads teacher features (${created.needs.teacherFeatures.join(', ')}), which an ensemble does not have: use a single teacher.`);
+          const augmented = created.stages.some((stage) => augments(stage.settings.augment));
+          if (created.needs.teacherFeatures.length > 0 || augmented) {
+            const why = augmented ? 'the student trains on augmented inputs, whose teacher outputs cannot be cached' : `a loss reads teacher features (${created.needs.teacherFeatures.join(', ')})`;
+            if (!job.teacher.model) throw new Error(`The teacher must run on every batch (${why}), which an ensemble cannot: use a single teacher.`);
             teacher = new LiveTeacher(job.teacher.model, created.needs.teacherFeatures);
           } else {
-            teacher = new CachedTeacherLogits(job.teacher.trainLogits, data.numClasses, job.teacher.memberTrainLogits);
+            const gather = (logits: Float32Array): Float32Array => (job.trainIndices ? gatherMatrixRows(logits, data.numClasses, job.trainIndices) : logits);
+            teacher = new CachedTeacherLogits(gather(job.teacher.trainLogits), data.numClasses, job.teacher.memberTrainLogits.map(gather));
           }
           this.#reporter.note(`${job.name}: teacher signal = ${teacher.mode === 'live' ? 'live teacher forward per batch' : 'teacher logits cached once for the training set'}`);
           await run.setTags({ 'kdlab.teacher_signal': teacher.mode });
@@ -284,6 +315,7 @@ export class DistillationRunner {
           onProgress: (event) => this.#reporter.progress(job.name, event),
           ...(this.#options.signal ? { signal: this.#options.signal } : {}),
         });
+        await run.logMetrics(await this.#evaluate(experiment, data, job.model, job.role, training.epochs.length));
         if (this.#options.saveModels !== false) await job.model.save(artifactSaveHandler(run, 'model'));
         const result: RoleResult = { role: job.role, name: job.name, runId: run.runId, kind: job.model.kind, params: paramCount, bytes: paramCount * 4, latencyMs, training };
         this.#reporter.roleFinished(result);
@@ -294,6 +326,39 @@ export class DistillationRunner {
     });
   }
 
+  /**
+   * Test errors in all and per class (`test/errors`, `test/errors_class_<c>`), and for the students of
+   * an experiment with `evaluate.biasShift`, the shift chosen on validation and the test errors with it
+   * (`bias_shift/value`, `val/shifted/accuracy`, `test/shifted/...`). All with the last epoch's weights.
+   */
+  async #evaluate(experiment: ResolvedExperiment, data: Dataset, model: Model, role: Role, step: number): Promise<MetricPoint[]> {
+    const now = Date.now();
+    const point = (key: string, value: number): MetricPoint => ({ key, value, step, timestamp: now });
+    const errorPoints = (prefix: string, counts: { errors: number; byClass: number[] }): MetricPoint[] => [
+      point(`${prefix}/errors`, counts.errors),
+      ...counts.byClass.map((errors, c) => point(`${prefix}/errors_class_${c}`, errors)),
+    ];
+    const testLogits = await predictLogits(model, data.test, EVAL_BATCH);
+    const points = errorPoints('test', countErrors(testLogits, data.test.y, data.numClasses));
+    const settings = experiment.evaluate?.biasShift;
+    if (settings && role !== 'teacher') {
+      const classes = settings.classes ?? omittedClasses(experiment.data.transfer, data.numClasses);
+      const valLogits = await predictLogits(model, data.val, EVAL_BATCH);
+      const chosen = chooseBiasShift(valLogits, data.val.y, data.numClasses, classes, settings);
+      const shifted = shiftLogits(testLogits, data.numClasses, classes, chosen.shift);
+      const counts = countErrors(shifted, data.test.y, data.numClasses);
+      points.push(
+        point('bias_shift/value', chosen.shift),
+        point('val/shifted/accuracy', chosen.valAccuracy),
+        point('val/unshifted/accuracy', chosen.valAccuracyUnshifted),
+        point('test/shifted/accuracy', 1 - counts.errors / data.test.count),
+        ...errorPoints('test/shifted', counts),
+      );
+      this.#reporter.note(`${role}: bias shift of class ${classes.join(', ')} chosen on validation: +${chosen.shift} (val accuracy ${chosen.valAccuracyUnshifted.toFixed(4)} -> ${chosen.valAccuracy.toFixed(4)}); test errors ${counts.errors}`);
+    }
+    return points;
+  }
+
   /** One teacher member: trained, or taken from the process's or the disk's cache. */
   #memberSeed(experiment: ResolvedExperiment, member: ResolvedTeacherMember, index: number, count: number): number {
     return member.seed ?? (count > 1 ? deriveSeed(experiment.seed, `teacher-${index + 1}`) : experiment.seed);
@@ -302,7 +367,7 @@ export class DistillationRunner {
   /** The cache key of one teacher member: everything its training depends on. */
   #memberKey(experiment: ResolvedExperiment, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): string {
     const seed = this.#memberSeed(experiment, member, index, count);
-    return TrainedModelCache.key({ member: { model: member.model, train: member.train }, seed, data: experiment.data, dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description });
+    return TrainedModelCache.key({ member: { model: member.model, train: member.train }, seed, data: teacherData(experiment.data), dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description });
   }
 
   #member(experiment: ResolvedExperiment, context: TrialContext, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): Promise<TrainedMember> {
@@ -390,7 +455,7 @@ export class DistillationRunner {
   teacher(experiment: ResolvedExperiment, context: TrialContext): Promise<TeacherReady> {
     const specs = teacherMembers(experiment);
     const combine = 'ensemble' in experiment.teacher ? experiment.teacher.combine : 'mean-logits';
-    const key = configHash({ specs, combine, data: experiment.data, seed: experiment.seed });
+    const key = configHash({ specs, combine, data: teacherData(experiment.data), seed: experiment.seed });
     let ready = this.#ensembles.get(key);
     if (!ready) {
       ready = (async () => {
@@ -442,7 +507,7 @@ export class DistillationRunner {
     let result = this.#baselines.get(key);
     if (!result) {
       result = (async () => {
-        const data = await this.data(experiment);
+        const { data } = await this.studentData(experiment);
         const cached = await this.#options.cache?.load<RoleResult>('baselines', key);
         if (cached) {
           this.#reporter.note(`baseline: reusing run ${cached.summary.runId} (cache ${key})`);
@@ -464,7 +529,8 @@ export class DistillationRunner {
           teacherTestPredictions,
           extraTags: { 'kdlab.cache_key': key },
         });
-        await this.#options.cache?.save('baselines', key, model, jsonSafeRole(trained));
+        // Only the summary of a baseline is ever reused: its weights are not cached.
+        await this.#options.cache?.save('baselines', key, undefined, jsonSafeRole(trained));
         return trained;
         } finally {
           model.dispose();
@@ -478,7 +544,7 @@ export class DistillationRunner {
 
   /** The distilled student of a trial (never shared: it is what a trial measures). */
   async distilled(experiment: ResolvedExperiment, context: TrialContext, teacher: TeacherReady, baseline: RoleResult | undefined): Promise<RoleResult> {
-    const data = await this.data(experiment);
+    const { data, indices } = await this.studentData(experiment);
     const student = buildModel(this.#options.registries, experiment.student.model, data, deriveSeed(experiment.studentSeed, 'student/init'));
     try {
       if (experiment.student.init) {
@@ -499,6 +565,7 @@ export class DistillationRunner {
         batchSeed: deriveSeed(experiment.studentSeed, 'student/batches'),
         stagePath: (i) => (experiment.stages ? `stages.${i}.losses` : 'losses'),
         teacher,
+        ...(indices ? { trainIndices: indices } : {}),
         teacherTestPredictions: teacher.testPredictions,
         extraTags: {
           'kdlab.teacher_run_id': teacher.result.runId,
@@ -514,4 +581,18 @@ export class DistillationRunner {
 /** Combines the members' logits as the experiment says (a single teacher's are used as they are). */
 function combineMemberLogits(logits: Float32Array[], numClasses: number, combine: Parameters<typeof combineTeacherLogits>[2]): Float32Array {
   return logits.length === 1 ? logits[0]! : combineTeacherLogits(logits, numClasses, combine);
+}
+
+/** The students' data and, for a transfer set, each training row's index in the whole training split. */
+export interface StudentData {
+  /** The data the students train on. */
+  readonly data: Dataset;
+  /** With a transfer set: for each training row, its index in the whole training split. */
+  readonly indices?: Int32Array;
+}
+
+/** The data settings the teacher depends on: all but the students' transfer set. */
+function teacherData(data: ResolvedExperiment['data']): Omit<ResolvedExperiment['data'], 'transfer'> {
+  const { transfer: _transfer, ...rest } = data;
+  return rest;
 }

@@ -121,9 +121,12 @@ export class TrainedModelCache {
     };
   }
 
-  /** Stores a trained model's weights (from `model.allVariables()`), its summary and named arrays. */
-  async save<Summary>(kind: string, key: string, model: Model, summary: Summary, arrays: Record<string, Float32Array> = {}): Promise<void> {
-    const variables = model.allVariables();
+  /**
+   * Stores a trained model's weights (from `model.allVariables()`), its summary and named arrays; with
+   * no model, the summary and arrays only (an entry whose weights are never restored, e.g. a baseline's).
+   */
+  async save<Summary>(kind: string, key: string, model: Model | undefined, summary: Summary, arrays: Record<string, Float32Array> = {}): Promise<void> {
+    const variables = model?.allVariables() ?? [];
     const parts: Float32Array[] = [];
     const manifest: Manifest<Summary> = { version: MODEL_CACHE_VERSION, key, summary, variables: [], arrays: {} };
     let offset = 0;

@@ -33,6 +33,8 @@ export interface RunCommandOptions {
   cache: boolean;
   resume: boolean;
   threads?: string;
+  /** `--no-save-models` makes it false: no `model/` artifact per run. */
+  saveModels?: boolean;
 }
 
 /** A failure with the exit code it maps to. */
@@ -114,6 +116,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...((options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']) ? { trackingUri: options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'] } : {}),
         ...(cacheDir ? { cacheDir } : {}),
+        ...(options.saveModels === false ? { saveModels: false } : {}),
       };
       const entry = process.argv[1]!;
       pool = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs, cacheDir !== undefined);
@@ -154,6 +157,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
     reporter,
     signal: abort.signal,
     ...(cacheDir ? { cache: new TrainedModelCache(cacheDir) } : {}),
+    ...(options.saveModels === false ? { saveModels: false } : {}),
   };
   try {
     if (!prepared.isSweep) {

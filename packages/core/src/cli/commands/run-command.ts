@@ -19,6 +19,7 @@ export function runCommand(): Command {
     .option('--cache-dir <dir>', 'where trained teachers and baselines are cached (default: $KDLAB_CACHE_DIR or .kdlab/cache)')
     .option('--no-cache', 'train every teacher and baseline again instead of reusing cached ones')
     .option('--no-resume', 'run sweep trials again even when they finished before')
+    .option('--no-save-models', 'do not store each trained model under its run\'s artifacts (model/); a cached teacher keeps its weights in the cache')
     .action(async (file: string, options: import('./run-action.js').RunCommandOptions) => {
       const { runAction, CliFailure } = await import('./run-action.js');
       try {

@@ -18,6 +18,8 @@ export interface WorkerSpec extends ExperimentRequest {
   trackingUri?: string;
   /** The trained-model cache folder, or undefined for none. */
   cacheDir?: string;
+  /** False: no `model/` artifact per run (`--no-save-models`). */
+  saveModels?: boolean;
 }
 
 /** Runs a worker: sweep phases read as JSON lines from stdin, replies on stdout. Loaded on demand. */
@@ -47,6 +49,7 @@ export async function runWorker(): Promise<void> {
     reporter: new TerminalReporter(process.stderr, `[worker ${process.pid}] `),
     signal: abort.signal,
     ...(spec.cacheDir ? { cache: new TrainedModelCache(spec.cacheDir) } : {}),
+    ...(spec.saveModels === false ? { saveModels: false } : {}),
   });
   reply({ id: WORKER_READY_ID, ready: backend });
   // Load the data while the worker waits for its first task (the first task reports a failure).

@@ -66,7 +66,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     return 'Adam';
   }
 
-  private readonly learningRate: number;
+  private learningRate: number;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
@@ -90,6 +90,12 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     this.epsilon = settings.epsilon ?? tf.backend().epsilon();
     this.accBeta1 = Math.fround(settings.beta1);
     this.accBeta2 = Math.fround(settings.beta2);
+  }
+
+  /** Sets the step size of the steps that follow (a learning-rate schedule calls it before each step). */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate >= 0) || !Number.isFinite(learningRate)) throw new RangeError(`FusedAdamOptimizer: learning rate ${learningRate} is not a finite non-negative number`);
+    this.learningRate = learningRate;
   }
 
   /** The update path in use (`undefined` before the first step). */
