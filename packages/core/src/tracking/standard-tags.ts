@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { cpus, totalmem, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
 /** Where a run comes from, for its standard MLflow tags. */
@@ -31,7 +31,8 @@ export function currentUserName(): string {
 
 /**
  * The tags MLflow's own client sets on a run started from a local program, which the MLflow UI
- * shows: `mlflow.user`, `mlflow.source.name`, `mlflow.source.type` (`LOCAL`) and, when the entry
+ * shows: `mlflow.user`, `mlflow.source.name`, `mlflow.source.type` (`LOCAL`), kdlab's machine tags
+ * (see {@link machineTags}) and, when the entry
  * point lies in a git work tree, `mlflow.source.git.commit`. Without git, outside a repository,
  * or in one with no commit, the commit tag is left out. Runs `git` once, synchronously (a run
  * starts once per invocation).
@@ -45,10 +46,24 @@ export function standardRunTags(options: RunSourceOptions): Record<string, strin
     'mlflow.source.name': options.entryPoint,
     'mlflow.source.type': 'LOCAL',
   };
+  Object.assign(tags, machineTags());
   const entryFolder = dirname(resolve(cwd, options.entryPoint));
   const commit = gitHeadCommit(existsSync(entryFolder) ? entryFolder : cwd, options.gitExecutable ?? 'git');
   if (commit !== undefined) tags['mlflow.source.git.commit'] = commit;
   return tags;
+}
+
+/**
+ * The machine a run trained on, which a speed or a result depends on: `kdlab.machine.cpu` (the CPU
+ * model and logical core count), `kdlab.machine.memory_gib` and `kdlab.machine.platform`.
+ */
+export function machineTags(): Record<string, string> {
+  const processors = cpus();
+  return {
+    'kdlab.machine.cpu': `${processors[0]?.model.trim() ?? 'unknown CPU'} x ${processors.length}`,
+    'kdlab.machine.memory_gib': String(Math.round(totalmem() / 2 ** 30)),
+    'kdlab.machine.platform': `${process.platform} ${process.arch}, Node.js ${process.version}`,
+  };
 }
 
 /** `git rev-parse HEAD` in `folder`, or `undefined` when git is missing, fails, or prints no commit hash. */

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { currentUserName, standardRunTags } from '../../src/tracking/index.js';
+import { cpus, totalmem } from 'node:os';
+import { currentUserName, machineTags, standardRunTags } from '../../src/tracking/index.js';
 import { makeTempFolder, type TempFolder } from './temp-store.js';
 
 let temp: TempFolder;
@@ -31,7 +32,15 @@ describe('standardRunTags', () => {
       'mlflow.user': currentUserName(),
       'mlflow.source.name': 'experiments/hinton.ts',
       'mlflow.source.type': 'LOCAL',
+      ...machineTags(),
     });
+  });
+
+  it('names the machine: the CPU model with its core count, the memory and the platform', () => {
+    const tags = machineTags();
+    expect(tags['kdlab.machine.cpu']).toBe(`${cpus()[0]!.model.trim()} x ${cpus().length}`);
+    expect(Number(tags['kdlab.machine.memory_gib'])).toBe(Math.round(totalmem() / 2 ** 30));
+    expect(tags['kdlab.machine.platform']).toContain(process.version);
   });
 
   it('tolerates a missing git executable', () => {
