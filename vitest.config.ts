@@ -17,6 +17,7 @@ export default defineConfig({
         test: { name, include: [`packages/${name}/test/**/*.test.ts`, `packages/${name}/src/**/*.test.ts`] },
       })),
       { extends: true as const, test: { name: 'integration', include: ['test/**/*.test.ts'] } },
+      { extends: true as const, test: { name: 'repro', include: ['repro/test/**/*.test.ts'] } },
     ],
     typecheck: { enabled: false },
   },

@@ -37,3 +37,9 @@ export const STUDENT_TRAIN = {
   optimizer: { kind: 'adam', learningRate: 1e-3 },
   schedule: { kind: 'cosine' },
 } satisfies ExperimentDefinition['train'];
+
+/**
+ * A shorter-trained member of the paper's teacher recipe, for the ensemble of study 5: 30 epochs
+ * instead of 100, so that five of them fit the study's budget.
+ */
+export const ENSEMBLE_MEMBER = { ...PAPER_TEACHER, train: { ...PAPER_TEACHER.train, epochs: 30 } } satisfies TeacherMemberInput;
