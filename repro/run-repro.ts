@@ -4,7 +4,7 @@
 // baselines come from the store's cache, finished trials are skipped, and the peers keep their results.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeResultsPage } from './page/write-results-page.js';
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) exitWith(2, `unknown study ${unknown.map((id) => `"${id}"`).join(', ')}\n${USAGE}`);
   const chosen = positionals.length === 0 ? STUDIES : STUDIES.filter((study) => positionals.includes(study.id));
   const store = resolve(ROOT, options.store);
+  const storeName = relative(ROOT, store) || '.';
   let failed = false;
   if (!options['page-only']) {
     if (options.backend === 'node' || options.backend === 'node-gpu') {
@@ -83,7 +84,8 @@ async function main(): Promise<void> {
         const code = run(process.execPath, [
           join(ROOT, 'packages/core/bin/kdlab.mjs'), 'run', file,
           '--backend', options.backend, '--jobs', options.jobs,
-          '--tracking-uri', join(store, 'mlruns'), '--cache-dir', join(store, 'cache'), '--no-save-models',
+          // Relative to the repository root: the store's name is part of the cached teachers' keys.
+          '--tracking-uri', join(storeName, 'mlruns'), '--cache-dir', join(storeName, 'cache'), '--no-save-models',
         ]);
         if (code === 130 || code === 143) exitWith(code, 'repro: interrupted; run the same command again to resume.');
         if (code !== 0) {

@@ -55,6 +55,7 @@ export * from './run/run-reporter.js';
 export * from './run/tracked-run.js';
 export * from './run/flatten-params.js';
 export * from './run/config-hash.js';
+export * from './run/teacher-data.js';
 export * from './run/build-model.js';
 export * from './run/create-terms.js';
 export * from './run/create-stages.js';

@@ -29,6 +29,7 @@ import { buildModel } from './build-model.js';
 import { configHash } from './config-hash.js';
 import { createStages } from './create-stages.js';
 import { flattenParams } from './flatten-params.js';
+import { teacherData } from './teacher-data.js';
 import { silentReporter, type Role, type RoleResult, type RunReporter } from './run-reporter.js';
 import { restoreWeights, TrainedModelCache } from './trained-model-cache.js';
 import { withTrackedRun } from './tracked-run.js';
@@ -589,10 +590,4 @@ export interface StudentData {
   readonly data: Dataset;
   /** With a transfer set: for each training row, its index in the whole training split. */
   readonly indices?: Int32Array;
-}
-
-/** The data settings the teacher depends on: all but the students' transfer set. */
-function teacherData(data: ResolvedExperiment['data']): Omit<ResolvedExperiment['data'], 'transfer'> {
-  const { transfer: _transfer, ...rest } = data;
-  return rest;
 }

@@ -7,6 +7,7 @@ import type { ExperimentResult, TrialContext } from './distillation-runner.js';
 import { flattenParams } from './flatten-params.js';
 import type { RunReporter } from './run-reporter.js';
 import { newInvocationId } from './run-experiment.js';
+import { teacherData } from './teacher-data.js';
 
 /** A sweep as written in an experiment. */
 export interface SweepDefinition {
@@ -148,7 +149,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     // One task per distinct teacher and per distinct baseline; each trial's task starts once its
     // teacher's and baseline's have finished. The executor runs as many tasks at once as it has
     // workers, first come first served.
-    const teacherKey = (t: ResolvedTrial) => configHash({ teacher: t.experiment.teacher, data: t.experiment.data, seed: t.experiment.seed });
+    const teacherKey = (t: ResolvedTrial) => configHash({ teacher: t.experiment.teacher, data: teacherData(t.experiment.data), seed: t.experiment.seed });
     const baselineKey = (t: ResolvedTrial) =>
       configHash({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
     const teacherTrials = distinctBy(pending, teacherKey);
