@@ -220,3 +220,49 @@ describe('the teacher signal of a transfer set', () => {
     teacher.dispose();
   });
 });
+
+describe('settings that name classes are checked against the data before anything trains', () => {
+  async function failure(transfer: Record<string, unknown>, evaluate?: Record<string, unknown>): Promise<{ error: Error; runs: number }> {
+    const local = mkdtempSync(join(scratch, 'early-'));
+    const tracker = createTracker(`file:${join(local, 'mlruns')}`);
+    const resolved = experiment(transfer);
+    if (evaluate !== undefined) resolved.evaluate = evaluate as typeof resolved.evaluate;
+    try {
+      await runExperiment({ registries, tracker, backend, cache: new TrainedModelCache(join(local, 'cache')), experiment: resolved });
+    } catch (error) {
+      await tracker.close();
+      const runs = existsSync(join(local, 'mlruns')) ? (await readMlrunsStore(join(local, 'mlruns'))).runs.length : 0;
+      return { error: error as Error, runs };
+    }
+    throw new Error('the experiment trained');
+  }
+
+  it('a transfer-set class the data lack fails naming the field, with no run created', async () => {
+    const { error, runs } = await failure({ omitClasses: [12] });
+    expect(error.message).toBe('data.transfer.omitClasses: class 12 does not exist (the dataset has classes 0 to 9)');
+    expect(runs).toBe(0);
+  });
+
+  it('a bias shift with nothing to shift fails naming the field, with no run created', async () => {
+    const { error, runs } = await failure({ classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    expect(error.message).toMatch(/^evaluate\.biasShift\.classes: the transfer set \(data\.transfer\) leaves no class out/);
+    expect(runs).toBe(0);
+  });
+
+  it('a bias-shift class the data lack fails naming the field, with no run created', async () => {
+    const { error, runs } = await failure({ omitClasses: [3] }, { biasShift: { classes: [10], max: 10, step: 0.1 } });
+    expect(error.message).toBe('evaluate.biasShift.classes: class 10 does not exist (the dataset has classes 0 to 9)');
+    expect(runs).toBe(0);
+  });
+});
+
+describe("a teacher's run logs the data it trained on", () => {
+  it('without the transfer set of the experiment that trained it', async () => {
+    const { result } = await run({ omitClasses: [4] });
+    const contents = await readMlrunsStore(store);
+    const teacher = contents.runs.find((r) => r.info.runId === result.teacher.runId)!;
+    expect(Object.keys(teacher.params).filter((key) => key.startsWith('data.transfer'))).toEqual([]);
+    const distilled = contents.runs.find((r) => r.info.runId === result.distilled.runId)!;
+    expect(distilled.params['data.transfer.omitClasses']).toBe('[4]');
+  });
+});

@@ -3,6 +3,17 @@ import { FusedAdamOptimizer } from './optimizers/fused-adam-optimizer.js';
 import type { OptimizerSettings } from './train-settings.js';
 
 /**
+ * tfjs' momentum optimizer, whose `dispose` also frees its learning-rate scalar (tfjs 4.22's
+ * `MomentumOptimizer.dispose` overrides SGD's without freeing it: one tensor leaked per optimizer).
+ */
+class MomentumOptimizerFreeingRate extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    this.c.dispose();
+  }
+}
+
+/**
  * Creates the TensorFlow.js optimizer the settings describe: Adam as kdlab's {@link FusedAdamOptimizer}
  * (tfjs' Adam, bit for bit, in one pass per variable), SGD and momentum as tfjs' own. The caller disposes it.
  */
@@ -11,9 +22,7 @@ export function createOptimizer(settings: OptimizerSettings): tf.Optimizer {
     case 'adam':
       return new FusedAdamOptimizer(settings);
     case 'sgd':
-      return settings.momentum > 0
-        ? tf.train.momentum(settings.learningRate, settings.momentum, settings.nesterov)
-        : tf.train.sgd(settings.learningRate);
+      return settings.momentum > 0 ? new MomentumOptimizerFreeingRate(settings.learningRate, settings.momentum, settings.nesterov) : tf.train.sgd(settings.learningRate);
   }
 }
 

@@ -173,6 +173,7 @@ export class DistillationRunner {
     let entry = this.#studentData.get(key);
     if (!entry) {
       entry = this.data(experiment).then((data) => {
+        checkClassSettings(experiment, data.numClasses);
         if (transfer === undefined) return { data };
         const narrowed = applyTransferSet(data, transfer, experiment.seed);
         this.#reporter.note(`transfer set: ${narrowed.data.train.count} of ${data.train.count} training examples (${JSON.stringify(transfer)})`);
@@ -238,8 +239,10 @@ export class DistillationRunner {
   }
 
   async #logSetup(run: RunHandle, experiment: ResolvedExperiment, context: TrialContext, role: Role, describe: string): Promise<void> {
-    await run.logParams({ ...flattenParams(experiment), ...context.params, role, 'role.training': describe });
-    await run.logArtifact('config.json', JSON.stringify(experiment, null, 2));
+    // A teacher trains on the whole training split, whatever the transfer set of the experiment that trained it first.
+    const logged = role === 'teacher' || role === 'ensemble' ? { ...experiment, data: teacherData(experiment.data) } : experiment;
+    await run.logParams({ ...flattenParams(logged), ...context.params, role, 'role.training': describe });
+    await run.logArtifact('config.json', JSON.stringify(logged, null, 2));
   }
 
   /** Trains one model through its stages inside an MLflow run. */
@@ -460,6 +463,8 @@ export class DistillationRunner {
     let ready = this.#ensembles.get(key);
     if (!ready) {
       ready = (async () => {
+        // The students' data are checked (and narrowed) before the teacher trains: a wrong class fails now, not after it.
+        await this.studentData(experiment);
         const data = await this.data(experiment);
         const members: TrainedMember[] = [];
         for (const [i, spec] of specs.entries()) members.push(await this.#member(experiment, context, data, spec, i, specs.length));
@@ -590,4 +595,27 @@ export interface StudentData {
   readonly data: Dataset;
   /** With a transfer set: for each training row, its index in the whole training split. */
   readonly indices?: Int32Array;
+}
+
+/**
+ * Checks the settings that name classes against the data's number of classes, when the data are
+ * loaded (before any training): the transfer set's classes, and the bias shift's (which must name at
+ * least one class, explicitly or as those the transfer set leaves out).
+ * @throws RangeError naming the field.
+ */
+function checkClassSettings(experiment: ResolvedExperiment, numClasses: number): void {
+  const transfer = experiment.data.transfer;
+  for (const field of ['classes', 'omitClasses'] as const) {
+    for (const c of transfer?.[field] ?? []) {
+      if (c >= numClasses) throw new RangeError(`data.transfer.${field}: class ${c} does not exist (the dataset has classes 0 to ${numClasses - 1})`);
+    }
+  }
+  const shift = experiment.evaluate?.biasShift;
+  if (shift === undefined) return;
+  for (const c of shift.classes ?? []) {
+    if (c >= numClasses) throw new RangeError(`evaluate.biasShift.classes: class ${c} does not exist (the dataset has classes 0 to ${numClasses - 1})`);
+  }
+  if (shift.classes === undefined && omittedClasses(transfer, numClasses).length === 0) {
+    throw new RangeError('evaluate.biasShift.classes: the transfer set (data.transfer) leaves no class out, so there is no class to shift: name the classes');
+  }
 }
