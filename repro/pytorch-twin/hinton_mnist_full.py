@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.dont_write_bytecode = True  # no __pycache__ in bench/pytorch or here
 sys.path.insert(0, str(REPO / "bench" / "pytorch"))  # the bench's PyTorch peer: runtime, models, losses
 
 from runtime import configure_threads  # noqa: E402 (after the path; before torch is imported)

@@ -59,9 +59,9 @@ class TrainSetting:
     """Largest random shift of a training image, in pixels along each axis (0: off)."""
 
     def to_json(self) -> dict[str, Any]:
-        """The setting as JSON-ready data (camelCase keys, as kdlab writes its settings)."""
-        names = {"learning_rate": "learningRate", "batch_size": "batchSize", "input_dropout": "inputDropout", "max_norm": "maxNorm"}
-        return {names.get(key, key): list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
+        """The setting as JSON-ready data, without the other optimizer's fields."""
+        unused = ("betas", "eps") if self.optimizer == "sgd" else ("momentum",)
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items() if key not in unused}
 
 
 def teacher_setting(epochs: int) -> TrainSetting:

@@ -37,15 +37,28 @@ def cpu_model() -> str:
 def environment() -> dict[str, Any]:
     """What a run ran on: PyTorch, numpy and Python versions, PyTorch's threads, the CPU."""
     return {
-        "torch": torch.__version__,
-        "numpy": numpy.__version__,
-        "python": platform.python_version(),
+        "torch_version": str(torch.__version__),  # a str subclass that torch.load(weights_only=True) refuses
+        "numpy_version": numpy.__version__,
+        "python_version": platform.python_version(),
         "threads": torch.get_num_threads(),
-        "interopThreads": torch.get_num_interop_threads(),
+        "interop_threads": torch.get_num_interop_threads(),
         "mkl": torch.backends.mkl.is_available(),
         "cpu": cpu_model(),
-        "cpuCount": os.cpu_count(),
+        "cpu_count": os.cpu_count(),
     }
+
+
+def summarize_environment(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The file-level `torch_version`, `threads` and `cpu`: the runs' common value of each; where they
+    differ, the distinct strings joined with " / ", and no `threads` (each run keeps its own)."""
+    summary: dict[str, Any] = {}
+    for field in ("torch_version", "threads", "cpu"):
+        values = list(dict.fromkeys(run["environment"][field] for run in runs if "environment" in run))
+        if len(values) == 1:
+            summary[field] = values[0]
+        elif values and field != "threads":
+            summary[field] = " / ".join(str(value) for value in values)
+    return summary
 
 
 class SettingMismatchError(Exception):
@@ -61,25 +74,32 @@ def check_setting(path: Path, recorded: dict[str, Any], setting: dict[str, Any])
 
 
 class ResultStore:
-    """The runs of one setting in one JSON file: `{format, study, twinOf, setting, runs: [...]}`."""
+    """The runs of one setting in one JSON file."""
 
     def __init__(self, path: Path, study: dict[str, str], setting: dict[str, Any]) -> None:
         """Opens `path`, reading its runs when it exists; its setting must be `setting`."""
         self.path = path
-        self.document: dict[str, Any] = {"format": FORMAT, **study, "setting": setting, "runs": []}
+        self.study = study
+        self.setting = setting
+        self.runs: list[dict[str, Any]] = []
         if path.is_file():
             existing = json.loads(path.read_text(encoding="utf-8"))
             check_setting(path, existing.get("setting", {}), setting)
-            self.document["runs"] = existing.get("runs", [])
+            self.runs = existing.get("runs", [])
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The file's content: `{format, study, twin_of, torch_version, threads, cpu, setting, runs}`."""
+        return {"format": FORMAT, **self.study, **summarize_environment(self.runs), "setting": self.setting, "runs": self.runs}
 
     def has(self, key: str) -> bool:
         """Whether the run `key` finished in an earlier invocation or this one."""
-        return any(run["key"] == key for run in self.document["runs"])
+        return any(run["key"] == key for run in self.runs)
 
     def add(self, run: dict[str, Any]) -> None:
         """Adds a finished run (stamped with the time) and rewrites the file atomically."""
-        stamped = {**run, "finishedAt": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
-        self.document["runs"] = [existing for existing in self.document["runs"] if existing["key"] != run["key"]] + [stamped]
+        stamped = {**run, "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
+        self.runs = [existing for existing in self.runs if existing["key"] != run["key"]] + [stamped]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.tmp")
         temporary.write_text(json.dumps(self.document, indent=2) + "\n", encoding="utf-8")

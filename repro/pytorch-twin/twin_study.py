@@ -15,7 +15,7 @@ from twin_setting import HARD_WEIGHT, SOFT_WEIGHT, TEACHER_SEED, student_setting
 from twin_store import ResultStore, check_setting, environment, run_key
 from twin_training import LOG, LossFn, RunSeeds, build_mlp, predict_logits, train_model
 
-STUDY = {"study": "hinton-mnist-full", "twinOf": "experiments/repro/hinton-mnist-full.ts"}
+STUDY = {"study": "hinton-mnist-full", "twin_of": "experiments/repro/hinton-mnist-full.ts"}
 """The results file's identification fields."""
 
 
@@ -42,17 +42,17 @@ def describe_setting(options: argparse.Namespace, data: TwinData) -> dict[str, A
         "data": {
             "dataset": header["dataset"],
             "fractions": header["fractions"],
-            "splitSeed": header["seed"],
-            "limitTrain": options.limit_train,
+            "split_seed": header["seed"],
+            "limit_train": options.limit_train,
             "counts": {"train": data.train.count, "val": data.val.count, "test": data.test.count},
         },
         "teacher": {**teacher_setting(options.teacher_epochs).to_json(), "seed": TEACHER_SEED, "loss": "ce"},
         "student": student_setting(options.student_epochs).to_json(),
         "distillation": {
-            "hardWeight": HARD_WEIGHT,
-            "softWeight": SOFT_WEIGHT,
-            "loss": "hardWeight * CE + softWeight * T^2 * KL(softmax(teacher/T) || softmax(student/T)), batch mean",
-            "teacherSignal": "logits of the teacher's last weights on the unaugmented training split, inference mode, computed once",
+            "hard_weight": HARD_WEIGHT,
+            "soft_weight": SOFT_WEIGHT,
+            "loss": "hard_weight * CE + soft_weight * T^2 * KL(softmax(teacher/T) || softmax(student/T)), batch mean",
+            "teacher_signal": "logits of the teacher's last weights on the unaugmented training split, inference mode, computed once",
         },
         "schedule": "per-step cosine from the learning rate to 0: lr_t = 0.5 lr (1 + cos(pi t / (T - 1))), t = 0 .. T - 1",
         "initialisation": "glorot-uniform kernels, zero biases",
@@ -66,10 +66,9 @@ def run_record(key: str, seed: int, temperature: float | None, outcome: dict[str
 
 def report(record: dict[str, Any]) -> None:
     """Logs a finished run's headline metrics."""
-    metrics = record["metrics"]
     LOG.info(
-        f"{record['key']}: {metrics['testErrors']} test errors (best-val epoch {metrics['bestEpoch']}: {metrics['testErrorsBest']}), "
-        f"best val acc {metrics['bestValAccuracy']:.4f}, {metrics['meanEpochSeconds']:.2f} s/epoch, {metrics['wallSeconds']:.1f} s in all"
+        f"{record['key']}: {record['test_errors']} test errors (best-val epoch {record['best_epoch']}: {record['test_errors_best']}), "
+        f"best val acc {record['best_val_accuracy']:.4f}, {record['mean_epoch_seconds']:.2f} s/epoch, {record['wall_seconds']:.1f} s in all"
     )
 
 
@@ -170,10 +169,12 @@ def run_study(options: argparse.Namespace) -> None:
     LOG.info(f"data: {data.train.count} train / {data.val.count} val / {data.test.count} test; torch {torch.__version__}, {torch.get_num_threads()} threads; results -> {options.out}")
     pending = pending_students(study)
     needs_teacher = not study.store.has(run_key("teacher", TEACHER_SEED)) or any(temperature is not None for _, temperature in pending)
+    if study.store.has(run_key("teacher", TEACHER_SEED)):
+        LOG.info(f"{run_key('teacher', TEACHER_SEED)}: already in {options.out}")
     logits = teacher_logits(study) if needs_teacher else None
     skipped = len(options.seeds) * (1 + len(options.temperatures)) - len(pending)
     if skipped:
-        LOG.info(f"skipping {skipped} student run(s) already in {options.out}")
+        LOG.info(f"skipping {skipped} of {skipped + len(pending)} student run(s), already in {options.out}")
     for seed, temperature in pending:
         train_student(study, seed, temperature, logits)
-    LOG.info(f"done: {len(study.store.document['runs'])} run(s) in {options.out}")
+    LOG.info(f"done: {len(study.store.runs)} run(s) in {options.out}")

@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import torch
@@ -134,6 +134,11 @@ def count_errors(model: nn.Module, split: Split) -> int:
     return int((predict_logits(model, split.x).argmax(1) != split.y).sum().item())
 
 
+def accuracy(errors: int, count: int) -> float:
+    """The fraction right, from the errors."""
+    return (count - errors) / count
+
+
 @dataclass(frozen=True)
 class EpochRecord:
     """What one epoch measured."""
@@ -150,17 +155,6 @@ class EpochRecord:
     """The rate of the epoch's last step."""
     seconds: float
     """Wall time of the epoch's training steps (validation not included)."""
-
-    def to_json(self) -> dict[str, float | int]:
-        """The record with kdlab's camelCase metric names."""
-        return {
-            "epoch": self.epoch,
-            "loss": self.loss,
-            "trainAccuracy": self.train_accuracy,
-            "valAccuracy": self.val_accuracy,
-            "learningRate": self.learning_rate,
-            "seconds": self.seconds,
-        }
 
 
 @dataclass
@@ -208,7 +202,7 @@ def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
 
 def train_model(model: nn.Module, setting: TrainSetting, data: TwinData, *, seeds: RunSeeds, loss_fn: LossFn, name: str) -> dict[str, Any]:
     """Trains `model` as kdlab's trainer does and returns its metrics and per-epoch history:
-    `{"metrics": {...}, "history": [EpochRecord as dict, ...]}`. The model keeps its last weights."""
+    `{"test_errors": ..., ..., "history": [EpochRecord as dict, ...]}`. The model keeps its last weights."""
     started = time.perf_counter()
     torch.manual_seed(seeds.dropout)  # dropout draws from PyTorch's global generator
     steps_per_epoch = math.ceil(data.train.count / setting.batch_size)
@@ -225,7 +219,7 @@ def train_model(model: nn.Module, setting: TrainSetting, data: TwinData, *, seed
         epoch_started = time.perf_counter()
         loss, train_accuracy, rate = train_epoch(model, setting, data.train, loss_fn, state)
         seconds = time.perf_counter() - epoch_started
-        val_accuracy = 1 - count_errors(model, data.val) / data.val.count
+        val_accuracy = accuracy(count_errors(model, data.val), data.val.count)
         if val_accuracy > best_accuracy:
             best_accuracy, best_epoch, best_weights = val_accuracy, epoch, snapshot(model)
         history.append(EpochRecord(epoch, loss, train_accuracy, val_accuracy, rate, seconds))
@@ -236,14 +230,14 @@ def train_model(model: nn.Module, setting: TrainSetting, data: TwinData, *, seed
     test_errors_best = count_errors(model, data.test)
     model.load_state_dict(last_weights)
     metrics = {
-        "testErrors": test_errors,
-        "testAccuracy": 1 - test_errors / data.test.count,
-        "bestValAccuracy": best_accuracy,
-        "bestEpoch": best_epoch,
-        "testErrorsBest": test_errors_best,
-        "testAccuracyBest": 1 - test_errors_best / data.test.count,
+        "test_errors": test_errors,
+        "test_accuracy": accuracy(test_errors, data.test.count),
+        "best_val_accuracy": best_accuracy,
+        "best_epoch": best_epoch,
+        "test_errors_best": test_errors_best,
+        "test_accuracy_best": accuracy(test_errors_best, data.test.count),
         "epochs": setting.epochs,
-        "meanEpochSeconds": sum(record.seconds for record in history) / len(history),
-        "wallSeconds": time.perf_counter() - started,
+        "mean_epoch_seconds": sum(record.seconds for record in history) / len(history),
+        "wall_seconds": time.perf_counter() - started,
     }
-    return {"metrics": metrics, "history": [record.to_json() for record in history]}
+    return {**metrics, "history": [asdict(record) for record in history]}
