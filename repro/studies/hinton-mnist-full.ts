@@ -37,6 +37,8 @@ export default defineStudy({
   ].join('\n\n'),
   experiments: ['experiments/repro/hinton-mnist-full.ts'],
   experimentNames: [EXPERIMENT],
+  // One thread: beside kdlab's two workers, two OpenMP threads spin-wait for each other (repro/pytorch-twin/README.md).
+  peers: [{ name: 'pytorch-twin/hinton-mnist-full', command: ['bash', 'repro/pytorch-twin/run.sh', '--threads', '1'], results: 'pytorch-twin/hinton-mnist-full.json' }],
   published: [
     { quantity: 'teacher (1200-1200, dropout, jitter, max-norm): test errors', value: '67', source: 'Hinton et al. 2015, section 3' },
     { quantity: 'student (800-800, no regularisation): test errors', value: '146', source: 'ibid.' },
