@@ -1,0 +1,631 @@
+// The five studies' analyses (repro/studies), each on fixture stores written in the test: the tables'
+// key numbers against independent computations (support/reference.ts) and the verdict criteria, each
+// level reached by a fixture built for it. One file, so that @kdlab/core is imported once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudyAnalysis } from '../page/study.js';
+import ensembleToOne from '../studies/ensemble-to-one.js';
+import hintonMnistFull from '../studies/hinton-mnist-full.js';
+import lessData from '../studies/less-data.js';
+import omittedThree from '../studies/omitted-three.js';
+import temperatureByWidth from '../studies/temperature-by-width.js';
+import { loadStudyRuns, makeTempDir, removeTempDir, writeStore, type RunSpec } from './support/fixture-store.js';
+import { cell, differenceText, interval, mean, minus, sd, summaryText } from './support/reference.js';
+
+describe('study 1: hinton-mnist-full', () => {
+  const study = hintonMnistFull;
+
+  const EXPERIMENT = 'hinton-mnist-full';
+  const TWIN = 'pytorch-twin/hinton-mnist-full';
+
+  interface Fixture {
+    /** The teacher's test errors, or no teacher. */
+    teacher?: number;
+    /** Test errors by seed (index); `undefined` leaves the run out. */
+    baseline: readonly (number | undefined)[];
+    t20: readonly (number | undefined)[];
+    t4: readonly (number | undefined)[];
+    /** Final validation accuracy of every distilled student at each temperature. */
+    val20: number;
+    val4: number;
+    /** Status of the T = 4 run of seed 4 (default FINISHED). */
+    lastStatus?: 'FINISHED' | 'FAILED';
+  }
+
+  const BASELINE = [150, 170, 140, 165, 150];
+  const T20 = [132, 130, 128, 135, 134];
+  const T4 = [145, 160, 138, 150, 149];
+
+  function runsOf(f: Fixture): RunSpec[] {
+    const runs: RunSpec[] = [];
+    const tags = { 'kdlab.invocation': 'inv-1', 'kdlab.backend': 'tensorflow', 'kdlab.machine.cpu': 'Test CPU' };
+    if (f.teacher !== undefined) runs.push({ name: 'teacher', role: 'teacher', tags, params: { seed: 0 }, metrics: { 'test/errors': f.teacher, 'val/accuracy': 0.99 } });
+    f.baseline.forEach((errors, seed) => {
+      if (errors === undefined) return;
+      // seed 4's baseline predates the test/errors metric: its errors come from test/accuracy
+      const metrics: Record<string, number> = seed === 4 ? { 'test/accuracy': 1 - errors / 10_000, 'val/accuracy': 0.97 } : { 'test/errors': errors, 'val/accuracy': 0.97 };
+      runs.push({ name: `baseline-${seed}`, role: 'baseline', tags, params: { studentSeed: seed, 'student.model.hidden': '[800,800]' }, metrics });
+    });
+    for (const [temperature, errorsList, val] of [[20, f.t20, f.val20], [4, f.t4, f.val4]] as const) {
+      errorsList.forEach((errors, seed) => {
+        if (errors === undefined) return;
+        runs.push({
+          name: `distilled-T${temperature}-${seed}`,
+          role: 'distilled',
+          tags,
+          ...(f.teacher !== undefined ? { teacher: 'teacher' } : {}),
+          ...(temperature === 4 && seed === 4 && f.lastStatus ? { status: f.lastStatus } : {}),
+          params: { studentSeed: seed, 'losses.1.temperature': temperature, 'student.model.hidden': '[800,800]' },
+          // the validation accuracy read is the last epoch's
+          metrics: { 'test/errors': errors, 'val/accuracy': [0.5, 0.9, val + seed * 1e-4] },
+        });
+      });
+    }
+    return runs;
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  const stores = new Map<string, Promise<string>>();
+
+  /** Writes a fixture's store once (the tests share them) and analyses its runs. */
+  async function analyse(f: Fixture | undefined, peers: ReadonlyMap<string, unknown> = new Map()): Promise<StudyAnalysis> {
+    const key = JSON.stringify(f ?? null);
+    if (!stores.has(key)) {
+      const store = `${root}/store-${n++}`;
+      stores.set(key, f === undefined ? Promise.resolve(store) : writeStore(store, { [EXPERIMENT]: runsOf(f) }).then(() => store));
+    }
+    return study.analyse(await loadStudyRuns(await stores.get(key)!, study, peers));
+  }
+
+  function gaps(distilled: readonly number[], baseline: readonly number[], teacher: number): number[] {
+    return distilled.map((errors, i) => (baseline[i]! - errors) / (baseline[i]! - teacher));
+  }
+
+  const reproduced: Fixture = { teacher: 120, baseline: BASELINE, t20: T20, t4: T4, val20: 0.985, val4: 0.982 };
+
+  it('tables the errors, the paired differences and the gap recovered as computed by hand', async () => {
+    const analysis = await analyse(reproduced);
+    const [errors] = analysis.tables;
+    expect(errors!.columns.map((c) => c.header)).toEqual(['model', 'n', 'kdlab errors', 'paper', 'PyTorch twin', 'distilled - baseline', 'gap recovered']);
+    expect(errors!.rows.map((r) => r.cells[0])).toEqual(['teacher', 'baseline (hard labels)', 'distilled, T = 20 (chosen on validation)', 'distilled, T = 4']);
+    expect(cell(errors!, 'teacher', 'n')).toBe('1');
+    expect(cell(errors!, 'teacher', 'kdlab errors')).toBe('120.0');
+    expect(cell(errors!, 'teacher', 'paper')).toBe('67');
+    expect(cell(errors!, 'baseline (hard labels)', 'n')).toBe('5');
+    expect(cell(errors!, 'baseline (hard labels)', 'kdlab errors')).toBe(summaryText(BASELINE));
+    expect(cell(errors!, 'baseline (hard labels)', 'paper')).toBe('146');
+
+    const t20 = 'distilled, T = 20 (chosen on validation)';
+    expect(cell(errors!, t20, 'n')).toBe('5');
+    expect(cell(errors!, t20, 'kdlab errors')).toBe(summaryText(T20));
+    expect(cell(errors!, t20, 'paper')).toBe('74');
+    expect(cell(errors!, t20, 'PyTorch twin')).toBe('n/a');
+    expect(cell(errors!, t20, 'distilled - baseline')).toBe(differenceText(T20, BASELINE));
+    expect(cell(errors!, t20, 'distilled - baseline')).toMatch(/, p = 0\.011$/); // scipy.stats.ttest_rel: p = 0.010865
+    expect(cell(errors!, t20, 'gap recovered')).toBe(summaryText(gaps(T20, BASELINE, 120), 2));
+
+    expect(cell(errors!, 'distilled, T = 4', 'kdlab errors')).toBe(summaryText(T4));
+    expect(cell(errors!, 'distilled, T = 4', 'paper')).toBe('');
+    expect(cell(errors!, 'distilled, T = 4', 'distilled - baseline')).toBe(differenceText(T4, BASELINE));
+    expect(cell(errors!, 'distilled, T = 4', 'distilled - baseline')).toMatch(/, p = 0\.065$/); // scipy: p = 0.065364
+    expect(cell(errors!, 'distilled, T = 4', 'gap recovered')).toBe(summaryText(gaps(T4, BASELINE, 120), 2));
+
+    expect(analysis.notes[0]).toBe('Validation accuracy (mean over seeds, last epoch): T = 20: 98.52%, T = 4: 98.22%; T = 20 is the one chosen.');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['errors']);
+  });
+
+  it('reproduced: the chosen temperature is significantly better and recovers at least half the gap', async () => {
+    const analysis = await analyse(reproduced);
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.verdict.text).toContain('The teacher makes 120 errors (paper: 67). At T = 20');
+    expect(analysis.verdict.text).toContain(differenceText(T20, BASELINE));
+  });
+
+  it('partly reproduced: significantly better but less than half the gap recovered', async () => {
+    // a teacher at 40 errors leaves a gap of 100-130 errors, of which the students recover about a fifth
+    const analysis = await analyse({ ...reproduced, teacher: 40 });
+    const perSeed = gaps(T20, BASELINE, 40);
+    expect(perSeed.reduce((a, b) => a + b, 0) / 5).toBeLessThan(0.5);
+    expect(cell(analysis.tables[0]!, 'distilled, T = 20 (chosen on validation)', 'gap recovered')).toBe(summaryText(perSeed, 2));
+    expect(analysis.verdict.level).toBe('partly reproduced');
+  });
+
+  it('not reproduced: the temperature chosen on validation (T = 4 here) is not significantly better, whatever T = 20 does on test', async () => {
+    const analysis = await analyse({ ...reproduced, val20: 0.981, val4: 0.986 });
+    expect(analysis.tables[0]!.rows.map((r) => r.cells[0])).toEqual(['teacher', 'baseline (hard labels)', 'distilled, T = 20', 'distilled, T = 4 (chosen on validation)']);
+    expect(analysis.notes[0]).toMatch(/T = 4 is the one chosen\.$/);
+    expect(analysis.verdict.level).toBe('not reproduced');
+    expect(analysis.verdict.text).toContain(`At T = 4, distillation changes the errors by ${differenceText(T4, BASELINE)}`);
+  });
+
+  it('incomplete while runs are missing or unfinished, whatever the finished runs show', async () => {
+    const missing = await analyse({ ...reproduced, t4: T4.slice(0, 4) });
+    expect(missing.verdict.level).toBe('incomplete');
+    expect(missing.verdict.text.startsWith('(15 of 16 runs finished so far.)')).toBe(true);
+
+    const failed = await analyse({ ...reproduced, lastStatus: 'FAILED' });
+    expect(failed.verdict.level).toBe('incomplete');
+    expect(cell(failed.tables[0]!, 'distilled, T = 4', 'n')).toBe('4');
+    expect(cell(failed.tables[0]!, 'distilled, T = 4', 'kdlab errors')).toBe(summaryText(T4.slice(0, 4)));
+
+    const noTeacher = await analyse({ ...reproduced, teacher: undefined });
+    expect(noTeacher.verdict).toMatchObject({ level: 'incomplete', text: '15 of 16 runs finished.' });
+    expect(cell(noTeacher.tables[0]!, 'teacher', 'n')).toBe('0');
+    expect(cell(noTeacher.tables[0]!, 'teacher', 'kdlab errors')).toBe('n/a');
+  });
+
+  it('not run yet without any run (no experiment in the store)', async () => {
+    const analysis = await analyse(undefined);
+    expect(analysis.verdict.level).toBe('not run yet');
+    expect(analysis.verdict.text).toBe('0 of 16 runs finished.');
+    expect(analysis.plots).toEqual([]);
+    expect(cell(analysis.tables[0]!, 'baseline (hard labels)', 'kdlab errors')).toBe('n/a');
+    expect(analysis.notes).toEqual([]);
+  });
+
+  describe('the PyTorch twin column', () => {
+    const twin = {
+      torch_version: '2.5.1',
+      threads: 2,
+      cpu: 'Twin CPU',
+      runs: [
+        { role: 'teacher', seed: 0, temperature: null, test_errors: 71 },
+        ...[148, 160, 151].map((test_errors, seed) => ({ role: 'baseline', seed, temperature: null, test_errors })),
+        ...[129, 133, 127].map((test_errors, seed) => ({ role: 'distilled', seed, temperature: 20, test_errors })),
+        ...[141, 146, 139].map((test_errors, seed) => ({ role: 'distilled', seed, temperature: 4, test_errors })),
+      ],
+    };
+
+    it('reads the peer JSON: each role (and temperature) summarised over the twin\'s seeds', async () => {
+      const analysis = await analyse(reproduced, new Map([[TWIN, twin]]));
+      const t = analysis.tables[0]!;
+      expect(cell(t, 'teacher', 'PyTorch twin')).toBe('71.0');
+      expect(cell(t, 'baseline (hard labels)', 'PyTorch twin')).toBe(summaryText([148, 160, 151]));
+      expect(cell(t, 'distilled, T = 20 (chosen on validation)', 'PyTorch twin')).toBe(summaryText([129, 133, 127]));
+      expect(cell(t, 'distilled, T = 4', 'PyTorch twin')).toBe(summaryText([141, 146, 139]));
+      expect(analysis.notes).toContain('The PyTorch twin (repro/pytorch-twin: the same split, models, schedules and seeds, written independently of kdlab) ran on PyTorch 2.5.1, 2 threads, Twin CPU.');
+      const data = (analysis.plots[0]!.spec as { data: { values: { x: string; y: number; series: string }[] } }).data.values;
+      expect(data.filter((p) => p.series === 'PyTorch twin').map((p) => [p.x, p.y])).toEqual([['T = 20', (129 + 133 + 127) / 3], ['T = 4', 142], ['teacher', 71], ['baseline', 153]]);
+      // the verdict is kdlab's own
+      expect(analysis.verdict.level).toBe('reproduced');
+    });
+
+    it('a malformed peer JSON is an error naming the field', async () => {
+      const bad = { ...twin, runs: twin.runs.map((run, i) => (i === 1 ? { ...run, test_errors: 'many' } : run)) };
+      await expect(analyse(reproduced, new Map([[TWIN, bad]]))).rejects.toThrow(/malformed: runs\.1\.test_errors: /);
+      const noRole = { runs: [{ seed: 0, test_errors: 70 }] };
+      await expect(analyse(reproduced, new Map([[TWIN, noRole]]))).rejects.toThrow(/runs\.0\.role/);
+      await expect(analyse(reproduced, new Map([[TWIN, { runs: 'none' }]]))).rejects.toThrow(/malformed: runs: /);
+    });
+  });
+});
+
+describe('study 2: temperature-by-width', () => {
+  const study = temperatureByWidth;
+
+  const TEMPERATURES = [1, 2, 4, 8, 20] as const;
+  type Width = 800 | 300 | 30;
+
+  /** Test errors by seed, and the final validation accuracy, of each cell of a width. */
+  interface WidthCells {
+    baseline: number[];
+    distilled: Record<(typeof TEMPERATURES)[number], { errors: number[]; val: number }>;
+  }
+
+  const WIDE: WidthCells = {
+    baseline: [160, 165, 170],
+    distilled: {
+      1: { errors: [150, 152, 158], val: 0.978 },
+      2: { errors: [140, 145, 147], val: 0.98 },
+      4: { errors: [135, 138, 140], val: 0.982 },
+      8: { errors: [130, 133, 137], val: 0.985 },
+      20: { errors: [131, 132, 138], val: 0.986 }, // T = 20 - T = 8: +1, -1, +1: no significant difference
+    },
+  };
+  const MIDDLE: WidthCells = {
+    baseline: [180, 185, 190],
+    distilled: {
+      1: { errors: [170, 172, 178], val: 0.975 },
+      2: { errors: [160, 165, 167], val: 0.977 },
+      4: { errors: [155, 158, 160], val: 0.979 },
+      8: { errors: [150, 153, 157], val: 0.983 }, // best on validation: T = 8
+      20: { errors: [152, 151, 156], val: 0.982 },
+    },
+  };
+  const NARROW: WidthCells = {
+    baseline: [300, 310, 320],
+    distilled: {
+      1: { errors: [290, 295, 305], val: 0.95 },
+      2: { errors: [270, 272, 280], val: 0.96 },
+      4: { errors: [260, 262, 268], val: 0.965 }, // best; beats T = 20 by 25-28 and T = 1 by 30-37 errors
+      8: { errors: [275, 280, 284], val: 0.958 },
+      20: { errors: [285, 290, 296], val: 0.955 },
+    },
+  };
+
+  function runsOf(cells: Record<Width, WidthCells>, leaveOut?: string): RunSpec[] {
+    const runs: RunSpec[] = [{ name: 'teacher', role: 'teacher', params: { seed: 0 }, metrics: { 'test/errors': 110 } }];
+    for (const width of [800, 300, 30] as const) {
+      const hidden = `[${width},${width}]`;
+      cells[width].baseline.forEach((errors, seed) => runs.push({ name: `w${width}-baseline-${seed}`, role: 'baseline', params: { studentSeed: seed, 'student.model.hidden': hidden }, metrics: { 'test/errors': errors, 'val/accuracy': 0.95 } }));
+      for (const temperature of TEMPERATURES) {
+        const { errors, val } = cells[width].distilled[temperature];
+        errors.forEach((e, seed) =>
+          runs.push({
+            name: `w${width}-T${temperature}-${seed}`,
+            role: 'distilled',
+            teacher: 'teacher',
+            params: { studentSeed: seed, 'student.model.hidden': hidden, 'losses.1.temperature': temperature, 'sweep.losses.1.temperature': temperature },
+            metrics: { 'test/errors': e, 'val/accuracy': val },
+          }),
+        );
+      }
+    }
+    return runs.filter((run) => run.name !== leaveOut);
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(runs: RunSpec[] | undefined): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (runs !== undefined) await writeStore(store, { 'temperature-by-width': runs });
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+
+  const at = (width: string, training: string) => (first: string, cells: readonly string[]) => first === width && cells[1] === training;
+  const withCell = (cells: WidthCells, temperature: (typeof TEMPERATURES)[number], change: Partial<{ errors: number[]; val: number }>): WidthCells => ({
+    ...cells,
+    distilled: { ...cells.distilled, [temperature]: { ...cells.distilled[temperature], ...change } },
+  });
+
+  it('reproduced: T = 8 and T = 20 alike for 800 and 300 units; T = 4 best and significantly better for 30', async () => {
+    const analysis = await analyse(runsOf({ 800: WIDE, 300: MIDDLE, 30: NARROW }));
+    const [errors, best] = analysis.tables;
+    expect(cell(errors!, at('800-800', 'baseline'), 'test errors')).toBe(summaryText(WIDE.baseline));
+    expect(cell(errors!, at('800-800', 'T = 20'), 'n')).toBe('3');
+    expect(cell(errors!, at('800-800', 'T = 20'), 'test errors')).toBe(summaryText(WIDE.distilled[20].errors));
+    expect(cell(errors!, at('800-800', 'T = 20'), 'distilled - baseline')).toBe(differenceText(WIDE.distilled[20].errors, WIDE.baseline));
+    expect(cell(errors!, at('800-800', 'T = 20'), 'val accuracy')).toBe('98.60%');
+    expect(cell(errors!, at('30-30', 'T = 4'), 'distilled - baseline')).toBe(differenceText(NARROW.distilled[4].errors, NARROW.baseline));
+
+    expect(best!.rows.map((r) => r.cells.slice(0, 2))).toEqual([['800-800', 'T = 20'], ['300-300', 'T = 8'], ['30-30', 'T = 4']]);
+    expect(cell(best!, '800-800', 'paired test of the claim')).toBe(`T = 20 - T = 8: ${differenceText(WIDE.distilled[20].errors, WIDE.distilled[8].errors)} errors`);
+    expect(cell(best!, '30-30', 'paired test of the claim')).toBe(
+      `T = 4 - T = 20: ${differenceText(NARROW.distilled[4].errors, NARROW.distilled[20].errors)}; T = 4 - T = 1: ${differenceText(NARROW.distilled[4].errors, NARROW.distilled[1].errors)} errors`,
+    );
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['difference-by-temperature']);
+  });
+
+  it('partly reproduced when the 30-unit student does best on validation at T = 20', async () => {
+    const narrow = withCell(NARROW, 20, { val: 0.97 });
+    const analysis = await analyse(runsOf({ 800: WIDE, 300: MIDDLE, 30: narrow }));
+    expect(cell(analysis.tables[1]!, '30-30', 'best T (validation)')).toBe('T = 20');
+    expect(analysis.verdict.level).toBe('partly reproduced');
+  });
+
+  it('not reproduced when T = 20 and T = 8 differ significantly for the wide students and T = 4 loses for 30', async () => {
+    const wide = withCell(WIDE, 20, { errors: [140, 145, 148] }); // T = 20 - T = 8: +10, +12, +11
+    const middle = withCell(MIDDLE, 20, { errors: [160, 165, 167] });
+    const narrow = withCell(NARROW, 4, { errors: [288, 292, 300] }); // T = 4 - T = 20: +3, +2, +4
+    const analysis = await analyse(runsOf({ 800: wide, 300: middle, 30: narrow }));
+    expect(cell(analysis.tables[1]!, '800-800', 'paired test of the claim')).toBe(`T = 20 - T = 8: ${differenceText(wide.distilled[20].errors, WIDE.distilled[8].errors)} errors`);
+    expect(analysis.verdict.level).toBe('not reproduced');
+  });
+
+  it('incomplete with a cell short of its seeds; not run yet without runs', async () => {
+    const incomplete = await analyse(runsOf({ 800: WIDE, 300: MIDDLE, 30: NARROW }, 'w300-T2-1'));
+    expect(cell(incomplete.tables[0]!, at('300-300', 'T = 2'), 'n')).toBe('2');
+    expect(incomplete.verdict.level).toBe('incomplete');
+
+    const empty = await analyse(undefined);
+    expect(empty.verdict.level).toBe('not run yet');
+    expect(empty.plots).toEqual([]);
+    expect(empty.tables[1]!.rows.map((r) => r.cells[1])).toEqual(['n/a', 'n/a', 'n/a']);
+  });
+});
+
+describe('study 3: omitted-three', () => {
+  const study = omittedThree;
+
+  /** Per seed: test errors, errors on the 3s, the bias shift, and both after the shift. */
+  interface Group {
+    errors: number[];
+    threes: number[];
+    shift: number[];
+    shifted: number[];
+    shiftedThrees: number[];
+  }
+
+  const NO_THREE_BASELINE: Group = { errors: [1150, 1160, 1170], threes: [1010, 1010, 1009], shift: [9.5, 10, 11.2], shifted: [600, 650, 700], shiftedThrees: [500, 520, 540] };
+  const NO_THREE_DISTILLED: Group = { errors: [210, 220, 230], threes: [130, 140, 150], shift: [3.2, 3.5, 3.9], shifted: [110, 112, 114], shiftedThrees: [30, 40, 50] }; // 96.0% of the 3s right
+  const EIGHT_BASELINE: Group = { errors: [7900, 7950, 8000], threes: [1010, 1010, 1010], shift: [12, 13, 14], shifted: [5000, 5100, 5200], shiftedThrees: [800, 810, 820] };
+  const EIGHT_DISTILLED: Group = { errors: [4700, 4750, 4800], threes: [900, 910, 920], shift: [4.1, 4.3, 4.5], shifted: [1500, 1600, 1700], shiftedThrees: [100, 110, 120] }; // 16.0%
+
+  function groupRuns(kind: 'no3' | '78', role: 'baseline' | 'distilled', group: Group): RunSpec[] {
+    const transfer: Record<string, string> = kind === 'no3' ? { 'data.transfer.omitClasses': '[3]' } : { 'data.transfer.classes': '[7,8]' };
+    return group.errors.map((errors, seed) => ({
+      name: `${kind}-${role}-${seed}`,
+      role,
+      ...(role === 'distilled' ? { teacher: 'teacher' } : {}),
+      params: { studentSeed: seed, 'student.model.hidden': '[800,800]', ...transfer, ...(role === 'distilled' ? { 'losses.1.temperature': 20 } : {}) },
+      metrics: {
+        'test/errors': errors,
+        'test/errors_class_3': group.threes[seed]!,
+        'bias_shift/value': group.shift[seed]!,
+        'test/shifted/errors': group.shifted[seed]!,
+        'test/shifted/errors_class_3': group.shiftedThrees[seed]!,
+      },
+    }));
+  }
+
+  function runsOf(groups: { noThree: [Group, Group]; eight: [Group, Group] }): RunSpec[] {
+    return [
+      { name: 'teacher', role: 'teacher', params: { seed: 0 }, metrics: { 'test/errors': 120 } },
+      ...groupRuns('no3', 'baseline', groups.noThree[0]),
+      ...groupRuns('no3', 'distilled', groups.noThree[1]),
+      ...groupRuns('78', 'baseline', groups.eight[0]),
+      ...groupRuns('78', 'distilled', groups.eight[1]),
+    ];
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(runs: RunSpec[] | undefined): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (runs !== undefined) await writeStore(store, { 'omitted-three': runs });
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+
+  const pct = (v: number): string => `${((v / 10_000) * 100).toFixed(1)}%`;
+
+  it('reproduced: over 90% of the 3s right after the shift, and under 20% errors on 7s and 8s only', async () => {
+    const analysis = await analyse(runsOf({ noThree: [NO_THREE_BASELINE, NO_THREE_DISTILLED], eight: [EIGHT_BASELINE, EIGHT_DISTILLED] }));
+    const [threes, eights] = analysis.tables;
+    expect(cell(threes!, 'distilled', 'n')).toBe('3');
+    expect(cell(threes!, 'distilled', 'errors')).toBe(summaryText(NO_THREE_DISTILLED.errors));
+    expect(cell(threes!, 'distilled', 'errors on 3s')).toBe(summaryText(NO_THREE_DISTILLED.threes));
+    expect(cell(threes!, 'distilled', 'shift')).toBe(summaryText(NO_THREE_DISTILLED.shift, 2));
+    expect(cell(threes!, 'distilled', 'errors on 3s, shifted')).toBe(summaryText(NO_THREE_DISTILLED.shiftedThrees));
+    expect(cell(threes!, 'distilled', 'errors on 3s, shifted')).toBe('40.0 [15.2, 64.8]');
+    expect(cell(threes!, 'baseline', 'errors, shifted')).toBe(summaryText(NO_THREE_BASELINE.shifted));
+    expect(cell(threes!, 'paper, distilled', 'errors on 3s, shifted')).toBe('14');
+
+    const rate = interval(EIGHT_DISTILLED.shifted);
+    expect(cell(eights!, 'distilled', 'error rate, shifted')).toBe(`${pct(rate.mean)} [${pct(rate.low)}, ${pct(rate.high)}]`);
+    expect(cell(eights!, 'distilled', 'error rate, shifted')).toMatch(/^16\.0% \[/);
+    expect(cell(eights!, 'baseline', 'error rate')).toBe(`${pct(mean(EIGHT_BASELINE.errors))} [${pct(interval(EIGHT_BASELINE.errors).low)}, ${pct(interval(EIGHT_BASELINE.errors).high)}]`);
+
+    expect(analysis.verdict.level).toBe('reproduced');
+    // 1 - 40 / 1010 = 96.0%; baseline 1 - 520 / 1010 = 48.5%
+    expect(analysis.verdict.text).toContain('gets 96.0% of the test 3s right after the shift (baseline: 48.5%)');
+    expect(analysis.verdict.text).toContain('its shifted error rate is 16.0% (baseline: 51.0%)');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['threes']);
+  });
+
+  it('the weaker result decides: partly when 7s-and-8s reach only 30%, not reproduced when the 3s stay wrong', async () => {
+    const eightPartly: Group = { ...EIGHT_DISTILLED, shifted: [2900, 3000, 3100] }; // 30%: partly (below 40%)
+    const partly = await analyse(runsOf({ noThree: [NO_THREE_BASELINE, NO_THREE_DISTILLED], eight: [EIGHT_BASELINE, eightPartly] }));
+    expect(partly.verdict.level).toBe('partly reproduced');
+
+    const threesWrong: Group = { ...NO_THREE_DISTILLED, shiftedThrees: [700, 720, 740] }; // 28.7% right: below 50%
+    const none = await analyse(runsOf({ noThree: [NO_THREE_BASELINE, threesWrong], eight: [EIGHT_BASELINE, EIGHT_DISTILLED] }));
+    expect(none.verdict.level).toBe('not reproduced');
+    expect(none.verdict.text).toContain('gets 28.7% of the test 3s right');
+  });
+
+  it('incomplete while a group lacks seeds; not run yet without runs', async () => {
+    const short: Group = { errors: [4700, 4750], threes: [900, 910], shift: [4.1, 4.3], shifted: [1500, 1600], shiftedThrees: [100, 110] };
+    const incomplete = await analyse(runsOf({ noThree: [NO_THREE_BASELINE, NO_THREE_DISTILLED], eight: [EIGHT_BASELINE, short] }));
+    expect(cell(incomplete.tables[1]!, 'distilled', 'n')).toBe('2');
+    expect(incomplete.verdict.level).toBe('incomplete');
+
+    const empty = await analyse(undefined);
+    expect(empty.verdict.level).toBe('not run yet');
+    expect(cell(empty.tables[0]!, 'distilled', 'errors on 3s, shifted')).toBe('n/a');
+    expect(empty.plots).toEqual([]);
+  });
+});
+
+describe('study 4: less-data', () => {
+  const study = lessData;
+
+  const FRACTIONS = [0.01, 0.03, 0.1] as const;
+  type Cells = Record<(typeof FRACTIONS)[number], { baseline: number[]; distilled: number[] }>;
+
+  const MNIST: Cells = {
+    0.01: { baseline: [900, 950, 1000], distilled: [700, 760, 790] },
+    0.03: { baseline: [500, 520, 545], distilled: [400, 425, 430] },
+    0.1: { baseline: [300, 310, 320], distilled: [250, 262, 266] },
+  };
+  const FASHION: Cells = {
+    0.01: { baseline: [2500, 2550, 2600], distilled: [2300, 2330, 2390] },
+    0.03: { baseline: [2000, 2050, 2080], distilled: [1900, 1940, 1990] },
+    0.1: { baseline: [1500, 1520, 1530], distilled: [1450, 1470, 1490] },
+  };
+
+  function runsOf(prefix: string, teacher: number | undefined, cells: Cells): RunSpec[] {
+    const runs: RunSpec[] = teacher === undefined ? [] : [{ name: `${prefix}-teacher`, role: 'teacher', params: { seed: 0 }, metrics: { 'test/errors': teacher } }];
+    for (const fraction of FRACTIONS) {
+      for (const role of ['baseline', 'distilled'] as const) {
+        cells[fraction][role].forEach((errors, seed) =>
+          runs.push({
+            name: `${prefix}-${fraction}-${role}-${seed}`,
+            role,
+            ...(role === 'distilled' && teacher !== undefined ? { teacher: `${prefix}-teacher` } : {}),
+            params: { studentSeed: seed, 'data.transfer.fraction': fraction, 'student.model.hidden': '[800,800]' },
+            metrics: { 'test/errors': errors },
+          }),
+        );
+      }
+    }
+    return runs;
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(experiments: Record<string, RunSpec[]>): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (Object.keys(experiments).length > 0) await writeStore(store, experiments);
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+
+  const at = (data: string, student: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === student;
+
+  it('reproduced: significantly fewer errors with soft targets at every fraction of both datasets', async () => {
+    const analysis = await analyse({ 'less-data': runsOf('mnist', 110, MNIST), 'less-data-fashion': runsOf('fashion', 850, FASHION) });
+    const [errors] = analysis.tables;
+    expect(cell(errors!, at('MNIST', 'teacher (all data)'), 'test errors')).toBe('110.0');
+    expect(cell(errors!, at('Fashion-MNIST', 'teacher (all data)'), 'test errors')).toBe('850.0');
+    expect(cell(errors!, at('MNIST', '3%: baseline'), 'test errors')).toBe(summaryText(MNIST[0.03].baseline));
+    expect(cell(errors!, at('MNIST', '3%: distilled'), 'n')).toBe('3');
+    expect(cell(errors!, at('MNIST', '3%: distilled'), 'test errors')).toBe(summaryText(MNIST[0.03].distilled));
+    expect(cell(errors!, at('MNIST', '3%: distilled'), 'distilled - baseline')).toBe(differenceText(MNIST[0.03].distilled, MNIST[0.03].baseline));
+    expect(cell(errors!, at('MNIST', '3%: distilled'), 'sd')).toBe(sd(MNIST[0.03].distilled).toFixed(1));
+    expect(cell(errors!, at('Fashion-MNIST', '10%: distilled'), 'distilled - baseline')).toBe(differenceText(FASHION[0.1].distilled, FASHION[0.1].baseline));
+    const students = ['teacher (all data)', '1%: baseline', '1%: distilled', '3%: baseline', '3%: distilled', '10%: baseline', '10%: distilled'];
+    expect(errors!.rows.map((r) => r.cells.slice(0, 2).join(' / '))).toEqual([...students.map((s) => `MNIST / ${s}`), ...students.map((s) => `Fashion-MNIST / ${s}`)]);
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.verdict.text).toContain('Significantly fewer errors with soft targets at: MNIST 1%, MNIST 3%, MNIST 10%, Fashion-MNIST 1%, Fashion-MNIST 3%, Fashion-MNIST 10% (of 6 cells finished).');
+    const points = (analysis.plots[0]!.spec as { data: { values: { x: number; y: number; series: string }[] } }).data.values;
+    expect(points.filter((p) => p.series === 'MNIST').map((p) => [p.x, p.y])).toEqual(
+      FRACTIONS.map((f) => [f * 100, minus(MNIST[f].distilled, MNIST[f].baseline).reduce((a, b) => a + b, 0) / 3]),
+    );
+  });
+
+  it('partly reproduced when soft targets do not help significantly on Fashion-MNIST at 10%', async () => {
+    const fashion: Cells = { ...FASHION, 0.1: { baseline: [1500, 1520, 1530], distilled: [1490, 1530, 1520] } }; // -10, +10, -10
+    const analysis = await analyse({ 'less-data': runsOf('mnist', 110, MNIST), 'less-data-fashion': runsOf('fashion', 850, fashion) });
+    expect(analysis.verdict.level).toBe('partly reproduced');
+    expect(analysis.verdict.text).toContain('at: MNIST 1%, MNIST 3%, MNIST 10%, Fashion-MNIST 1%, Fashion-MNIST 3% (of 6 cells finished)');
+  });
+
+  it('incomplete while the Fashion-MNIST experiment has no runs; not run yet with neither', async () => {
+    const incomplete = await analyse({ 'less-data': runsOf('mnist', 110, MNIST) });
+    expect(incomplete.verdict.level).toBe('incomplete');
+    expect(cell(incomplete.tables[0]!, at('Fashion-MNIST', 'teacher (all data)'), 'test errors')).toBe('n/a');
+    expect(incomplete.verdict.text).toContain('(of 3 cells finished)');
+
+    const empty = await analyse({});
+    expect(empty.verdict.level).toBe('not run yet');
+    expect(empty.plots).toEqual([]);
+  });
+});
+
+describe('study 5: ensemble-to-one', () => {
+  const study = ensembleToOne;
+
+  const MEMBERS = [150, 128, 135, 131, 140]; // teacher-1 .. teacher-5
+  const ENSEMBLE = 120;
+  const BASELINE = [175, 180, 172];
+  const FROM_ONE = [160, 165, 170];
+  const FROM_ENSEMBLE = [140, 150, 148]; // 20, 15 and 22 of the ensemble's 30-error gain kept
+
+  interface Fixture {
+    members?: readonly number[];
+    ensemble?: number;
+    fromOne?: readonly number[];
+    fromEnsemble?: readonly number[];
+  }
+
+  function runsOf(f: Fixture): RunSpec[] {
+    const members = f.members ?? MEMBERS;
+    // written in reverse so that the analysis must sort the members by name
+    const runs: RunSpec[] = members.map((errors, i) => ({ name: `teacher-${i + 1}`, role: 'teacher' as const, params: { seed: i }, metrics: { 'test/errors': errors } })).reverse();
+    if (f.ensemble !== undefined) runs.push({ name: 'ensemble', role: 'ensemble', metrics: { 'test/errors': f.ensemble } });
+    BASELINE.forEach((errors, seed) => runs.push({ name: `baseline-${seed}`, role: 'baseline', params: { studentSeed: seed }, metrics: { 'test/errors': errors } }));
+    (f.fromEnsemble ?? FROM_ENSEMBLE).forEach((errors, seed) => runs.push({ name: `from-ensemble-${seed}`, role: 'distilled', teacher: 'ensemble', params: { studentSeed: seed, 'losses.1.temperature': 4 }, metrics: { 'test/errors': errors } }));
+    (f.fromOne ?? FROM_ONE).forEach((errors, seed) => runs.push({ name: `from-one-${seed}`, role: 'distilled', teacher: 'teacher-1', params: { studentSeed: seed, 'losses.1.temperature': 4 }, metrics: { 'test/errors': errors } }));
+    return runs;
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(f: Fixture | undefined): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (f !== undefined) await writeStore(store, { 'ensemble-to-one': runsOf(f) });
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+
+  function kept(fromOne: readonly number[], fromEnsemble: readonly number[]): number[] {
+    return fromEnsemble.map((errors, seed) => (fromOne[seed]! - errors) / (MEMBERS[0]! - ENSEMBLE));
+  }
+
+  it('reproduced: the ensemble\'s student beats member 1\'s significantly and keeps over half the gain', async () => {
+    const analysis = await analyse({ ensemble: ENSEMBLE });
+    const [errors, share] = analysis.tables;
+    expect(cell(errors!, 'teachers (each)', 'n')).toBe('5');
+    expect(cell(errors!, 'teachers (each)', 'test errors')).toBe(summaryText(MEMBERS));
+    expect(cell(errors!, 'teachers (each)', 'differences')).toBe('150, 128, 135, 131, 140'); // teacher-1 .. teacher-5
+    expect(cell(errors!, 'ensemble of the teachers (mean logits)', 'test errors')).toBe('120');
+    expect(cell(errors!, 'student, baseline', 'test errors')).toBe(summaryText(BASELINE));
+    expect(cell(errors!, 'student distilled from member 1', 'test errors')).toBe(summaryText(FROM_ONE));
+    expect(cell(errors!, 'student distilled from member 1', 'differences')).toBe(`vs baseline ${differenceText(FROM_ONE, BASELINE)}`);
+    expect(cell(errors!, 'student distilled from the ensemble', 'test errors')).toBe(summaryText(FROM_ENSEMBLE));
+    expect(cell(errors!, 'student distilled from the ensemble', 'differences')).toBe(`vs baseline ${differenceText(FROM_ENSEMBLE, BASELINE)}; vs member 1's student ${differenceText(FROM_ENSEMBLE, FROM_ONE)}`);
+    expect(share!.rows[0]!.cells).toEqual(['30', summaryText(kept(FROM_ONE, FROM_ENSEMBLE), 2)]);
+    expect(mean(kept(FROM_ONE, FROM_ENSEMBLE))).toBeGreaterThan(0.5);
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['errors']);
+  });
+
+  it('partly reproduced when the ensemble\'s student is significantly better but keeps under half the gain', async () => {
+    const fromEnsemble = [155, 158, 162]; // -5, -7, -8: 0.22 of the gain
+    const analysis = await analyse({ ensemble: ENSEMBLE, fromEnsemble });
+    expect(analysis.tables[1]!.rows[0]!.cells[1]).toBe(summaryText(kept(FROM_ONE, fromEnsemble), 2));
+    expect(analysis.verdict.level).toBe('partly reproduced');
+  });
+
+  it('not reproduced when the ensemble\'s student is no better than member 1\'s', async () => {
+    const analysis = await analyse({ ensemble: ENSEMBLE, fromEnsemble: [162, 163, 171] }); // +2, -2, +1
+    expect(analysis.verdict.level).toBe('not reproduced');
+  });
+
+  it('incomplete while a member is missing; not run yet without runs', async () => {
+    const incomplete = await analyse({ ensemble: ENSEMBLE, members: MEMBERS.slice(0, 4) });
+    expect(cell(incomplete.tables[0]!, 'teachers (each)', 'n')).toBe('4');
+    expect(incomplete.tables[1]!.rows[0]!.cells).toEqual(['30', summaryText(kept(FROM_ONE, FROM_ENSEMBLE), 2)]);
+    expect(incomplete.verdict.level).toBe('incomplete');
+
+    const empty = await analyse(undefined);
+    expect(cell(empty.tables[0]!, 'ensemble of the teachers (mean logits)', 'n')).toBe('0');
+    expect(empty.tables[1]!.rows[0]!.cells).toEqual(['n/a', 'n/a']);
+    expect(empty.verdict.level).toBe('not run yet');
+    expect(empty.plots).toEqual([]);
+  });
+});
