@@ -41,6 +41,10 @@ export function sweptValues(run: StoredRun): string {
   return Object.keys(swept).length === 0 ? '' : JSON.stringify(swept);
 }
 
+function seedOrBlank(seed: number): number | undefined {
+  return Number.isFinite(seed) ? seed : undefined;
+}
+
 /** One CSV row of a run. */
 export function runCsvRow(study: string, experiment: string, run: StoredRun): string {
   const m = (key: string): number | undefined => optionalMetric(run, key);
@@ -52,7 +56,7 @@ export function runCsvRow(study: string, experiment: string, run: StoredRun): st
     role,
     status: run.status,
     swept: sweptValues(run),
-    student_seed: role === 'teacher' ? undefined : studentSeedOf(run),
+    student_seed: role === 'baseline' || role === 'distilled' ? seedOrBlank(studentSeedOf(run)) : undefined,
     test_errors: m('test/errors'),
     test_accuracy: m('test/accuracy'),
     test_best_accuracy: m('test/best/accuracy'),
