@@ -29,7 +29,8 @@ export function gapRecovered(distilled: ReadonlyMap<number, number>, baseline: R
 /** `mean [low, high]` with the given decimals, or `n/a`; `mean` alone for a sample of one. */
 export function formatSummary(summary: SampleSummary | undefined, decimals = 1): string {
   if (summary === undefined) return 'n/a';
-  const mean = summary.mean.toFixed(decimals);
+  // A single whole number (one teacher's errors) is shown as it is.
+  const mean = summary.ci === undefined && Number.isInteger(summary.mean) ? String(summary.mean) : summary.mean.toFixed(decimals);
   return summary.ci === undefined ? mean : `${mean} [${summary.ci.low.toFixed(decimals)}, ${summary.ci.high.toFixed(decimals)}]`;
 }
 

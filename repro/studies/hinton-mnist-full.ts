@@ -79,12 +79,12 @@ export default defineStudy({
       differences.set(temperature, difference);
       const label = `distilled, T = ${temperature}${temperature === chosen && distilled.size > 0 ? ' (chosen on validation)' : ''}`;
       rows.push([label, String(distilled.size), formatSummary(summary), temperature === 20 ? String(PAPER.distilled) : '', formatSummary(twinErrors(twin, 'distilled', temperature)), formatDifference(difference), formatSummary(gap, 2)]);
-      addPoint(`T = ${temperature}`, summary, 'kdlab');
-      addPoint(`T = ${temperature}`, twinErrors(twin, 'distilled', temperature), 'PyTorch twin');
+      addPoint(`distilled, T = ${temperature}`, summary, 'kdlab');
+      addPoint(`distilled, T = ${temperature}`, twinErrors(twin, 'distilled', temperature), 'PyTorch twin');
     }
     addPoint('teacher', twinErrors(twin, 'teacher'), 'PyTorch twin');
     addPoint('baseline', twinErrors(twin, 'baseline'), 'PyTorch twin');
-    points.push({ x: 'teacher', y: PAPER.teacher, series: 'paper' }, { x: 'baseline', y: PAPER.baseline, series: 'paper' }, { x: 'T = 20', y: PAPER.distilled, series: 'paper' });
+    points.push({ x: 'teacher', y: PAPER.teacher, series: 'paper' }, { x: 'baseline', y: PAPER.baseline, series: 'paper' }, { x: 'distilled, T = 20', y: PAPER.distilled, series: 'paper' });
 
     const notes: string[] = [];
     if (choice.every((c) => Number.isFinite(c.accuracy))) {
