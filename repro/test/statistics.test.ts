@@ -92,7 +92,8 @@ describe('the formats', () => {
     expect(formatSummary(summarize(values))).toBe(`${m.toFixed(1)} [${low.toFixed(1)}, ${high.toFixed(1)}]`);
     expect(formatSummary(summarize(values))).toBe('121.0 [112.0, 130.0]');
     expect(formatSummary(summarize(values), 3)).toBe(`${m.toFixed(3)} [${low.toFixed(3)}, ${high.toFixed(3)}]`);
-    expect(formatSummary(summarize([67]))).toBe('67.0');
+    expect(formatSummary(summarize([67]))).toBe('67');
+    expect(formatSummary(summarize([67.25]))).toBe('67.3');
     expect(formatSummary(summarize([]))).toBe('n/a');
     expect(formatSummary(undefined, 2)).toBe('n/a');
   });
