@@ -8,6 +8,7 @@ import { metric, paramValue, runsOf, testErrors, type StudyRuns } from '../page/
 import { count, table } from '../page/tables.js';
 
 const EXPERIMENT = 'hinton-mnist-full';
+const SENSITIVITY = 'hinton-mnist-full-sensitivity';
 const TEMPERATURES = [20, 4] as const;
 const SEEDS = 5;
 const PAPER = { teacher: 67, baseline: 146, distilled: 74 };
@@ -34,9 +35,10 @@ export default defineStudy({
     'Teacher: 2 x 1200 ReLU units, dropout 0.2 on the inputs and 0.5 on the hidden units, max-norm 3.5 on each unit\'s incoming weights, inputs jittered by up to 2 pixels; SGD with momentum 0.9 at 0.1 on a per-step cosine schedule, batch 128, **100 epochs** (the paper trained for far longer, to 67 errors: a weaker teacher leaves a smaller gap to recover, so this setting predicts a smaller absolute gain than the paper\'s).',
     'Students: 2 x 800 ReLU units, no regularisation; Adam at 1e-3 on a cosine schedule, batch 128, 30 epochs. The baseline trains on the hard labels; the distilled student on 0.1 x CE + 0.9 x T^2 x KL at T = 20 (the paper\'s) and T = 4, from the teacher\'s logits cached once on the (unjittered) training set. Baseline and distilled students of a seed share their initial weights and batch order: the differences are paired.',
     'Errors are counted with the last epoch\'s weights. The temperature "chosen on validation" is the one whose students have the higher mean final validation accuracy: the test set plays no part in the choice.',
+    'Sensitivity (a second experiment file, one student seed): at T = 20, the student\'s learning rate (Adam at 3e-4, 1e-3, 3e-3) and the hard/soft weights (0.1/0.9 and 0.5/0.5), each against the baseline trained at the same learning rate, read on validation.',
   ].join('\n\n'),
-  experiments: ['experiments/repro/hinton-mnist-full.ts'],
-  experimentNames: [EXPERIMENT],
+  experiments: ['experiments/repro/hinton-mnist-full.ts', 'experiments/repro/hinton-mnist-full-sensitivity.ts'],
+  experimentNames: [EXPERIMENT, SENSITIVITY],
   // One thread: beside kdlab's two workers, two OpenMP threads spin-wait for each other (repro/pytorch-twin/README.md).
   peers: [{ name: 'pytorch-twin/hinton-mnist-full', command: ['bash', 'repro/pytorch-twin/run.sh', '--threads', '1'], results: 'pytorch-twin/hinton-mnist-full.json' }],
   published: [
@@ -91,6 +93,7 @@ export default defineStudy({
       notes.push(`Validation accuracy (mean over seeds, last epoch): ${choice.map((c) => `T = ${c.temperature}: ${(c.accuracy * 100).toFixed(2)}%`).join(', ')}; T = ${chosen} is the one chosen.`);
     }
     if (twin !== undefined) notes.push(twin.describe);
+    const sensitivity = sensitivityTable(runs);
     const expected = 1 + SEEDS + SEEDS * TEMPERATURES.length;
     const found = teachers.length + baselineRuns.length + distilledRuns.length;
     const verdict = judge(found < expected, teacherErrors, chosen === undefined ? undefined : differences.get(chosen), chosen === undefined ? undefined : gaps.get(chosen), chosen, found, expected);
@@ -101,6 +104,7 @@ export default defineStudy({
           ['model', '>n', '>kdlab errors', '>paper', '>PyTorch twin', '>distilled - baseline', '>gap recovered'],
           rows,
         ),
+        ...(sensitivity ? [sensitivity] : []),
       ],
       plots: points.length > 3 ? [{ name: 'errors', caption: 'Test errors (mean and 95% interval over seeds) of kdlab, its PyTorch twin and the paper', spec: intervalPlot(points, { title: 'Test errors out of 10,000', xTitle: 'model', yTitle: 'test errors' }) }] : [],
       verdict,
@@ -117,4 +121,31 @@ function judge(incomplete: boolean, teacherErrors: number | undefined, differenc
   if (significantlyBelowZero(difference) && gap !== undefined && gap.mean >= 0.5) return { level: incomplete ? 'incomplete' : 'reproduced', text: `${prefix}${seen} ${criterion}` };
   if (significantlyBelowZero(difference)) return { level: incomplete ? 'incomplete' : 'partly reproduced', text: `${prefix}${seen} ${criterion}` };
   return { level: incomplete ? 'incomplete' : 'not reproduced', text: `${prefix}${seen} ${criterion}` };
+}
+
+/** The sensitivity runs' table: validation accuracy and test errors of each setting against the baseline at its learning rate. */
+function sensitivityTable(runs: StudyRuns): ReturnType<typeof table> | undefined {
+  const learningRate = (run: StoredRun): number => Number(paramValue(run, 'train.optimizer.learningRate'));
+  const baselines = runsOf(runs, SENSITIVITY, 'baseline');
+  const distilled = runsOf(runs, SENSITIVITY, 'distilled').sort((a, b) => learningRate(a) - learningRate(b) || Number(paramValue(a, 'losses.0.weight')) - Number(paramValue(b, 'losses.0.weight')));
+  if (distilled.length === 0) return undefined;
+  const rows = distilled.map((run) => {
+    const baseline = baselines.find((b) => learningRate(b) === learningRate(run));
+    const val = metric(run, 'val/accuracy');
+    const baseVal = baseline ? metric(baseline, 'val/accuracy') : undefined;
+    return [
+      String(learningRate(run)),
+      `${paramValue(run, 'losses.0.weight')} / ${paramValue(run, 'losses.1.weight')}`,
+      `${(val * 100).toFixed(2)}%`,
+      baseVal === undefined ? 'n/a' : `${(baseVal * 100).toFixed(2)}%`,
+      baseVal === undefined ? 'n/a' : `${val >= baseVal ? '+' : ''}${((val - baseVal) * 100).toFixed(2)}`,
+      count(testErrors(run)),
+      baseline ? count(testErrors(baseline)) : 'n/a',
+    ];
+  });
+  return table(
+    'Sensitivity at T = 20, one student seed: final validation accuracy of the distilled student and of the baseline at the same learning rate (percentage points apart), with their test errors',
+    ['Adam learning rate', 'hard / soft weight', '>distilled val', '>baseline val', '>difference (pt)', '>distilled test errors', '>baseline test errors'],
+    rows,
+  );
 }

@@ -121,6 +121,33 @@ describe('study 1: hinton-mnist-full', () => {
     expect(analysis.plots.map((p) => p.name)).toEqual(['errors']);
   });
 
+  it('tables the sensitivity runs against the baseline at the same learning rate', async () => {
+    const store = `${root}/sensitivity`;
+    const tags = { 'kdlab.invocation': 'inv-s', 'kdlab.backend': 'tensorflow', 'kdlab.machine.cpu': 'Test CPU' };
+    const student = (name: string, role: string, lr: number, hard: number | undefined, val: number, errors: number): RunSpec => ({
+      name,
+      role,
+      tags,
+      params: { studentSeed: 0, 'train.optimizer.learningRate': lr, ...(hard === undefined ? {} : { 'losses.0.weight': hard, 'losses.1.weight': 1 - hard }) },
+      metrics: { 'test/errors': errors, 'val/accuracy': val },
+    });
+    await writeStore(store, {
+      [EXPERIMENT]: runsOf(reproduced),
+      'hinton-mnist-full-sensitivity': [
+        student('b-3', 'baseline', 0.001, undefined, 0.98, 150),
+        student('b-4', 'baseline', 0.0003, undefined, 0.975, 160),
+        student('d-3-01', 'distilled', 0.001, 0.1, 0.9855, 120),
+        student('d-4-05', 'distilled', 0.0003, 0.5, 0.9745, 165),
+      ],
+    });
+    const analysis = study.analyse(await loadStudyRuns(store, study));
+    const sensitivity = analysis.tables[1]!;
+    expect(sensitivity.rows.map((r) => r.cells)).toEqual([
+      ['0.0003', '0.5 / 0.5', '97.45%', '97.50%', '-0.05', '165', '160'],
+      ['0.001', '0.1 / 0.9', '98.55%', '98.00%', '+0.55', '120', '150'],
+    ]);
+  });
+
   it('reproduced: the chosen temperature is significantly better and recovers at least half the gap', async () => {
     const analysis = await analyse(reproduced);
     expect(analysis.verdict.level).toBe('reproduced');
