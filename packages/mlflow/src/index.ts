@@ -6,7 +6,7 @@
  */
 export { MlflowClient, type MlflowClientDescription } from './client/mlflow-client.js';
 export { ExperimentsApi, MAX_EXPERIMENTS_PER_PAGE } from './client/experiments-api.js';
-export { RunsApi, MAX_RUNS_PER_PAGE } from './client/runs-api.js';
+export { RunsApi, MAX_RUNS_PER_PAGE, METRIC_HISTORY_PAGE_SIZE } from './client/runs-api.js';
 export { ArtifactsApi } from './client/artifacts-api.js';
 export type { RawRequest, RawResponse } from './client/raw-request.js';
 export type { MlflowClientOptions, RetryOptions, RetryEvent } from './config/client-options.js';
@@ -34,6 +34,7 @@ export {
   type SearchRunsInput,
   type RunsPage,
   type LogBatchInput,
+  type MetricHistoryOptions,
 } from './model/run.js';
 export type { FileInfo, ArtifactListing, ArtifactRoot, HasArtifactUri, UploadArtifactOptions } from './model/artifact.js';
 export {

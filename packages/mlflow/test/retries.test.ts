@@ -205,7 +205,7 @@ describe('a retried log call after a lost answer, with NaN metrics', () => {
         tags: { phase: 'val' },
       });
       expect(server.received.map((request) => request.path.split('/').pop())).toEqual(['log-batch', 'log-batch', 'get-history', 'log-batch']);
-      expect(server.received[2]!.query).toEqual({ run_id: RUN_ID, metric_key: 'val/loss' });
+      expect(server.received[2]!.query).toEqual({ run_id: RUN_ID, metric_key: 'val/loss', max_results: '25000' });
       const last = bodyOf(server.received[3]!);
       expect(last.metrics).toEqual([{ key: 'val/acc', value: 0.5, timestamp: 1000, step: 3 }]);
       expect(last.params).toEqual([{ key: 'lr', value: '0.1' }]);

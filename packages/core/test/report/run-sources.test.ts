@@ -44,6 +44,21 @@ describe('run sources', () => {
     }
   });
 
+  it('reads whole curve histories from an MLflow 3.4-3.13 server, which answers get-history without max_results with a page token only', async () => {
+    const mlflow3 = await startFakeMlflowServer(await readMlrunsStore(store.path), 5, 'mlflow-3.6');
+    const source = openRunSource(mlflow3.url);
+    try {
+      const local = await new LocalRunSource(store.path).loadExperimentRuns('kd-sweep');
+      const remote = await source.loadExperimentRuns('kd-sweep', { historyKeys: ['val/accuracy'] });
+      const curves = (runs: typeof local.runs) => Object.fromEntries(runs.map((run) => [run.runId, run.metrics['val/accuracy']?.map(({ step, value }) => [step, value])]));
+      expect(curves(remote.runs)).toEqual(curves(local.runs));
+      expect(remote.runs.find((run) => run.runName === 'distilled-t4-s1')!.metrics['val/accuracy']).toHaveLength(3);
+    } finally {
+      await source.close();
+      await mlflow3.close();
+    }
+  });
+
   it('opens the local store for a path, a file: URI or nothing (./mlruns), and names a missing store', async () => {
     for (const uri of [store.path, `file://${store.path}`]) {
       const source = openRunSource(uri);

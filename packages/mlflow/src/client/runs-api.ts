@@ -1,12 +1,14 @@
 import { parseLongParamMarker } from '../batch/long-param.js';
 import { prepareLogBatch, prepareMetric, prepareParam, prepareTag } from '../batch/prepare-log-batch.js';
 import { ResourceDoesNotExistError } from '../errors/api-errors.js';
+import { MlflowResponseError } from '../errors/response-error.js';
 import { MlflowValidationError } from '../errors/validation-error.js';
 import type { Metric, MetricInput } from '../model/metric.js';
 import {
   RUN_STATUSES,
   type CreateRunInput,
   type LogBatchInput,
+  type MetricHistoryOptions,
   type ParamValue,
   type Run,
   type RunInfo,
@@ -29,6 +31,9 @@ import { RunLogSender } from './run-log-sender.js';
 
 /** Largest page `runs/search` serves. */
 export const MAX_RUNS_PER_PAGE = 50_000;
+
+/** The page size `metrics/get-history` is asked for by default, and the largest allowed: what MLflow's Python client sends. */
+export const METRIC_HISTORY_PAGE_SIZE = 25_000;
 
 const PARENT_RUN_TAG = 'mlflow.parentRunId';
 const RUN_NAME_TAG = 'mlflow.runName';
@@ -221,17 +226,30 @@ export class RunsApi {
     }
   }
 
-  /** `GET metrics/get-history`: every value of one metric, sorted by step then timestamp (the server keeps no order). */
-  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+  /**
+   * `GET metrics/get-history`: every value of one metric, sorted by step then timestamp (the server keeps no order).
+   * Every page is asked for with `max_results` (default {@link METRIC_HISTORY_PAGE_SIZE}, as MLflow's Python client
+   * does: MLflow 3.4 to 3.13 answer a request without it with no metrics and a page token that fails when followed,
+   * mlflow/mlflow#23916), and `next_page_token` is followed until a page comes without one.
+   */
+  async getMetricHistory(runId: string, key: string, options: MetricHistoryOptions = {}): Promise<Metric[]> {
     validateRunId(runId);
     validateKey(key, 'key');
+    const pageSize = validateMaxResults(options.pageSize, 'pageSize', METRIC_HISTORY_PAGE_SIZE) ?? METRIC_HISTORY_PAGE_SIZE;
     const metrics: Metric[] = [];
+    const tokensSeen = new Set<string>();
     let pageToken: string | undefined;
     do {
-      const query = definedFields({ run_id: runId, metric_key: key, page_token: pageToken }) as Record<string, string>;
-      const page = await this.#context.executor.execute(getJson('metrics/get-history', query, this.#historyPageOf));
+      const query = definedFields({ run_id: runId, metric_key: key, max_results: String(pageSize), page_token: pageToken });
+      const page = await this.#context.executor.execute(
+        getJson('metrics/get-history', query as Record<string, string>, this.#historyPageOf),
+      );
       metrics.push(...page.metrics);
       pageToken = page.nextPageToken;
+      if (pageToken !== undefined && tokensSeen.has(pageToken)) {
+        throw new MlflowResponseError('metrics/get-history: next_page_token', `the server handed back the page token '${pageToken}' again`);
+      }
+      if (pageToken !== undefined) tokensSeen.add(pageToken);
     } while (pageToken !== undefined);
     return metrics.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
   }

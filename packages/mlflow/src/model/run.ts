@@ -111,3 +111,9 @@ export interface LogBatchInput {
   /** Tags; values over 5000 characters are refused (MLflow would truncate them). */
   readonly tags?: Readonly<Record<string, string>>;
 }
+
+/** Options of `runs.getMetricHistory`. */
+export interface MetricHistoryOptions {
+  /** `max_results` sent with every page (1..25000); default 25000, as MLflow's Python client sends. */
+  readonly pageSize?: number;
+}

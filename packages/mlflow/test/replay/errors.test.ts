@@ -8,7 +8,7 @@ import {
 } from '../../src/index.js';
 import { driveErrors } from '../scenarios/errors.js';
 import { expectRequestsToMatch } from '../support/expect-requests.js';
-import { loadScenario } from '../support/recorded-exchanges.js';
+import { loadScenario, withHistoryPageSize } from '../support/recorded-exchanges.js';
 import { recordedMetricTime, recordedNumber, requestBodyOf, withReplay } from '../support/with-server.js';
 
 const { exchanges } = loadScenario('errors');
@@ -76,7 +76,7 @@ describe('recorded errors exchanges (MLflow 2.12.2)', () => {
       expect(result.unquotedParamFilter).toBeInstanceOf(InvalidParameterValueError);
       expect(result.doubleEquals).toBeInstanceOf(InvalidParameterValueError);
       expect(result.run.info.runId).toBe(runId);
-      expectRequestsToMatch(server.received, exchanges);
+      expectRequestsToMatch(server.received, withHistoryPageSize(exchanges));
     });
   });
 

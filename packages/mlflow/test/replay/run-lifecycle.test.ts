@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { driveRunLifecycle } from '../scenarios/run-lifecycle.js';
 import { expectRequestsToMatch } from '../support/expect-requests.js';
-import { loadScenario } from '../support/recorded-exchanges.js';
+import { loadScenario, withHistoryPageSize } from '../support/recorded-exchanges.js';
 import { recordedMetricTime, recordedNumber, requestBodyOf, withReplay } from '../support/with-server.js';
 
 const { exchanges } = loadScenario('run-lifecycle');
@@ -50,7 +50,7 @@ describe('recorded run-lifecycle exchanges (MLflow 2.12.2)', () => {
         [1, 0.6],
         [2, 0.45],
       ]);
-      expectRequestsToMatch(server.received, exchanges);
+      expectRequestsToMatch(server.received, withHistoryPageSize(exchanges));
     });
   });
 

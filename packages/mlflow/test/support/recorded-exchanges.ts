@@ -35,8 +35,11 @@ export interface RecordedScenario {
   readonly exchanges: readonly RecordedExchange[];
 }
 
-/** The scenario files, by name. */
+/** The scenario files recorded from MLflow 2.12.2 (`fixtures/exchanges/`), by name. */
 export type ScenarioName = 'experiment-lifecycle' | 'run-lifecycle' | 'nested-sweep' | 'errors' | 'artifacts' | 'limits';
+
+/** The scenario files recorded from MLflow 3.6 (`fixtures/exchanges-3.6/`), by name. */
+export type Mlflow3ScenarioName = 'run-lifecycle';
 
 const REPEATED_CHAR = /^<(\d+) x '(.)'>$/u;
 const METRIC_RANGE = /^<(\d+) metrics: key (\S+), value i, step i>$/;
@@ -60,9 +63,31 @@ function expand(value: unknown, note: string | undefined): unknown {
   return value;
 }
 
-/** Loads `test/fixtures/exchanges/<name>.json` with the large-body placeholders replaced by the bodies they stand for. */
+/** Loads `test/fixtures/exchanges/<name>.json` (MLflow 2.12.2) with the large-body placeholders replaced by the bodies they stand for. */
 export function loadScenario(name: ScenarioName): RecordedScenario {
-  const path = fileURLToPath(new URL(`../fixtures/exchanges/${name}.json`, import.meta.url));
+  return loadScenarioFile(`exchanges/${name}.json`);
+}
+
+/** Loads `test/fixtures/exchanges-3.6/<name>.json` (MLflow 3.6.1.dev0), placeholders expanded as for {@link loadScenario}. */
+export function loadMlflow3Scenario(name: Mlflow3ScenarioName): RecordedScenario {
+  return loadScenarioFile(`exchanges-3.6/${name}.json`);
+}
+
+/**
+ * The recorded exchanges as today's client sends them to MLflow 2.12.2: every `metrics/get-history` request carries
+ * `max_results=25000`, which the recordings (made without it) lack. MLflow 2.12.2 ignores `max_results` on that
+ * endpoint (shared/mlflow/API.md), so the recorded answers are the answers to the requests with it.
+ */
+export function withHistoryPageSize(exchanges: readonly RecordedExchange[]): RecordedExchange[] {
+  return exchanges.map((exchange) =>
+    exchange.request.path.endsWith('/metrics/get-history') && exchange.request.query?.max_results === undefined
+      ? { ...exchange, request: { ...exchange.request, query: { ...exchange.request.query, max_results: '25000' } } }
+      : exchange,
+  );
+}
+
+function loadScenarioFile(relativePath: string): RecordedScenario {
+  const path = fileURLToPath(new URL(`../fixtures/${relativePath}`, import.meta.url));
   const raw = JSON.parse(readFileSync(path, 'utf8')) as RecordedScenario;
   return {
     ...raw,

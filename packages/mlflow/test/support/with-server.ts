@@ -1,7 +1,7 @@
 import type { MlflowClient, MlflowClientOptions } from '../../src/index.js';
 import { LoopbackServer, type ReplyHandler } from './loopback-server.js';
 import type { RecordedExchange } from './recorded-exchanges.js';
-import { startReplayServer } from './replay-server.js';
+import { startMatchingServer, startReplayServer } from './replay-server.js';
 import { testClient } from './test-client.js';
 
 /** Runs `body` with a client talking to a replay server of `exchanges`; both are closed afterwards. */
@@ -11,6 +11,15 @@ export async function withReplay<T>(
   options: MlflowClientOptions = {},
 ): Promise<T> {
   return withServer(await startReplayServer(exchanges), body, options);
+}
+
+/** Runs `body` with a client talking to a server that answers each request with the recorded exchange it matches. */
+export async function withMatchingReplay<T>(
+  exchanges: readonly RecordedExchange[],
+  body: (client: MlflowClient, server: LoopbackServer) => Promise<T>,
+  options: MlflowClientOptions = {},
+): Promise<T> {
+  return withServer(await startMatchingServer(exchanges), body, options);
 }
 
 /** Runs `body` with a client talking to a loopback server answering by `handler`. */

@@ -14,6 +14,19 @@ export interface FakeMlflowServer {
 
 const keyValues = (record: Record<string, string>): { key: string; value: string }[] => Object.entries(record).map(([key, value]) => ({ key, value }));
 
+/** How `metrics/get-history` answers. */
+export type HistoryBehaviour =
+  /** MLflow 2.x: every point in one answer, `max_results` ignored. */
+  | 'mlflow-2'
+  /**
+   * MLflow 3.4 to 3.13 (mlflow/mlflow#23916, recorded from 3.6 in packages/mlflow/test/fixtures/exchanges-3.6):
+   * without `max_results`, no metrics and the page token `{"offset": 0}`, which answers 400 INVALID_PARAMETER_VALUE
+   * when followed; with it, pages of `max_results` points and a token for the next one.
+   */
+  | 'mlflow-3.6';
+
+const encodeOffset = (offset: number): string => Buffer.from(JSON.stringify({ offset })).toString('base64');
+
 /**
  * Serves `experiments/get-by-name`, `runs/search` (pages of `pageSize` runs) and
  * `metrics/get-history` from a local store's contents, in MLflow's JSON shapes; the listing carries
@@ -21,8 +34,9 @@ const keyValues = (record: Record<string, string>): { key: string; value: string
  *
  * @param contents - What `readMlrunsStore` read.
  * @param pageSize - Runs per `runs/search` page.
+ * @param history - How `metrics/get-history` answers.
  */
-export async function startFakeMlflowServer(contents: MlrunsStoreContents, pageSize = 5): Promise<FakeMlflowServer> {
+export async function startFakeMlflowServer(contents: MlrunsStoreContents, pageSize = 5, history: HistoryBehaviour = 'mlflow-2'): Promise<FakeMlflowServer> {
   const requests: string[] = [];
   const send = (response: ServerResponse, status: number, body: unknown): void => {
     response.writeHead(status, { 'content-type': 'application/json' });
@@ -75,8 +89,17 @@ export async function startFakeMlflowServer(contents: MlrunsStoreContents, pageS
       }
       if (route === 'metrics/get-history') {
         const run = contents.runs.find((candidate) => candidate.info.runId === url.searchParams.get('run_id'));
-        const points = run?.metrics[url.searchParams.get('metric_key') ?? ''] ?? [];
-        return send(response, 200, { metrics: points.map((point) => ({ key: url.searchParams.get('metric_key'), ...point })) });
+        const points = (run?.metrics[url.searchParams.get('metric_key') ?? ''] ?? []).map((point) => ({ key: url.searchParams.get('metric_key'), ...point }));
+        if (history === 'mlflow-2') return send(response, 200, { metrics: points });
+        const maxResults = url.searchParams.get('max_results');
+        if (maxResults === null) {
+          if (url.searchParams.has('page_token')) return send(response, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: "Invalid page token, parsed value={'offset': 0}" });
+          return send(response, 200, { next_page_token: encodeOffset(0) });
+        }
+        const token = url.searchParams.get('page_token');
+        const offset = token === null ? 0 : (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { offset: number }).offset;
+        const end = offset + Number(maxResults);
+        return send(response, 200, { metrics: points.slice(offset, end), ...(end < points.length ? { next_page_token: encodeOffset(end) } : {}) });
       }
       send(response, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `no endpoint ${url.pathname}` });
     })().catch((error: Error) => send(response, 500, { error_code: 'INTERNAL_ERROR', message: error.message }));
