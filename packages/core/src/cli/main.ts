@@ -5,6 +5,7 @@ import { nativeCommand } from './commands/native-command.js';
 import { runCommand } from './commands/run-command.js';
 import { syncCommand } from './commands/sync-command.js';
 import { workerCommand } from './commands/worker-command.js';
+import { CommanderError, throwOnUsageErrors, usageExitCode } from './usage-errors.js';
 
 /** Builds the `kdlab` command-line program. */
 export function createProgram(): Command {
@@ -20,7 +21,12 @@ export function createProgram(): Command {
     .showHelpAfterError();
 }
 
-/** Runs the CLI with the process's arguments. */
+/** Runs the CLI with the process's arguments; a usage error exits with 2 (commander's message, no stack). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  await createProgram().parseAsync([...argv]);
+  try {
+    await throwOnUsageErrors(createProgram()).parseAsync([...argv]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = usageExitCode(error);
+  }
 }

@@ -5,6 +5,7 @@ import { applyOverrides } from '../experiment/apply-overrides.js';
 import { describeTrial, expandSweep, isSweep } from '../experiment/expand-sweep.js';
 import { loadExperimentFile } from '../experiment/load-experiment-file.js';
 import { resolveExperiment } from '../experiment/resolve-experiment.js';
+import { sweepDefinitionIssues } from '../experiment/sweep-definition-issues.js';
 import { ExperimentValidationError } from '../experiment/validation-error.js';
 import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../plugins/load-plugin-packages.js';
 import type { ResolvedTrial, SweepDefinition } from '../run/run-sweep.js';
@@ -55,6 +56,9 @@ export async function prepareExperiment(request: ExperimentRequest): Promise<Pre
   const root = createRootContainer(datasetsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...request.plugins])), ...loaded.plugins);
   const container = createRunContainer(root);
   const registries = pluginRegistries(container);
+  // A swept path without values (or no seeds) would expand into no trial at all.
+  const definitionIssues = sweepDefinitionIssues(raw);
+  if (definitionIssues.length > 0) throw new ExperimentValidationError(request.file, definitionIssues);
   const trials = expandSweep(raw);
   const sweep = isSweep(raw);
   const resolved: ResolvedTrial[] = [];

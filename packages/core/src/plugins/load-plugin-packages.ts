@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ContainerModule } from 'inversify';
 
 /**
@@ -10,16 +12,21 @@ function isContainerModule(value: unknown): value is ContainerModule {
   return value instanceof ContainerModule || (typeof value === 'object' && value !== null && typeof (value as { load?: unknown }).load === 'function' && 'id' in value);
 }
 
+/** What to import for a specifier: a file path (`./x.ts`, `/abs/x.ts`) from the working folder, else the package name. */
+function importTarget(specifier: string): string {
+  return specifier.startsWith('./') || specifier.startsWith('../') || isAbsolute(specifier) ? pathToFileURL(resolve(specifier)).href : specifier;
+}
+
 /**
- * Imports plugin packages (or files) and returns their `kdlabModule` exports. A package that cannot be
- * imported, or exports no `kdlabModule`, is an error naming it.
+ * Imports plugin packages (or files, relative to the working folder) and returns their `kdlabModule`
+ * exports. A package that cannot be imported, or exports no `kdlabModule`, is an error naming it.
  */
 export async function loadPluginPackages(specifiers: readonly string[]): Promise<ContainerModule[]> {
   const modules: ContainerModule[] = [];
   for (const specifier of specifiers) {
     let exported: Record<string, unknown>;
     try {
-      exported = (await import(specifier)) as Record<string, unknown>;
+      exported = (await import(importTarget(specifier))) as Record<string, unknown>;
     } catch (error) {
       throw new Error(`Plugin package "${specifier}" could not be imported: ${(error as Error).message}`, { cause: error });
     }

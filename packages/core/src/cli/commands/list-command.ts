@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createRootContainer, pluginRegistries } from '../../container/create-container.js';
 import { datasetsModule } from '../../data/datasets-module.js';
 import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../../plugins/load-plugin-packages.js';
+import { EXIT } from '../exit-codes.js';
 
 /** The `kdlab list` command: the registered losses, models and datasets. */
 export function listCommand(): Command {
@@ -9,7 +10,15 @@ export function listCommand(): Command {
     .description('List the registered losses, models and datasets')
     .option('--plugin <package>', 'also load this plugin package (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
     .action(async (options: { plugin: string[] }) => {
-      const container = createRootContainer(datasetsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...options.plugin])));
+      let plugins;
+      try {
+        plugins = await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...options.plugin]);
+      } catch (error) {
+        process.stderr.write(`kdlab list: ${(error as Error).message}\n`);
+        process.exitCode = EXIT.invalidInput;
+        return;
+      }
+      const container = createRootContainer(datasetsModule, ...plugins);
       const registries = pluginRegistries(container);
       const section = (title: string, items: { id: string; description: string }[]): string =>
         `${title}:\n${items.map((item) => `  ${item.id.padEnd(16)} ${item.description}`).join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readMlrunsStore } from '../../tracking/mlruns/read-mlruns-store.js';
 import type { MlrunsRunRecord } from '../../tracking/mlruns/mlruns-records.js';
 import { ExperimentNotFoundError, type RunSource } from './run-source.js';
@@ -17,7 +17,9 @@ export class LocalRunSource implements RunSource {
 
   /** {@inheritDoc RunSource.loadExperimentRuns} */
   async loadExperimentRuns(experimentName: string): Promise<ExperimentRuns> {
-    if (!existsSync(this.root)) throw new ExperimentNotFoundError(experimentName, `${this.description} (there is no store at ${this.root})`);
+    const found = statSync(this.root, { throwIfNoEntry: false });
+    if (found === undefined) throw new ExperimentNotFoundError(experimentName, `${this.description} (there is no store at ${this.root})`);
+    if (!found.isDirectory()) throw new ExperimentNotFoundError(experimentName, `${this.description} (${this.root} is a file, not a store folder)`);
     const contents = await readMlrunsStore(this.root);
     const experiment = contents.experiments.find((candidate) => candidate.name === experimentName);
     if (experiment === undefined) {
