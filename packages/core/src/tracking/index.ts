@@ -50,4 +50,19 @@ export {
 export { readJournal, parseJournalLine, type JournalContents } from './journal/read-journal.js';
 export { foldJournal, pendingCalls, runsLeftRunning, type JournalState } from './journal/journal-state.js';
 export { resolveJournalDir, listJournalFiles, blobFolderOf, JOURNAL_DIR_VARIABLE, DEFAULT_JOURNAL_DIR, JOURNAL_EXTENSION, type JournalDirOptions } from './journal/journal-location.js';
-export { writerLiveness, type WriterLiveness } from './journal/process-liveness.js';
+export { writerLiveness, type WriterLiveness } from './liveness/process-liveness.js';
+export { readProcessStart, currentBootId, type ProcessStart } from './liveness/process-start.js';
+export { currentProcessIdentity, type ProcessIdentity } from './liveness/process-identity.js';
+export { processLiveness } from './liveness/process-liveness.js';
+export { Heartbeat } from './liveness/heartbeat.js';
+export {
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_TIMEOUT_MS,
+  livenessRecord,
+  readLivenessRecord,
+  goneReason,
+  type LivenessRecord,
+  type GoneReason,
+} from './liveness/liveness-record.js';
+export { RUN_LIVENESS_FILE, runLivenessFile } from './mlruns/run-liveness-file.js';
+export { endRunsOfGoneProcesses, type GoneRun, type EndGoneRunsOptions } from './mlruns/end-gone-runs.js';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { writerLiveness } from './process-liveness.js';
+import { writerLiveness } from '../liveness/process-liveness.js';
 
 /** A held lock on a journal; release it when done. */
 export interface JournalLock {

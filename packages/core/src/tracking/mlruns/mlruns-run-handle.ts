@@ -47,10 +47,12 @@ export class MlrunsRunHandle implements RunHandle {
    *
    * @param location - Where the run lives.
    * @param info - Its metadata as written.
+   * @param onEnded - Called once its final status is written (to delete its liveness record).
    */
   constructor(
     private readonly location: MlrunsRunLocation,
     info: MlrunsRunInfo,
+    private readonly onEnded: () => Promise<void> = async () => undefined,
   ) {
     this.info = { ...info };
     this.runId = info.runId;
@@ -194,6 +196,7 @@ export class MlrunsRunHandle implements RunHandle {
     return this.queue.run(async () => {
       this.info = { ...this.info, status, endTime };
       await this.writeMeta();
+      await this.onEnded();
     });
   }
 

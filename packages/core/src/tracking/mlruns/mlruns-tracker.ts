@@ -2,6 +2,7 @@ import { readMlrunsStore } from './read-mlruns-store.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FoundRun, RunHandle, StartRunOptions, Tracker } from '../tracker.js';
+import { Heartbeat } from '../liveness/heartbeat.js';
 import { currentUserName } from '../standard-tags.js';
 import { assertValidEntityKey } from './entity-key.js';
 import { findOrCreateExperiment } from './experiment-resolver.js';
@@ -9,6 +10,7 @@ import { parseFileTrackingUri } from './file-tracking-uri.js';
 import { MlrunsRunHandle, RUN_NAME_TAG } from './mlruns-run-handle.js';
 import { newRunId } from './new-ids.js';
 import type { MlrunsRunInfo } from './run-meta.js';
+import { runLivenessFile } from './run-liveness-file.js';
 import { findRunExperimentId } from './run-lookup.js';
 import { RUN_ID_PATTERN, runFolder, MLRUNS } from './store-layout.js';
 import { openMlrunsStore } from './store-root.js';
@@ -38,6 +40,8 @@ export class MlrunsTracker implements Tracker {
   /** Absolute path of the store folder. */
   readonly root: string;
   private readonly runs = new Set<MlrunsRunHandle>();
+  /** Keeps the liveness record of each RUNNING run of this tracker fresh (see `endRunsOfGoneProcesses`). */
+  private readonly heartbeat = new Heartbeat();
   private opened: Promise<void> | undefined;
   private closed = false;
 
@@ -52,8 +56,9 @@ export class MlrunsTracker implements Tracker {
   }
 
   /**
-   * Starts a run: finds or creates the experiment, writes the run's folder, its initial tags
-   * (`mlflow.runName`, `mlflow.parentRunId` for a nested run, and `options.tags`) and then its
+   * Starts a run: finds or creates the experiment, writes the run's folder, its liveness record
+   * (this process's host, id and start time, refreshed by a heartbeat until the run ends), its initial
+   * tags (`mlflow.runName`, `mlflow.parentRunId` for a nested run, and `options.tags`) and then its
    * `meta.yaml` with status RUNNING and `end_time: null`.
    *
    * @param options - The experiment, run name, tags, parent and start time.
@@ -89,9 +94,11 @@ export class MlrunsTracker implements Tracker {
       lifecycleStage: MLRUNS.activeStage,
     };
     await mkdir(folder);
+    const livenessFile = runLivenessFile(folder);
+    await this.heartbeat.add(livenessFile, this.root);
     for (const subfolder of [MLRUNS.metricsFolder, MLRUNS.paramsFolder]) await mkdir(join(folder, subfolder));
     if (artifactsFolder !== undefined) await mkdir(artifactsFolder, { recursive: true });
-    const run = new MlrunsRunHandle({ root: this.root, folder, artifactsFolder }, info);
+    const run = new MlrunsRunHandle({ root: this.root, folder, artifactsFolder }, info, () => this.heartbeat.release(livenessFile));
     await run.initialize(tags);
     this.runs.add(run);
     return run;
@@ -117,10 +124,14 @@ export class MlrunsTracker implements Tracker {
     await Promise.all([...this.runs].map((run) => run.idle()));
   }
 
-  /** Flushes and refuses further runs. Runs not yet ended stay RUNNING, as their owner left them. */
+  /**
+   * Flushes and refuses further runs. Runs not yet ended stay RUNNING, as their owner left them, with
+   * their liveness record: once this process has exited, `kdlab` ends them KILLED.
+   */
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    this.heartbeat.stop();
   }
 
   private initialTags(options: StartRunOptions): Record<string, string> {

@@ -5,7 +5,7 @@ import { listJournalFiles, resolveJournalDir } from '../journal/journal-location
 import { lockJournal } from '../journal/journal-lock.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import { foldJournal, pendingCalls, runsLeftRunning, type JournalState } from '../journal/journal-state.js';
-import { writerLiveness } from '../journal/process-liveness.js';
+import { writerLiveness } from '../liveness/process-liveness.js';
 import { readJournal, type JournalContents } from '../journal/read-journal.js';
 import { SessionJournal } from '../journal/session-journal.js';
 import { BackgroundFlusher } from './background-flusher.js';

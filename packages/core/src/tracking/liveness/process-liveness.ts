@@ -1,0 +1,53 @@
+import { hostname } from 'node:os';
+import type { ProcessIdentity } from './process-identity.js';
+import { readProcessStart, type ProcessStart } from './process-start.js';
+
+/** Whether the process that wrote a journal (or owns a run) may still be writing it. */
+export type WriterLiveness = 'alive' | 'dead' | 'other-host';
+
+/**
+ * Tells whether process `pid` on `host` is still running: `other-host` when it ran on another
+ * machine (it cannot be checked from here), else `dead` when no process has that id, or when the
+ * process that has it now started at another time than the one recorded (the id was reused), else
+ * `alive` (a signal-0 probe succeeds or is refused for lack of permission, and the start time matches
+ * or cannot be compared).
+ *
+ * @param pid - The writer's process id, as recorded.
+ * @param host - The writer's host name, as recorded.
+ * @param start - The writer's start time, as recorded (older records have none).
+ */
+export function writerLiveness(pid: number, host: string, start?: Partial<ProcessStart>): WriterLiveness {
+  if (host !== hostname()) return 'other-host';
+  if (pid !== process.pid) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') return 'dead';
+    }
+  }
+  return startMatches(pid, start) === false ? 'dead' : 'alive';
+}
+
+/**
+ * Whether the start time recorded for `pid` is the start time of the process that has that id now:
+ * undefined when it cannot be compared (nothing recorded, or nothing to read it from).
+ */
+function startMatches(pid: number, recorded: Partial<ProcessStart> | undefined): boolean | undefined {
+  if (recorded?.startTicks === undefined) return undefined;
+  const now = readProcessStart(pid);
+  if (now === undefined) return undefined;
+  if (recorded.bootId !== undefined && now.bootId !== undefined && recorded.bootId !== now.bootId) return false;
+  return recorded.startTicks === now.startTicks;
+}
+
+/**
+ * {@link writerLiveness} of a recorded identity, and whether its start time could be checked (when it
+ * could not, a live process with that id may be another one, and only a heartbeat can tell).
+ *
+ * @param identity - The recorded host, pid and start time.
+ */
+export function processLiveness(identity: ProcessIdentity): { liveness: WriterLiveness; startChecked: boolean } {
+  const liveness = writerLiveness(identity.pid, identity.host, identity);
+  const startChecked = liveness === 'alive' && identity.startTicks !== undefined && readProcessStart(identity.pid) !== undefined;
+  return { liveness, startChecked };
+}
