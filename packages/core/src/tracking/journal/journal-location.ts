@@ -44,6 +44,14 @@ export function newJournalFileName(now: number = Date.now()): string {
   return `${stamp}-${process.pid}-${randomBytes(3).toString('hex')}${JOURNAL_EXTENSION}`;
 }
 
+/**
+ * The liveness record beside journal `file`: the writing process's identity and heartbeat, kept fresh
+ * while it writes the journal (see `kdlab sync`).
+ */
+export function livenessFileOf(file: string): string {
+  return `${file.slice(0, -JOURNAL_EXTENSION.length)}.live.json`;
+}
+
 /** The folder holding the artifact contents too large to sit inline in journal `file`. */
 export function blobFolderOf(file: string): string {
   return `${file.slice(0, -JOURNAL_EXTENSION.length)}.blobs`;

@@ -27,6 +27,8 @@ const sessionRecordSchema = z.object({
   sessionId: z.string().min(1),
   pid: z.number().int().positive(),
   host: z.string(),
+  startTicks: nonNegativeInteger.optional(),
+  bootId: z.string().optional(),
   trackingUri: z.string(),
   startedAt: nonNegativeInteger,
 });
@@ -127,6 +129,10 @@ export interface SessionRecord {
   pid: number;
   /** The writing process's host name. */
   host: string;
+  /** The writing process's start time in clock ticks since boot (Linux), so that a reused pid is not taken for it. */
+  startTicks?: number;
+  /** The id of the boot the writing process started in (Linux). */
+  bootId?: string;
   /** The server the runs go to, without credentials. */
   trackingUri: string;
   /** When the session started, in ms since the epoch. */

@@ -42,7 +42,7 @@ export class Heartbeat {
     const beating: BeatingFile = { tempFolder, writing: Promise.resolve(), released: false };
     this.#files.set(file, beating);
     await this.#write(file, beating);
-    this.#timer ??= setInterval(() => this.#beat(), this.#intervalMs).unref();
+    if (!beating.released) this.#timer ??= setInterval(() => this.#beat(), this.#intervalMs).unref();
   }
 
   /**

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MlflowClient, type MlflowClientOptions } from '@kdlab/mlflow';
 import { JOURNAL_FORMAT_VERSION, type CallDraft, type CallRecord, type CreatedRecord } from '../journal/journal-records.js';
-import { newJournalFileName, resolveJournalDir } from '../journal/journal-location.js';
+import { livenessFileOf, newJournalFileName, resolveJournalDir } from '../journal/journal-location.js';
 import { JournalWriter, type JournalWriterOptions } from '../journal/journal-writer.js';
 import { SessionJournal } from '../journal/session-journal.js';
+import { Heartbeat } from '../liveness/heartbeat.js';
+import { currentProcessIdentity } from '../liveness/process-identity.js';
 import { assertValidEntityKey } from '../mlruns/entity-key.js';
 import { PARENT_RUN_TAG, USER_TAG } from '../mlruns/mlruns-tracker.js';
 import { RUN_NAME_TAG } from '../mlruns/mlruns-run-handle.js';
@@ -82,6 +83,8 @@ export class MlflowServerTracker implements Tracker {
   readonly #rejected = new Map<number, string>();
   readonly #openRuns = new Set<string>();
   readonly #recorder: RemoteRunRecorder;
+  /** Keeps the journal's liveness record fresh while this process writes it. */
+  readonly #heartbeat = new Heartbeat();
   #journal: SessionJournal | undefined;
   #delivery: CallDelivery | undefined;
   #outageReported = false;
@@ -206,9 +209,12 @@ export class MlflowServerTracker implements Tracker {
     const pending = this.#flusher.pendingCount;
     if (pending === 0 && this.#openRuns.size === 0 && !this.#keepCompletedJournal) {
       await journal.remove();
+      await this.#heartbeat.release(livenessFileOf(journal.file));
       return;
     }
     await journal.close();
+    // The liveness record stays, with this last heartbeat, for `kdlab sync` to read once this process has exited.
+    this.#heartbeat.stop();
     if (pending > 0) {
       this.#warn(`${pending} calls are not on MLflow server ${this.description} yet; they are kept in ${journal.file}: run \`kdlab sync\` once the server answers.`);
     }
@@ -224,16 +230,20 @@ export class MlflowServerTracker implements Tracker {
     if (this.#journal !== undefined) return this.#journal;
     const now = Date.now();
     const file = join(this.journalDir, newJournalFileName(now));
+    const { host, pid, startTicks, bootId } = currentProcessIdentity();
     const header = {
       t: 'session' as const,
       version: JOURNAL_FORMAT_VERSION,
       sessionId: randomUUID(),
-      pid: process.pid,
-      host: hostname(),
+      pid,
+      host,
+      ...(startTicks !== undefined ? { startTicks } : {}),
+      ...(bootId !== undefined ? { bootId } : {}),
       trackingUri: this.description,
       startedAt: now,
     };
     const writer = JournalWriter.create(file, header, this.#writerOptions);
+    void this.#heartbeat.add(livenessFileOf(file), this.journalDir);
     const journal = new SessionJournal(writer, 0, this.#warn);
     this.#journal = journal;
     this.#delivery = new CallDelivery({

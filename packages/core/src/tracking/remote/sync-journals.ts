@@ -1,10 +1,12 @@
 import { MlflowClient, type MlflowClientOptions } from '@kdlab/mlflow';
 import type { CallRecord, CreatedRecord } from '../journal/journal-records.js';
 import type { RunStatus } from '../tracker.js';
-import { listJournalFiles, resolveJournalDir } from '../journal/journal-location.js';
+import { rm } from 'node:fs/promises';
+import { listJournalFiles, livenessFileOf, resolveJournalDir } from '../journal/journal-location.js';
 import { lockJournal } from '../journal/journal-lock.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import { foldJournal, pendingCalls, runsLeftRunning, type JournalState } from '../journal/journal-state.js';
+import { goneReason, readLivenessRecord } from '../liveness/liveness-record.js';
 import { writerLiveness } from '../liveness/process-liveness.js';
 import { readJournal, type JournalContents } from '../journal/read-journal.js';
 import { SessionJournal } from '../journal/session-journal.js';
@@ -26,8 +28,10 @@ export interface SyncJournalsOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Keep journals once everything in them is on the server, instead of deleting them. */
   keepJournals?: boolean;
-  /** Also replay journals written on another host (whose process cannot be checked from here). */
+  /** Also replay journals written on another host whose heartbeat is still fresh (their process cannot be checked from here). */
   includeOtherHosts?: boolean;
+  /** Replay only the journals written for this server (its URI without credentials, as the tracker describes it); others are not listed. */
+  forServer?: string;
   /** Where warnings go (refused calls, journal write failures); default: collected in the result only. */
   onWarning?: (message: string) => void;
 }
@@ -38,7 +42,7 @@ export type JournalSyncOutcome =
   | 'synced'
   /** The process that writes it is still running: left alone. */
   | 'writer-alive'
-  /** Written on another host, whose process cannot be checked: left alone. */
+  /** Written on another host whose process still sends heartbeats: left alone. */
   | 'other-host'
   /** Another `kdlab sync` is replaying it. */
   | 'locked'
@@ -100,8 +104,11 @@ export interface SyncReport {
  * saw are created (or, when an interrupted attempt had created one, found and reused), calls not
  * acknowledged are sent (re-sending is harmless: metrics keep their timestamps and are de-duplicated,
  * params keep their values), and each is acknowledged in the journal. A run whose process died
- * while the run was RUNNING is ended KILLED, at the time of its last journaled call. Journals whose
- * process still runs are left alone. A journal with nothing left to send is deleted.
+ * while the run was RUNNING is ended KILLED, at the time its process was last seen alive (its last
+ * journaled call, or the writer's last heartbeat if later). The writer is taken for dead when no
+ * process of this host has its id and start time (a reused pid is not mistaken for it), or, on
+ * another host, when its heartbeat is older than 10 minutes; journals whose process still runs are
+ * left alone. A journal with nothing left to send is deleted, with its liveness record.
  *
  * @param options - The folder, server and credentials.
  */
@@ -119,34 +126,45 @@ export async function syncJournals(options: SyncJournalsOptions = {}): Promise<S
   };
   const journals: JournalSyncResult[] = [];
   try {
-    for (const file of await listJournalFiles(journalDir)) journals.push(await syncJournal(file, options, clientFor));
+    for (const file of await listJournalFiles(journalDir)) {
+      const result = await syncJournal(file, options, clientFor);
+      if (result !== undefined) journals.push(result);
+    }
   } finally {
     await Promise.all([...clients.values()].map((client) => client.close()));
   }
   return { journalDir, journals };
 }
 
-async function syncJournal(file: string, options: SyncJournalsOptions, clientFor: (uri: string) => MlflowClient): Promise<JournalSyncResult> {
+async function syncJournal(file: string, options: SyncJournalsOptions, clientFor: (uri: string) => MlflowClient): Promise<JournalSyncResult | undefined> {
   const result = emptyResult(file);
   let contents: JournalContents;
   try {
     contents = await readJournal(file);
   } catch (error) {
-    return { ...result, outcome: 'unreadable', detail: (error as Error).message };
+    return options.forServer !== undefined ? undefined : { ...result, outcome: 'unreadable', detail: (error as Error).message };
   }
   const { session } = contents;
-  const liveness = writerLiveness(session.pid, session.host);
-  if (liveness === 'alive') {
+  if (options.forServer !== undefined && session.trackingUri !== options.forServer) return undefined;
+  // The writer's liveness record (its heartbeat) when it has one; else the header's pid, host and start time.
+  const found = await readLivenessRecord(livenessFileOf(file));
+  const record = found !== undefined && found.pid === session.pid && found.host === session.host ? found : undefined;
+  const liveness = writerLiveness(session.pid, session.host, session);
+  const gone = record !== undefined ? goneReason(record) !== undefined : liveness === 'dead';
+  if (!gone && liveness !== 'other-host') {
     return { ...result, outcome: 'writer-alive', detail: `process ${session.pid} on ${session.host} is still running and writing it` };
   }
-  if (liveness === 'other-host' && options.includeOtherHosts !== true) {
-    return { ...result, outcome: 'other-host', detail: `written by process ${session.pid} on host ${session.host}, which cannot be checked from here` };
+  if (!gone && options.includeOtherHosts !== true) {
+    const heartbeat = record !== undefined ? `, whose last heartbeat was ${Math.round((Date.now() - record.heartbeatAt) / 1000)} s ago` : ', which cannot be checked from here';
+    return { ...result, outcome: 'other-host', detail: `written by process ${session.pid} on host ${session.host}${heartbeat}` };
   }
   const lock = lockJournal(file);
   if (lock === undefined) return { ...result, outcome: 'locked', detail: 'another kdlab sync is replaying it' };
   try {
     const client = clientFor(options.trackingUri ?? session.trackingUri);
-    return await replay(contents, foldJournal(contents.records), client, options, { ...result, trackingUri: client.trackingUri });
+    const synced = await replay(contents, foldJournal(contents.records), record?.heartbeatAt, client, options, { ...result, trackingUri: client.trackingUri });
+    if (synced.outcome === 'synced') await rm(livenessFileOf(file), { force: true });
+    return synced;
   } finally {
     lock.release();
   }
@@ -155,6 +173,7 @@ async function syncJournal(file: string, options: SyncJournalsOptions, clientFor
 async function replay(
   contents: JournalContents,
   state: JournalState,
+  lastHeartbeat: number | undefined,
   client: MlflowClient,
   options: SyncJournalsOptions,
   result: JournalSyncResult,
@@ -164,7 +183,8 @@ async function replay(
   const pending = pendingCalls(state);
   const refusedStarts = new Set([...state.starts.values()].filter((start) => state.rejected.has(start.seq)).map((start) => start.run));
   for (const run of runsLeftRunning(state).filter((id) => !refusedStarts.has(id))) {
-    const endTime = state.lastActivity.get(run) ?? contents.session.startedAt;
+    // Ended when its process was last seen alive: its last call, or the writer's last heartbeat if later.
+    const endTime = Math.max(state.lastActivity.get(run) ?? contents.session.startedAt, lastHeartbeat ?? 0);
     pending.push(journal.appendCall({ t: 'end', run, status: 'KILLED', endTime, by: 'sync' }));
   }
   const created = new Map<string, CreatedRecord>(state.created);
