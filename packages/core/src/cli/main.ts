@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { compareCommand } from './commands/compare-command.js';
 import { listCommand } from './commands/list-command.js';
 import { nativeCommand } from './commands/native-command.js';
+import { pushCommand } from './commands/push-command.js';
 import { runCommand } from './commands/run-command.js';
 import { syncCommand } from './commands/sync-command.js';
 import { workerCommand } from './commands/worker-command.js';
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .addCommand(nativeCommand())
     .addCommand(compareCommand())
     .addCommand(syncCommand())
+    .addCommand(pushCommand())
     .addCommand(workerCommand(), { hidden: true })
     .showHelpAfterError();
 }

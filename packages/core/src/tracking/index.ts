@@ -66,3 +66,4 @@ export {
 } from './liveness/liveness-record.js';
 export { RUN_LIVENESS_FILE, runLivenessFile } from './mlruns/run-liveness-file.js';
 export { endRunsOfGoneProcesses, type GoneRun, type EndGoneRunsOptions } from './mlruns/end-gone-runs.js';
+export * from './push/index.js';

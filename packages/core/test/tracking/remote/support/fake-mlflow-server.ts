@@ -52,6 +52,7 @@ export interface StoredExperiment {
   lifecycle_stage: string;
   creation_time: number;
   last_update_time: number;
+  tags?: { key: string; value: string }[];
 }
 
 const API = '/api/2.0/mlflow/';
@@ -89,6 +90,10 @@ export class FakeMlflowServer {
   failNext = 0;
   /** Store this many of the next log-batch requests, then break the connection instead of answering. */
   loseAnswers = 0;
+  /** Answers 503 TEMPORARILY_UNAVAILABLE (storing nothing) to every request for which it returns true. */
+  failWhen: ((request: RecordedRequest) => boolean) | undefined;
+  /** Answers 400 INVALID_PARAMETER_VALUE (storing nothing) to every request for which it returns true. */
+  refuseWhen: ((request: RecordedRequest) => boolean) | undefined;
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   #port = 0;
@@ -155,10 +160,11 @@ export class FakeMlflowServer {
     };
     this.requests.push(recorded);
     try {
-      if (this.failNext > 0) {
-        this.failNext -= 1;
+      if (this.failNext > 0 || this.failWhen?.(recorded) === true) {
+        if (this.failNext > 0) this.failNext -= 1;
         throw new ApiFailure(503, 'TEMPORARILY_UNAVAILABLE', 'The server is busy, try again');
       }
+      if (this.refuseWhen?.(recorded) === true) throw new ApiFailure(400, 'INVALID_PARAMETER_VALUE', 'Refused by this fake server, as the test asked');
       const answer = this.#route(recorded);
       if (this.loseAnswers > 0 && recorded.path === `${API}runs/log-batch`) {
         this.loseAnswers -= 1;
@@ -204,7 +210,7 @@ export class FakeMlflowServer {
         return { experiment };
       }
       case 'POST experiments/create':
-        return { experiment_id: this.#createExperiment(String(body['name'])) };
+        return { experiment_id: this.#createExperiment(String(body['name']), body['tags'] as StoredExperiment['tags']) };
       case 'POST runs/create':
         return { run: this.#wireRun(this.#createRun(body)) };
       case 'GET runs/get':
@@ -233,13 +239,21 @@ export class FakeMlflowServer {
     return found;
   }
 
-  #createExperiment(name: string): string {
+  #createExperiment(name: string, tags: StoredExperiment['tags']): string {
     if ([...this.experiments.values()].some((experiment) => experiment.name === name)) {
       throw new ApiFailure(400, 'RESOURCE_ALREADY_EXISTS', `Experiment(name=${name}) already exists.`);
     }
     const id = String(this.#nextExperiment++);
     const now = Date.now();
-    this.experiments.set(id, { experiment_id: id, name, artifact_location: `mlflow-artifacts:/${id}`, lifecycle_stage: 'active', creation_time: now, last_update_time: now });
+    this.experiments.set(id, {
+      experiment_id: id,
+      name,
+      artifact_location: `mlflow-artifacts:/${id}`,
+      lifecycle_stage: 'active',
+      creation_time: now,
+      last_update_time: now,
+      ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
+    });
     return id;
   }
 
@@ -320,12 +334,21 @@ export class FakeMlflowServer {
 
   #search(body: Record<string, unknown>): unknown {
     const experimentIds = (body['experiment_ids'] as string[] | undefined) ?? [];
-    const filter = typeof body['filter'] === 'string' ? body['filter'] : '';
-    const startTime = /^attributes\.start_time = (\d+)$/.exec(filter.trim());
-    if (filter.trim() !== '' && startTime === null) throw new ApiFailure(400, 'INVALID_PARAMETER_VALUE', `This fake server only filters on attributes.start_time, got '${filter}'`);
-    const runs = [...this.runs.values()].filter(
-      (run) => experimentIds.includes(run.info.experiment_id) && (startTime === null || run.info.start_time === Number(startTime[1])),
-    );
+    const filter = typeof body['filter'] === 'string' ? body['filter'].trim() : '';
+    const startTime = /^attributes\.start_time = (\d+)$/.exec(filter);
+    const tag = /^tags\.`([^`]+)` = '([^']*)'$/.exec(filter);
+    if (filter !== '' && startTime === null && tag === null) {
+      throw new ApiFailure(400, 'INVALID_PARAMETER_VALUE', `This fake server only filters on attributes.start_time or one tag, got '${filter}'`);
+    }
+    const maxResults = typeof body['max_results'] === 'number' ? body['max_results'] : 1000;
+    const runs = [...this.runs.values()]
+      .filter(
+        (run) =>
+          experimentIds.includes(run.info.experiment_id) &&
+          (startTime === null || run.info.start_time === Number(startTime[1])) &&
+          (tag === null || run.tags.get(tag[1]!) === tag[2]),
+      )
+      .slice(0, maxResults);
     return runs.length === 0 ? {} : { runs: runs.map((run) => this.#wireRun(run)) };
   }
 
