@@ -8,6 +8,7 @@ import { COMPARISON_FORMATS, type ComparisonFormat } from '../../report/format/c
 import { renderComparison } from '../../report/format/render-comparison.js';
 import { openRunSource } from '../../report/runs/open-run-source.js';
 import { ExperimentNotFoundError, type RunSource } from '../../report/runs/run-source.js';
+import { endRunsLeftByGoneProcesses, storeLocationOfSource } from '../end-gone-runs-notes.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Options of `kdlab compare`. */
@@ -38,6 +39,7 @@ async function compareAction(experimentName: string, options: CompareCommandOpti
     return EXIT.invalidInput;
   }
   try {
+    for (const line of await endRunsLeftByGoneProcesses(storeLocationOfSource(source))) process.stderr.write(`kdlab compare: ${line}\n`);
     const needsCurves = options.format === 'html' || options.format === 'json';
     const runs = await source.loadExperimentRuns(experimentName, { historyKeys: needsCurves ? [CURVE_METRIC] : [] });
     const comparison = buildComparison(runs, { metric: options.metric, by: options.by });
