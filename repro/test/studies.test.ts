@@ -124,7 +124,7 @@ describe('study 1: hinton-mnist-full', () => {
   it('tables the sensitivity runs against the baseline at the same learning rate', async () => {
     const store = `${root}/sensitivity`;
     const tags = { 'kdlab.invocation': 'inv-s', 'kdlab.backend': 'tensorflow', 'kdlab.machine.cpu': 'Test CPU' };
-    const student = (name: string, role: string, lr: number, hard: number | undefined, val: number, errors: number): RunSpec => ({
+    const student = (name: string, role: 'baseline' | 'distilled', lr: number, hard: number | undefined, val: number, errors: number): RunSpec => ({
       name,
       role,
       tags,

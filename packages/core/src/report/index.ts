@@ -21,6 +21,7 @@ export * from './runs/latest-metric-value.js';
 export * from './runs/local-run-source.js';
 export * from './runs/server-run-source.js';
 export * from './runs/open-run-source.js';
+export * from './runs/load-linked-runs.js';
 // Comparison
 export * from './comparison/comparison.js';
 export * from './comparison/kdlab-run-tags.js';

@@ -7,6 +7,7 @@ import { CURVE_METRIC, DEFAULT_COMPARED_METRIC } from '../../report/comparison/m
 import { COMPARISON_FORMATS, type ComparisonFormat } from '../../report/format/comparison-format.js';
 import { renderComparison } from '../../report/format/render-comparison.js';
 import { openRunSource } from '../../report/runs/open-run-source.js';
+import { loadLinkedRuns } from '../../report/runs/load-linked-runs.js';
 import { ExperimentNotFoundError, type RunSource } from '../../report/runs/run-source.js';
 import { endRunsLeftByGoneProcesses, storeLocationOfSource } from '../end-gone-runs-notes.js';
 import { EXIT } from '../exit-codes.js';
@@ -41,7 +42,7 @@ async function compareAction(experimentName: string, options: CompareCommandOpti
   try {
     for (const line of await endRunsLeftByGoneProcesses(storeLocationOfSource(source))) process.stderr.write(`kdlab compare: ${line}\n`);
     const needsCurves = options.format === 'html' || options.format === 'json';
-    const runs = await source.loadExperimentRuns(experimentName, { historyKeys: needsCurves ? [CURVE_METRIC] : [] });
+    const runs = await loadLinkedRuns(source, await source.loadExperimentRuns(experimentName, { historyKeys: needsCurves ? [CURVE_METRIC] : [] }));
     const comparison = buildComparison(runs, { metric: options.metric, by: options.by });
     const text = await renderComparison(comparison, options.format);
     const out = options.out ?? (options.format === 'html' ? defaultHtmlReportPath(experimentName) : undefined);

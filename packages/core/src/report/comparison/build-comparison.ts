@@ -59,7 +59,9 @@ export function buildComparison(experiment: ExperimentRuns, options: CompareOpti
   }
   const by = options.by !== undefined && options.by.length > 0 ? resolveGroupingPaths(options.by, distilled) : defaultGroupingPaths(distilled);
 
-  const finishedById = new Map(finished.map((run) => [run.runId, run]));
+  // Runs of other experiments linked by id (a teacher cached by another study) serve as references only.
+  const linked = (experiment.linkedRuns ?? []).filter((run) => run.status === 'FINISHED');
+  const finishedById = new Map([...linked, ...finished].map((run) => [run.runId, run]));
   const finishedByInvocation = new Map<string, StoredRun[]>();
   for (const run of finished) {
     const invocation = run.tags[KDLAB_RUN_TAGS.invocation];

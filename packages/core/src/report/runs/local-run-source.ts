@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readMlrunsStore } from '../../tracking/mlruns/read-mlruns-store.js';
 import type { MlrunsRunRecord } from '../../tracking/mlruns/mlruns-records.js';
 import { ExperimentNotFoundError, type RunSource } from './run-source.js';
@@ -29,6 +29,14 @@ export class LocalRunSource implements RunSource {
       .filter((run) => run.info.experimentId === experiment.experimentId && run.info.lifecycleStage === 'active')
       .map(storedRunOf);
     return { experimentId: experiment.experimentId, experimentName, source: this.description, runs };
+  }
+
+  /** {@inheritDoc RunSource.loadRunsById} */
+  async loadRunsById(runIds: readonly string[]): Promise<StoredRun[]> {
+    if (runIds.length === 0 || !existsSync(this.root)) return [];
+    const wanted = new Set(runIds);
+    const contents = await readMlrunsStore(this.root);
+    return contents.runs.filter((run) => wanted.has(run.info.runId) && run.info.lifecycleStage === 'active').map(storedRunOf);
   }
 
   /** Nothing to release. */

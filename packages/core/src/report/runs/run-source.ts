@@ -1,4 +1,4 @@
-import type { ExperimentRuns } from './stored-run.js';
+import type { ExperimentRuns, StoredRun } from './stored-run.js';
 
 /** What to read with the runs. */
 export interface LoadRunsOptions {
@@ -18,6 +18,12 @@ export interface RunSource {
    * @throws {@link ExperimentNotFoundError} when there is no active experiment by that name.
    */
   loadExperimentRuns(experimentName: string, options?: LoadRunsOptions): Promise<ExperimentRuns>;
+  /**
+   * Reads runs by id, whatever their experiment; ids not found are left out.
+   *
+   * @param runIds - The runs' ids.
+   */
+  loadRunsById(runIds: readonly string[]): Promise<StoredRun[]>;
   /** Releases connections. */
   close(): Promise<void>;
 }

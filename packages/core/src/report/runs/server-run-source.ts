@@ -41,6 +41,20 @@ export class ServerRunSource implements RunSource {
     return { experimentId, experimentName, source: this.description, runs };
   }
 
+  /** {@inheritDoc RunSource.loadRunsById} */
+  async loadRunsById(runIds: readonly string[]): Promise<StoredRun[]> {
+    const found: StoredRun[] = [];
+    for (const runId of runIds) {
+      try {
+        const run = await this.client.runs.get(runId);
+        if (run.info.lifecycleStage !== 'deleted') found.push(storedRunOf(run, latestMetrics(run)));
+      } catch (error) {
+        if (!(error instanceof ResourceDoesNotExistError)) throw error;
+      }
+    }
+    return found;
+  }
+
   /** Closes the client. */
   async close(): Promise<void> {
     await this.client.close();

@@ -42,4 +42,9 @@ export interface ExperimentRuns {
   source: string;
   /** Its active runs, any status. */
   runs: StoredRun[];
+  /**
+   * Runs of other experiments that its runs point to by id (a teacher trained and cached by another
+   * study, through `kdlab.teacher_run_id`): reference rows only, never counted as this experiment's.
+   */
+  linkedRuns?: StoredRun[];
 }

@@ -25,10 +25,35 @@ export type HistoryBehaviour =
    */
   | 'mlflow-3.6';
 
+/** A run in MLflow's JSON shape, each metric with its latest value only (as MLflow lists runs). */
+function runJson(run: MlrunsStoreContents['runs'][number]): unknown {
+  return {
+    info: {
+      run_id: run.info.runId,
+      experiment_id: run.info.experimentId,
+      run_name: run.info.runName,
+      user_id: run.info.userId,
+      status: run.info.status,
+      start_time: run.info.startTime,
+      ...(run.info.endTime === null ? {} : { end_time: run.info.endTime }),
+      artifact_uri: run.info.artifactUri,
+      lifecycle_stage: 'active',
+    },
+    data: {
+      metrics: Object.entries(run.metrics).map(([key, points]) => {
+        const latest = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp).at(-1)!;
+        return { key, value: latest.value, timestamp: latest.timestamp, step: latest.step };
+      }),
+      params: keyValues(run.params),
+      tags: keyValues(run.tags),
+    },
+  };
+}
+
 const encodeOffset = (offset: number): string => Buffer.from(JSON.stringify({ offset })).toString('base64');
 
 /**
- * Serves `experiments/get-by-name`, `runs/search` (pages of `pageSize` runs) and
+ * Serves `experiments/get-by-name`, `runs/search` (pages of `pageSize` runs), `runs/get` and
  * `metrics/get-history` from a local store's contents, in MLflow's JSON shapes; the listing carries
  * each metric's latest value only, as MLflow's does.
  *
@@ -64,28 +89,13 @@ export async function startFakeMlflowServer(contents: MlrunsStoreContents, pageS
         const ids = body['experiment_ids'] as string[];
         const runs = contents.runs.filter((run) => ids.includes(run.info.experimentId) && run.info.lifecycleStage === 'active');
         const start = Number(body['page_token'] ?? 0);
-        const page = runs.slice(start, start + pageSize).map((run) => ({
-          info: {
-            run_id: run.info.runId,
-            experiment_id: run.info.experimentId,
-            run_name: run.info.runName,
-            user_id: run.info.userId,
-            status: run.info.status,
-            start_time: run.info.startTime,
-            ...(run.info.endTime === null ? {} : { end_time: run.info.endTime }),
-            artifact_uri: run.info.artifactUri,
-            lifecycle_stage: 'active',
-          },
-          data: {
-            metrics: Object.entries(run.metrics).map(([key, points]) => {
-              const latest = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp).at(-1)!;
-              return { key, value: latest.value, timestamp: latest.timestamp, step: latest.step };
-            }),
-            params: keyValues(run.params),
-            tags: keyValues(run.tags),
-          },
-        }));
+        const page = runs.slice(start, start + pageSize).map(runJson);
         return send(response, 200, { runs: page, ...(start + pageSize < runs.length ? { next_page_token: String(start + pageSize) } : {}) });
+      }
+      if (route === 'runs/get') {
+        const run = contents.runs.find((candidate) => candidate.info.runId === url.searchParams.get('run_id'));
+        if (run === undefined) return send(response, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such run' });
+        return send(response, 200, { run: runJson(run) });
       }
       if (route === 'metrics/get-history') {
         const run = contents.runs.find((candidate) => candidate.info.runId === url.searchParams.get('run_id'));
