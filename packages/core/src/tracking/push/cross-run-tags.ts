@@ -26,6 +26,14 @@ function idsOf(value: string, shape: RunIdTagShape): string[] {
   return (shape === 'one' ? [value] : value.split(',')).filter((id) => id !== '');
 }
 
+/** A run's tags with their run ids rewritten. */
+export interface RewrittenTags {
+  /** Every tag of the run, the run ids of {@link RUN_ID_TAGS} rewritten where they could be. */
+  tags: Record<string, string>;
+  /** The ids that could not be, kept as they were. */
+  unmapped: UnmappedRunId[];
+}
+
 /**
  * The run ids a run's tags name (see {@link RUN_ID_TAGS}), each once, in tag order.
  *
@@ -51,7 +59,7 @@ export function referencedRunIds(tags: Readonly<Record<string, string>>): string
 export function rewriteRunIdTags(
   tags: Readonly<Record<string, string>>,
   mapId: (runId: string) => string | undefined,
-): { tags: Record<string, string>; unmapped: UnmappedRunId[] } {
+): RewrittenTags {
   const rewritten: Record<string, string> = { ...tags };
   const unmapped: UnmappedRunId[] = [];
   for (const [tag, shape] of Object.entries(RUN_ID_TAGS)) {

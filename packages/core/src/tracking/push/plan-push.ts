@@ -6,14 +6,28 @@ import type { PushedRun } from './push-ledger.js';
 
 /** What a push does with one run. */
 export type PushDecision =
-  /** Copy it: it is not on the server yet. */
-  | { kind: 'copy' }
-  /** Finish copying it: an earlier push created it on the server and stopped before the end. */
-  | { kind: 'resume'; serverRunId: string }
-  /** Nothing: it is on the server already. */
-  | { kind: 'pushed'; serverRunId: string }
-  /** Leave it for a later push, and why. */
-  | { kind: 'skip'; reason: string };
+  | {
+      /** Copy it: it is not on the server yet. */
+      kind: 'copy';
+    }
+  | {
+      /** Finish copying it: an earlier push created it on the server and stopped before the end. */
+      kind: 'resume';
+      /** Its id on the server. */
+      serverRunId: string;
+    }
+  | {
+      /** Nothing: it is on the server already. */
+      kind: 'pushed';
+      /** Its id on the server. */
+      serverRunId: string;
+    }
+  | {
+      /** Leave it for a later push. */
+      kind: 'skip';
+      /** Why, e.g. `still RUNNING`. */
+      reason: string;
+    };
 
 /** One run of a push, in the order runs are pushed. */
 export interface PlannedRun {

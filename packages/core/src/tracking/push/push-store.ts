@@ -38,13 +38,44 @@ export interface PushedRunSummary {
 /** What happened to one run. */
 export type PushOutcome = PushedRunSummary &
   (
-    | ({ kind: 'copied' } & RunCopy)
-    | { kind: 'already-pushed'; serverRunId: string }
-    | { kind: 'skipped'; reason: string }
-    | { kind: 'failed'; error: string }
-    | { kind: 'not-attempted'; reason: string }
-    | { kind: 'would-copy' }
-    | { kind: 'would-resume'; serverRunId: string }
+    | ({
+        /** Copied (what was sent is in the other fields). */
+        kind: 'copied';
+      } & RunCopy)
+    | {
+        /** On the server already: nothing sent. */
+        kind: 'already-pushed';
+        /** Its id on the server. */
+        serverRunId: string;
+      }
+    | {
+        /** Left for a later push. */
+        kind: 'skipped';
+        /** Why, e.g. `still RUNNING`. */
+        reason: string;
+      }
+    | {
+        /** Copying it failed; the next push resumes it. */
+        kind: 'failed';
+        /** What went wrong (never with credentials). */
+        error: string;
+      }
+    | {
+        /** Not tried: the push stopped before it. */
+        kind: 'not-attempted';
+        /** Why the push stopped. */
+        reason: string;
+      }
+    | {
+        /** Dry run: it would be copied. */
+        kind: 'would-copy';
+      }
+    | {
+        /** Dry run: an earlier push's copy of it would be finished. */
+        kind: 'would-resume';
+        /** Its id on the server. */
+        serverRunId: string;
+      }
   );
 
 /** What a push did. */
