@@ -1,7 +1,7 @@
 import { MlflowClient } from '@kdlab/mlflow';
 import { DEFAULT_LOCAL_STORE } from '../../report/runs/open-run-source.js';
 import { parseFileTrackingUri } from '../../tracking/mlruns/file-tracking-uri.js';
-import { PushBusyError, PushInputError } from '../../tracking/push/push-errors.js';
+import { PushInputError } from '../../tracking/push/push-errors.js';
 import { pushStore } from '../../tracking/push/push-store.js';
 import { EXIT } from '../exit-codes.js';
 import { formatPushOutcome, formatPushSummary, formatUnknownReference } from './push-report-text.js';
@@ -63,9 +63,7 @@ export async function pushAction(options: PushCommandOptions, env: NodeJS.Proces
     return report.outcomes.some((outcome) => outcome.kind === 'failed' || outcome.kind === 'not-attempted') ? EXIT.runFailed : EXIT.ok;
   } catch (error) {
     fail((error as Error).message);
-    if (error instanceof PushInputError) return EXIT.invalidInput;
-    if (error instanceof PushBusyError) return EXIT.runFailed;
-    return EXIT.runFailed;
+    return error instanceof PushInputError ? EXIT.invalidInput : EXIT.runFailed; // PushBusyError included: push again later
   } finally {
     await client.close();
   }
