@@ -62,4 +62,11 @@ describe('kdlab on invalid input', () => {
     writeFileSync(file, 'x');
     expectCleanUsageError(await runCli(['compare', 'tiny-test', '--tracking-uri', file]), `${file} is a file, not a store folder`);
   });
+
+  it('says what is wrong with the journal folder or the tracking URI of kdlab sync, exit 2', async () => {
+    const file = join(scratch, 'not-a-folder');
+    writeFileSync(file, 'x');
+    expectCleanUsageError(await runCli(['sync', '--journal-dir', file]), `kdlab sync: the journal folder ${file} is a file, not a folder.`);
+    expectCleanUsageError(await runCli(['sync', '--tracking-uri', 's3://bucket/mlruns']), "kdlab sync: --tracking-uri 's3://bucket/mlruns': expected an http(s):// MLflow server");
+  });
 });

@@ -12,10 +12,17 @@ export interface CliResult {
 }
 
 /**
- * Runs the `kdlab` CLI as a user would (`node packages/core/bin/kdlab.mjs ...`) from the repository
- * root. `onStderr` sees stderr as it arrives and may return `'SIGINT'` to interrupt the process.
+ * A signal `onStderr` may ask for: `SIGINT` goes to the whole process group (as a terminal's Ctrl-C
+ * does), `SIGTERM` to the `kdlab` process only (as `timeout` and schedulers send it), `SIGKILL` to the
+ * whole process group (every kdlab process dies at once, none can clean up).
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; onStderr?: (text: string) => 'SIGINT' | void } = {}): Promise<CliResult> {
+export type CliSignal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
+
+/**
+ * Runs the `kdlab` CLI as a user would (`node packages/core/bin/kdlab.mjs ...`) from the repository
+ * root. `onStderr` sees stderr as it arrives and may return a signal to send (see {@link CliSignal}).
+ */
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; onStderr?: (text: string) => CliSignal | void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['packages/core/bin/kdlab.mjs', ...args], {
       cwd: repoRoot,
@@ -31,9 +38,10 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (!interrupted && options.onStderr?.(stderr) === 'SIGINT') {
+      const signal = interrupted ? undefined : options.onStderr?.(stderr);
+      if (signal !== undefined) {
         interrupted = true;
-        process.kill(-child.pid!, 'SIGINT'); // the whole process group, as a terminal's Ctrl-C does
+        process.kill(signal === 'SIGTERM' ? child.pid! : -child.pid!, signal);
       }
     });
     child.on('error', reject);

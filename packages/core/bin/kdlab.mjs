@@ -18,7 +18,7 @@ if (existsSync(sourceEntry) && process.env.KDLAB_FROM_DIST !== '1') {
   // Ctrl-C reaches the child through the terminal's process group; the parent only waits for it.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => child.kill('SIGTERM'));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));
 } else {
   await import(pathToFileURL(distEntry).href);
 }

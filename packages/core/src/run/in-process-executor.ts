@@ -1,3 +1,4 @@
+import { TrainingAbortedError } from '../engine/training-aborted.js';
 import type { DistillationRunner, ExperimentResult, TrialContext } from './distillation-runner.js';
 import type { ResolvedTrial, TrialExecutor, TrialPhase } from './run-sweep.js';
 
@@ -7,15 +8,24 @@ export class InProcessExecutor implements TrialExecutor {
   /** One phase at a time: a baseline never trains alongside its teacher. */
   readonly baselinesAlongsideTeachers = false;
 
-  /** @param runner - the runner whose teachers and baselines the trials share. */
-  constructor(private readonly runner: DistillationRunner) {}
+  /**
+   * @param runner - the runner whose teachers and baselines the trials share.
+   * @param signal - once aborted, phases not yet started fail at once (no run is created for them).
+   */
+  constructor(
+    private readonly runner: DistillationRunner,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   /** Phases asked for while one runs wait their turn (one training at a time in this process). */
   #queue: Promise<unknown> = Promise.resolve();
 
   /** {@inheritDoc TrialExecutor.run} */
   run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
-    const result = this.#queue.then(() => runPhase(this.runner, phase, trial, context));
+    const result = this.#queue.then(() => {
+      if (this.signal?.aborted) throw new TrainingAbortedError();
+      return runPhase(this.runner, phase, trial, context);
+    });
     this.#queue = result.catch(() => undefined);
     return result;
   }

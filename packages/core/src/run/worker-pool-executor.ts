@@ -61,6 +61,16 @@ export class WorkerPoolExecutor implements TrialExecutor {
     for (const worker of this.#workers) if (worker.busy && !worker.exited) worker.process.kill('SIGINT');
   }
 
+  /**
+   * Passes a signal on to every worker still running: each stops its phase in progress at the next
+   * step (its run ended KILLED) and fails the phases sent to it afterwards without starting them.
+   *
+   * @param signal - `SIGINT` or `SIGTERM`, as this process received it.
+   */
+  signalWorkers(signal: 'SIGINT' | 'SIGTERM'): void {
+    for (const worker of this.#workers) if (!worker.exited) worker.process.kill(signal);
+  }
+
   #start(): Worker {
     const child = spawn(this.command.command, this.command.args, {
       stdio: ['pipe', 'pipe', 'inherit'],

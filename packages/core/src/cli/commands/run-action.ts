@@ -16,7 +16,8 @@ import { WorkerPoolExecutor } from '../../run/worker-pool-executor.js';
 import { createTracker } from '../../tracking/create-tracker.js';
 import { standardRunTags } from '../../tracking/standard-tags.js';
 import type { Tracker } from '../../tracking/tracker.js';
-import { EXIT } from '../exit-codes.js';
+import { endRunsLeftByGoneProcesses, storeLocationOf } from '../end-gone-runs-notes.js';
+import { EXIT, exitCodeForSignal } from '../exit-codes.js';
 import { prepareExperiment, type PreparedExperiment } from '../prepare-experiment.js';
 import { TerminalReporter } from '../terminal-reporter.js';
 import type { WorkerSpec } from './worker-action.js';
@@ -57,7 +58,7 @@ function parseJobs(value: string | undefined): number {
   return value === undefined ? availableParallelism() : parsePositive(value, '--jobs');
 }
 
-function printSweep(prepared: PreparedExperiment, result: SweepResult): number {
+function printSweep(prepared: PreparedExperiment, result: SweepResult, interrupted: number): number {
   const out = process.stdout;
   out.write(`\nsweep ${result.sweepRunId}: ${prepared.trials.length} trials\n`);
   for (const outcome of result.outcomes) {
@@ -71,13 +72,15 @@ function printSweep(prepared: PreparedExperiment, result: SweepResult): number {
     }
   }
   out.write(`statistics over seeds: kdlab compare ${JSON.stringify(prepared.name)}\n`);
-  if (result.outcomes.some((o) => o.error?.name === 'TrainingAbortedError')) return EXIT.interrupted;
+  if (result.outcomes.some((o) => o.error?.name === 'TrainingAbortedError')) return interrupted;
   return result.outcomes.some((o) => o.error) ? EXIT.runFailed : EXIT.ok;
 }
 
 /**
- * Runs `kdlab run`: validates everything first (exit 2), then trains (exit 1 when a run fails, 130 when
- * interrupted). Loaded on demand, so that other commands start without TensorFlow.js.
+ * Runs `kdlab run`: validates everything first (exit 2), ends KILLED the runs that a process which is
+ * gone left RUNNING in the store, then trains (exit 1 when a run fails, 130 after SIGINT and 143 after
+ * SIGTERM, the runs in progress ended KILLED). Loaded on demand, so that other commands start without
+ * TensorFlow.js.
  */
 export async function runAction(file: string, options: RunCommandOptions): Promise<number> {
   const err = process.stderr;
@@ -95,6 +98,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
   } catch (error) {
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
   }
+  for (const line of await endRunsLeftByGoneProcesses(storeLocationOf(tracker))) err.write(`kdlab run: ${line}\n`);
 
   const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
   // A sweep with --jobs > 1 trains in worker processes only: the workers load the backend (this
@@ -140,13 +144,22 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
       '\n',
   );
 
+  // SIGINT (Ctrl-C) and SIGTERM (timeout, schedulers) stop the runs in progress at their next step, ended
+  // KILLED; workers are told too (Ctrl-C reaches them through the terminal, SIGTERM only through us).
   const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(EXIT.interrupted);
-    err.write('\nInterrupted: stopping after the current step and marking the run KILLED (Ctrl-C again to quit at once).\n');
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (abort.signal.aborted) process.exit(exitCodeForSignal(stoppedBy));
+    stoppedBy = signal;
+    const what = signal === 'SIGINT' ? 'Interrupted' : 'Terminated (SIGTERM)';
+    err.write(`\n${what}: stopping after the current step and marking the runs in progress KILLED (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once).\n`);
     abort.abort();
+    pool?.signalWorkers(signal);
   };
+  const onSigint = (): void => onSignal('SIGINT');
+  const onSigterm = (): void => onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   const reporter = new TerminalReporter();
   const baseTags = standardRunTags({ cwd: process.cwd(), entryPoint: prepared.path });
   const runnerOptions = {
@@ -167,7 +180,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
       if (!/^https?:/.test(tracker.description)) process.stdout.write(`look at them with: mlflow ui --backend-store-uri ${tracker.description}\n`);
       return EXIT.ok;
     }
-    const executor: TrialExecutor = pool ?? new InProcessExecutor(new DistillationRunner(runnerOptions));
+    const executor: TrialExecutor = pool ?? new InProcessExecutor(new DistillationRunner(runnerOptions), abort.signal);
     const result = await runSweep({
       experimentName: prepared.name,
       definition: prepared.definition,
@@ -178,17 +191,18 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
       reporter,
       resume: options.resume,
     });
-    return printSweep(prepared, result);
+    return printSweep(prepared, result, exitCodeForSignal(stoppedBy));
   } catch (error) {
     reporter.close();
     if (error instanceof TrainingAbortedError || (error as Error).name === 'TrainingAbortedError') {
-      err.write('Interrupted: the run in progress was marked KILLED.\n');
-      return EXIT.interrupted;
+      err.write(`${stoppedBy === 'SIGINT' ? 'Interrupted' : 'Terminated'}: the runs in progress were marked KILLED.\n`);
+      return exitCodeForSignal(stoppedBy);
     }
     err.write(`kdlab run: a run failed: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.runFailed;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     await tracker.close();
   }
 }

@@ -39,8 +39,15 @@ export async function runWorker(): Promise<void> {
     return;
   }
   const tracker = createTracker(spec.trackingUri);
+  // SIGINT (the terminal's Ctrl-C, or passed on by the parent), SIGTERM (passed on by the parent, or
+  // sent to every process of a job by a scheduler) and the parent's end (stdin closes) stop the phase
+  // in progress at its next step: its run ends KILLED. Writes to a parent that is gone are dropped.
   const abort = new AbortController();
-  process.on('SIGINT', () => abort.abort());
+  const stop = (): void => abort.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdin.once('end', stop);
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const runner = new DistillationRunner({
     registries: prepared.registries,
     tracker,
@@ -57,6 +64,10 @@ export async function runWorker(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin })) {
     if (!line.trim()) continue;
     const task = JSON.parse(line) as WorkerTask;
+    if (abort.signal.aborted) {
+      reply({ id: task.id, error: 'Training was interrupted.', errorName: 'TrainingAbortedError' });
+      continue;
+    }
     try {
       const result = await runPhase(runner, task.phase, prepared.trials[task.trial]!, task.context);
       reply({ id: task.id, ...(result ? { result: jsonSafeResult(result) } : {}) });
