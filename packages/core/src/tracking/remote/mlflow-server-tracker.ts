@@ -49,6 +49,8 @@ export interface MlflowServerTrackerOptions {
   keepCompletedJournal?: boolean;
   /** Where warnings go (server unavailable or back, calls refused); default standard error. */
   onWarning?: (message: string) => void;
+  /** How long a delivery may go unanswered before the server is reported as not answering, in ms. Default 30 000. */
+  slowAnswerMs?: number;
 }
 
 /**
@@ -87,7 +89,9 @@ export class MlflowServerTracker implements Tracker {
   readonly #heartbeat = new Heartbeat();
   #journal: SessionJournal | undefined;
   #delivery: CallDelivery | undefined;
-  #outageReported = false;
+  /** Set while an outage is reported: how many calls were done since. */
+  #doneSinceOutage: number | undefined;
+  readonly #slowAnswerMs: number;
   #closed = false;
 
   /**
@@ -103,19 +107,29 @@ export class MlflowServerTracker implements Tracker {
     this.journalDir = resolveJournalDir({ journalDir: options.journalDir, cwd: options.cwd, env });
     this.#warn = options.onWarning ?? ((message) => process.stderr.write(`kdlab tracking: ${message}\n`));
     this.#keepCompletedJournal = options.keepCompletedJournal ?? false;
+    this.#slowAnswerMs = options.slowAnswerMs ?? 30_000;
     this.#writerOptions = {
       ...(options.journalWriteDelayMs !== undefined ? { writeDelayMs: options.journalWriteDelayMs } : {}),
       ...(options.fsyncIntervalMs !== undefined ? { fsyncIntervalMs: options.fsyncIntervalMs } : {}),
     };
     this.#flusher = new BackgroundFlusher({
-      deliver: (group) => {
+      deliver: async (group) => {
         this.#journal?.writePending();
-        return this.#delivery!.deliver(group);
+        // A server that hangs is reported long before the client's timeouts and retries give up.
+        const watchdog = setTimeout(() => this.#reportOutage(`no answer for ${this.#slowAnswerMs / 1000} s`), this.#slowAnswerMs).unref();
+        try {
+          await this.#delivery!.deliver(group);
+        } finally {
+          clearTimeout(watchdog);
+        }
       },
-      onDone: (group) => this.#journal?.acknowledge({ t: 'done', through: group[group.length - 1]!.seq }),
+      onDone: (group) => {
+        this.#journal?.acknowledge({ t: 'done', through: group[group.length - 1]!.seq });
+        this.#noteCatchingUp(group.length);
+      },
       onRejected: (call, error) => this.#onRejected(call, error),
-      onUnavailable: (error) => this.#onUnavailable(error),
-      onAvailable: () => this.#onAvailable(),
+      onUnavailable: (error) => this.#reportOutage(describeFailure(error)),
+      onAvailable: () => undefined,
       batchDelayMs: options.batchDelayMs ?? 250,
       retryDelay: { initialMs: options.retryDelay?.initialMs ?? 1000, maxMs: options.retryDelay?.maxMs ?? 60_000 },
       maxBatchItems: options.maxBatchItems ?? 5000,
@@ -280,18 +294,28 @@ export class MlflowServerTracker implements Tracker {
     }
   }
 
-  #onUnavailable(error: unknown): void {
-    if (this.#outageReported) return;
-    this.#outageReported = true;
+  /**
+   * One line when the server stops answering: it failed (after the client's retries), or a delivery has
+   * waited `slowAnswerMs` for an answer. A server that answers now and then is one outage until caught up.
+   */
+  #reportOutage(reason: string): void {
+    if (this.#doneSinceOutage !== undefined || this.#closed) return;
+    this.#doneSinceOutage = 0;
+    const waiting = this.#flusher.pendingCount;
     this.#warn(
-      `MLflow server ${this.description} is unavailable (${describeFailure(error)}); training goes on, every call is kept in ` +
-        `${this.#journal?.file ?? this.journalDir} and sent when the server answers again (or by \`kdlab sync\`).`,
+      `MLflow server ${this.description} is unavailable (${reason}): ${waiting} call${waiting === 1 ? '' : 's'} wait in the journal ` +
+        `${this.#journal?.file ?? this.journalDir}; training goes on, and every call is sent when the server answers again (or by \`kdlab sync\`).`,
     );
   }
 
-  #onAvailable(): void {
-    this.#outageReported = false;
-    this.#warn(`MLflow server ${this.description} answers again; sending the ${this.#flusher.pendingCount} journaled calls still waiting.`);
+  /** One line once everything journaled during a reported outage is on the server. */
+  #noteCatchingUp(done: number): void {
+    if (this.#doneSinceOutage === undefined) return;
+    this.#doneSinceOutage += done;
+    if (this.#flusher.pendingCount > 0) return;
+    const sent = this.#doneSinceOutage;
+    this.#doneSinceOutage = undefined;
+    this.#warn(`MLflow server ${this.description} answers again and has caught up: the ${sent} call${sent === 1 ? '' : 's'} journaled meanwhile are on it.`);
   }
 }
 
