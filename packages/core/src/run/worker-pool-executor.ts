@@ -13,6 +13,11 @@ export interface WorkerCommand {
   args: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /**
+   * Lines of a worker's stderr to leave out (TensorFlow's start-up chatter): when given, each worker's
+   * stderr is passed on line by line without them; else it goes straight to this process's stderr.
+   */
+  dropStderrLine?: (line: string) => boolean;
 }
 
 interface Pending {
@@ -72,10 +77,16 @@ export class WorkerPoolExecutor implements TrialExecutor {
   }
 
   #start(): Worker {
+    const drop = this.command.dropStderrLine;
     const child = spawn(this.command.command, this.command.args, {
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', drop === undefined ? 'inherit' : 'pipe'],
       env: { ...process.env, ...this.command.env },
     });
+    if (drop !== undefined) {
+      createInterface({ input: child.stderr!, crlfDelay: Infinity }).on('line', (line) => {
+        if (!drop(line)) process.stderr.write(`${line}\n`);
+      });
+    }
     let started: { resolve: (info: BackendInfo) => void; reject: (error: Error) => void } | undefined;
     const ready = new Promise<BackendInfo>((resolve, reject) => (started = { resolve, reject }));
     ready.catch(() => undefined); // awaited by start(); a failure also fails the worker's tasks

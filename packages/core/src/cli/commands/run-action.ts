@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { TOKENS } from '../../container/tokens.js';
 import { parseBackendRequest } from '../../engine/backend/backend-name.js';
+import { isTensorFlowStartupChatter, quietTensorFlow, tensorflowLogWanted } from '../../engine/backend/native/tensorflow-log.js';
 import { selectBackend, type BackendInfo } from '../../engine/backend/select-backend.js';
 import { TrainingAbortedError } from '../../engine/training-aborted.js';
 import { describeTrial } from '../../experiment/expand-sweep.js';
@@ -84,6 +85,8 @@ function printSweep(prepared: PreparedExperiment, result: SweepResult, interrupt
  */
 export async function runAction(file: string, options: RunCommandOptions): Promise<number> {
   const err = process.stderr;
+  // Before any TensorFlow C library loads, here or in a worker (which inherits the environment).
+  quietTensorFlow();
   // 1. Everything that can be wrong with the input is checked before anything trains.
   let prepared: PreparedExperiment;
   let tracker: Tracker;
@@ -123,7 +126,16 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
         ...(options.saveModels === false ? { saveModels: false } : {}),
       };
       const entry = process.argv[1]!;
-      pool = new WorkerPoolExecutor({ command: process.execPath, args: [...process.execArgv, entry, '_worker'], env: { KDLAB_WORKER: JSON.stringify(spec) } }, jobs, cacheDir !== undefined);
+      pool = new WorkerPoolExecutor(
+        {
+          command: process.execPath,
+          args: [...process.execArgv, entry, '_worker'],
+          env: { KDLAB_WORKER: JSON.stringify(spec) },
+          ...(tensorflowLogWanted() ? {} : { dropStderrLine: isTensorFlowStartupChatter }),
+        },
+        jobs,
+        cacheDir !== undefined,
+      );
       const loaded = await pool.start(workers);
       backend = { ...loaded, description: `${loaded.description}, in ${workers} worker processes` };
     } else {

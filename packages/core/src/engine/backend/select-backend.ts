@@ -8,6 +8,7 @@ import { loadNativePackage } from './native/load-native-package.js';
 import { findNativeDir } from './native/native-location.js';
 import { NATIVE_PACKAGES, type NativeBackendName } from './native/native-package.js';
 import { applyNativeThreads, describeNativeThreads, resolveNativeThreads, type NativeThreadSettings } from './native/native-threads.js';
+import { quietTensorFlow } from './native/tensorflow-log.js';
 
 // The native-backend runtime (where a local build lives, its manifest, thread settings, probes) is
 // exported with the backend choice that uses it.
@@ -55,7 +56,7 @@ async function loadNative(name: NativeBackendName, options: SelectBackendOptions
   // context); the INFO lines TensorFlow prints on load are hidden unless the user asked for them.
   const prepareEnvironment = (): void => {
     applyNativeThreads(threads);
-    process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '1';
+    quietTensorFlow();
   };
   let loaded;
   try {

@@ -5,3 +5,4 @@ export * from './native-threads.js';
 export * from './load-native-package.js';
 export * from './probe-native-backend.js';
 export * from './native-builder-contract.js';
+export * from './tensorflow-log.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolveNativePackage } from './load-native-package.js';
 import { NATIVE_PACKAGES, type NativeBackendName } from './native-package.js';
+import { quietTensorFlow } from './tensorflow-log.js';
 import { applyNativeThreads, type NativeThreadSettings } from './native-threads.js';
 
 /** What loading a native backend in a separate process showed. */
@@ -67,7 +68,8 @@ export async function probeNativeBackend(
     const where = options.nativeDir === undefined ? 'no native build folder' : `not built in ${options.nativeDir}`;
     return { backend, package: pkg, importable: false, error: `not installed (${where})` };
   }
-  const env: Record<string, string | undefined> = { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env['TF_CPP_MIN_LOG_LEVEL'] ?? '1' };
+  const env: Record<string, string | undefined> = { ...process.env };
+  quietTensorFlow(env);
   applyNativeThreads(options.threads, env);
   const base = { backend, package: pkg, path: location.path, ...(location.nativeDir !== undefined ? { nativeDir: location.nativeDir } : {}) };
   return new Promise((resolvePromise) => {
