@@ -53,7 +53,7 @@ export { resolveJournalDir, listJournalFiles, blobFolderOf, JOURNAL_DIR_VARIABLE
 export { writerLiveness, type WriterLiveness } from './liveness/process-liveness.js';
 export { readProcessStart, currentBootId, type ProcessStart } from './liveness/process-start.js';
 export { currentProcessIdentity, type ProcessIdentity } from './liveness/process-identity.js';
-export { processLiveness } from './liveness/process-liveness.js';
+export { processLiveness, type ProcessLivenessCheck } from './liveness/process-liveness.js';
 export { Heartbeat } from './liveness/heartbeat.js';
 export {
   HEARTBEAT_INTERVAL_MS,

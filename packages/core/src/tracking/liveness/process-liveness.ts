@@ -40,13 +40,23 @@ function startMatches(pid: number, recorded: Partial<ProcessStart> | undefined):
   return recorded.startTicks === now.startTicks;
 }
 
+/** What {@link processLiveness} found out about a recorded process. */
+export interface ProcessLivenessCheck {
+  /** Whether it may still run (see {@link writerLiveness}). */
+  liveness: WriterLiveness;
+  /**
+   * Whether its start time was compared: when it was not, a live process with its id may be another
+   * one, and only a heartbeat can tell.
+   */
+  startChecked: boolean;
+}
+
 /**
- * {@link writerLiveness} of a recorded identity, and whether its start time could be checked (when it
- * could not, a live process with that id may be another one, and only a heartbeat can tell).
+ * {@link writerLiveness} of a recorded identity, and whether its start time could be checked.
  *
  * @param identity - The recorded host, pid and start time.
  */
-export function processLiveness(identity: ProcessIdentity): { liveness: WriterLiveness; startChecked: boolean } {
+export function processLiveness(identity: ProcessIdentity): ProcessLivenessCheck {
   const liveness = writerLiveness(identity.pid, identity.host, identity);
   const startChecked = liveness === 'alive' && identity.startTicks !== undefined && readProcessStart(identity.pid) !== undefined;
   return { liveness, startChecked };
