@@ -37,6 +37,11 @@ export function readTwin(json: unknown): TwinResults | undefined {
 
 /** The twin's test errors of one role (and temperature), summarised over its seeds. */
 export function twinErrors(twin: TwinResults | undefined, role: 'teacher' | 'baseline' | 'distilled', temperature?: number): SampleSummary | undefined {
-  if (twin === undefined) return undefined;
-  return summarize(twin.runs.filter((run) => run.role === role && (temperature === undefined || run.temperature === temperature)).map((run) => run.test_errors));
+  return summarize(twinValues(twin, role, temperature));
+}
+
+/** The twin's test errors of one role (and temperature), one per seed. */
+export function twinValues(twin: TwinResults | undefined, role: 'teacher' | 'baseline' | 'distilled', temperature?: number): number[] {
+  if (twin === undefined) return [];
+  return twin.runs.filter((run) => run.role === role && (temperature === undefined || run.temperature === temperature)).map((run) => run.test_errors);
 }

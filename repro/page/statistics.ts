@@ -1,4 +1,4 @@
-import { pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '@kdlab/core';
+import { pairedDifference, studentTQuantile, summarizeSample, type Interval, type PairedDifference, type SampleSummary } from '@kdlab/core';
 
 /** A sample summarised, or nothing when it is empty. */
 export function summarize(values: readonly number[]): SampleSummary | undefined {
@@ -55,4 +55,22 @@ export function significantlyBelowZero(difference: PairedDifference | undefined)
 /** Whether a paired difference's 95% interval contains 0 (no significant difference). */
 export function containsZero(difference: PairedDifference | undefined): boolean {
   return difference?.ci !== undefined && difference.ci.low <= 0 && difference.ci.high >= 0;
+}
+
+/**
+ * The difference of two independent means `a - b` with its 95% Welch t-interval (unequal variances,
+ * Welch-Satterthwaite degrees of freedom), or undefined when either sample has fewer than two values.
+ * For setting two implementations' results side by side (kdlab and its PyTorch twin).
+ */
+export function welchDifference(a: readonly number[], b: readonly number[], level = 0.95): { difference: number; ci: Interval } | undefined {
+  const sa = summarize(a);
+  const sb = summarize(b);
+  if (sa?.sd === undefined || sb?.sd === undefined) return undefined;
+  const va = (sa.sd * sa.sd) / sa.n;
+  const vb = (sb.sd * sb.sd) / sb.n;
+  const difference = sa.mean - sb.mean;
+  if (va + vb === 0) return { difference, ci: { low: difference, high: difference } };
+  const df = (va + vb) ** 2 / (va ** 2 / (sa.n - 1) + vb ** 2 / (sb.n - 1));
+  const half = studentTQuantile((1 + level) / 2, df) * Math.sqrt(va + vb);
+  return { difference, ci: { low: difference - half, high: difference + half } };
 }

@@ -1,8 +1,8 @@
 import type { StoredRun } from '@kdlab/core';
 import { bySeed, values } from '../page/by-seed.js';
-import { readTwin, twinErrors } from '../page/pytorch-twin.js';
+import { readTwin, twinErrors, twinValues } from '../page/pytorch-twin.js';
 import { intervalPlot, type PlotPoint } from '../page/plots.js';
-import { formatDifference, formatSummary, gapRecovered, pairByKey, significantlyBelowZero, summarize } from '../page/statistics.js';
+import { formatDifference, formatSummary, gapRecovered, pairByKey, significantlyBelowZero, summarize, welchDifference } from '../page/statistics.js';
 import { defineStudy, type Verdict } from '../page/study.js';
 import { metric, paramValue, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
 import { count, table } from '../page/tables.js';
@@ -65,10 +65,10 @@ export default defineStudy({
       points.push({ x, y: summary.mean, series, ...(summary.ci ? { low: summary.ci.low, high: summary.ci.high } : {}) });
     };
     const teacherSummary = teacherErrors === undefined ? undefined : summarize([teacherErrors]);
-    rows.push(['teacher', teacher ? '1' : '0', formatSummary(teacherSummary), String(PAPER.teacher), formatSummary(twinErrors(twin, 'teacher')), '', '']);
+    rows.push(['teacher', teacher ? '1' : '0', formatSummary(teacherSummary), String(PAPER.teacher), twinCell(twinErrors(twin, 'teacher')), '', '']);
     addPoint('teacher', teacherSummary, 'kdlab');
     const baselineSummary = summarize(values(baseline));
-    rows.push(['baseline (hard labels)', String(baseline.size), formatSummary(baselineSummary), String(PAPER.baseline), formatSummary(twinErrors(twin, 'baseline')), '', '']);
+    rows.push(['baseline (hard labels)', String(baseline.size), formatSummary(baselineSummary), String(PAPER.baseline), twinCell(twinErrors(twin, 'baseline')), '', '']);
     addPoint('baseline', baselineSummary, 'kdlab');
     const gaps = new Map<number, ReturnType<typeof gapRecovered>>();
     const differences = new Map<number, ReturnType<typeof pairByKey>>();
@@ -80,7 +80,7 @@ export default defineStudy({
       gaps.set(temperature, gap);
       differences.set(temperature, difference);
       const label = `distilled, T = ${temperature}${temperature === chosen && distilled.size > 0 ? ' (chosen on validation)' : ''}`;
-      rows.push([label, String(distilled.size), formatSummary(summary), temperature === 20 ? String(PAPER.distilled) : '', formatSummary(twinErrors(twin, 'distilled', temperature)), formatDifference(difference), formatSummary(gap, 2)]);
+      rows.push([label, String(distilled.size), formatSummary(summary), temperature === 20 ? String(PAPER.distilled) : '', twinCell(twinErrors(twin, 'distilled', temperature)), formatDifference(difference), formatSummary(gap, 2)]);
       addPoint(`distilled, T = ${temperature}`, summary, 'kdlab');
       addPoint(`distilled, T = ${temperature}`, twinErrors(twin, 'distilled', temperature), 'PyTorch twin');
     }
@@ -92,7 +92,7 @@ export default defineStudy({
     if (choice.every((c) => Number.isFinite(c.accuracy))) {
       notes.push(`Validation accuracy (mean over seeds, last epoch): ${choice.map((c) => `T = ${c.temperature}: ${(c.accuracy * 100).toFixed(2)}%`).join(', ')}; T = ${chosen} is the one chosen.`);
     }
-    if (twin !== undefined) notes.push(twin.describe);
+    if (twin !== undefined) notes.push(`${twin.describe} ${twinAgreement(twin, teacherErrors, values(baseline), (t) => values(bySeed(distilledRuns.filter((run) => temperatureOf(run) === t), (run) => testErrors(run))))}`);
     const sensitivity = sensitivityTable(runs);
     const expected = 1 + SEEDS + SEEDS * TEMPERATURES.length;
     const found = teachers.length + baselineRuns.length + distilledRuns.length;
@@ -112,6 +112,26 @@ export default defineStudy({
     };
   },
 });
+
+/** Whether kdlab and its twin agree, row by row: the difference of their means with its 95% Welch interval. */
+function twinAgreement(twin: NonNullable<ReturnType<typeof readTwin>>, teacherErrors: number | undefined, baseline: number[], distilled: (temperature: number) => number[]): string {
+  const parts: string[] = [];
+  const twinTeacher = twinValues(twin, 'teacher')[0];
+  if (teacherErrors !== undefined && twinTeacher !== undefined) parts.push(`teacher: kdlab ${teacherErrors}, twin ${twinTeacher} errors (one run each)`);
+  const rows: [string, number[], number[]][] = [['baseline', baseline, twinValues(twin, 'baseline')], ...TEMPERATURES.map((t): [string, number[], number[]] => [`T = ${t}`, distilled(t), twinValues(twin, 'distilled', t)])];
+  for (const [label, ours, theirs] of rows) {
+    const welch = welchDifference(ours, theirs);
+    if (welch === undefined) continue;
+    const agree = welch.ci.low <= 0 && welch.ci.high >= 0;
+    parts.push(`${label}: kdlab - twin = ${welch.difference.toFixed(1)} [${welch.ci.low.toFixed(1)}, ${welch.ci.high.toFixed(1)}] errors (95% Welch interval; ${agree ? 'they agree' : 'they differ'})`);
+  }
+  return parts.length === 0 ? 'Too few twin runs yet to compare.' : `Side by side: ${parts.join('; ')}.`;
+}
+
+/** The twin's errors with its number of seeds, which may lag kdlab's while the twin runs. */
+function twinCell(summary: ReturnType<typeof summarize>): string {
+  return summary === undefined ? 'n/a' : `${formatSummary(summary)} (n = ${summary.n})`;
+}
 
 function judge(incomplete: boolean, teacherErrors: number | undefined, difference: ReturnType<typeof pairByKey>, gap: ReturnType<typeof gapRecovered>, chosen: number | undefined, found: number, expected: number): Verdict {
   if (teacherErrors === undefined || difference === undefined) return { level: found === 0 ? 'not run yet' : 'incomplete', text: `${found} of ${expected} runs finished.` };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsZero, formatDifference, formatP, formatSummary, gapRecovered, pairByKey, significantlyBelowZero, summarize } from '../page/statistics.js';
+import { containsZero, formatDifference, formatP, formatSummary, gapRecovered, pairByKey, significantlyBelowZero, summarize, welchDifference } from '../page/statistics.js';
 import { count, percent } from '../page/tables.js';
 import { formatDuration } from '../page/study-facts.js';
 import { interval, mean, minus, sd, T975, twoSidedP } from './support/reference.js';
@@ -128,5 +128,19 @@ describe('the formats', () => {
     expect(formatDuration(12 * 60)).toBe('12 min');
     expect(formatDuration(3600 + 5 * 60)).toBe('1 h 05 min');
     expect(formatDuration(2 * 3600 + 59 * 60 + 40)).toBe('3 h 00 min');
+  });
+});
+
+describe('welchDifference', () => {
+  it('is the difference of means with the Welch t-interval (scipy.stats.ttest_ind(equal_var=False).confidence_interval())', () => {
+    const result = welchDifference([144, 150, 138, 146, 143], [141, 152, 139])!;
+    expect(result.difference).toBeCloseTo(0.2, 10);
+    expect(result.ci.low).toBeCloseTo(-14.178942799860106, 6);
+    expect(result.ci.high).toBeCloseTo(14.578942799860084, 6);
+  });
+
+  it('needs two values on each side', () => {
+    expect(welchDifference([100], [103, 104])).toBeUndefined();
+    expect(welchDifference([100, 101], [])).toBeUndefined();
   });
 });

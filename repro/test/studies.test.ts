@@ -213,11 +213,14 @@ describe('study 1: hinton-mnist-full', () => {
     it('reads the peer JSON: each role (and temperature) summarised over the twin\'s seeds', async () => {
       const analysis = await analyse(reproduced, new Map([[TWIN, twin]]));
       const t = analysis.tables[0]!;
-      expect(cell(t, 'teacher', 'PyTorch twin')).toBe('71');
-      expect(cell(t, 'baseline (hard labels)', 'PyTorch twin')).toBe(summaryText([148, 160, 151]));
-      expect(cell(t, 'distilled, T = 20 (chosen on validation)', 'PyTorch twin')).toBe(summaryText([129, 133, 127]));
-      expect(cell(t, 'distilled, T = 4', 'PyTorch twin')).toBe(summaryText([141, 146, 139]));
-      expect(analysis.notes).toContain('The PyTorch twin (repro/pytorch-twin: the same split, models, schedules and seeds, written independently of kdlab) ran on PyTorch 2.5.1, 2 threads, Twin CPU.');
+      expect(cell(t, 'teacher', 'PyTorch twin')).toBe('71 (n = 1)');
+      expect(cell(t, 'baseline (hard labels)', 'PyTorch twin')).toBe(`${summaryText([148, 160, 151])} (n = 3)`);
+      expect(cell(t, 'distilled, T = 20 (chosen on validation)', 'PyTorch twin')).toBe(`${summaryText([129, 133, 127])} (n = 3)`);
+      expect(cell(t, 'distilled, T = 4', 'PyTorch twin')).toBe(`${summaryText([141, 146, 139])} (n = 3)`);
+      const twinNote = analysis.notes.find((note) => note.startsWith('The PyTorch twin'))!;
+      expect(twinNote).toContain('The PyTorch twin (repro/pytorch-twin: the same split, models, schedules and seeds, written independently of kdlab) ran on PyTorch 2.5.1, 2 threads, Twin CPU.');
+      // scipy.stats.ttest_ind(kdlab, twin, equal_var=False).confidence_interval(): the Welch intervals of kdlab - twin
+      expect(twinNote).toContain('Side by side: teacher: kdlab 120, twin 71 errors (one run each); baseline: kdlab - twin = 2.0 [-14.1, 18.1] errors (95% Welch interval; they agree); T = 20: kdlab - twin = 2.1 [-3.9, 8.1] errors (95% Welch interval; they agree); T = 4: kdlab - twin = 6.4 [-3.8, 16.6] errors (95% Welch interval; they agree).');
       const data = (analysis.plots[0]!.spec as { data: { values: { x: string; y: number; series: string }[] } }).data.values;
       expect(data.filter((p) => p.series === 'PyTorch twin').map((p) => [p.x, p.y])).toEqual([['distilled, T = 20', (129 + 133 + 127) / 3], ['distilled, T = 4', 142], ['teacher', 71], ['baseline', 153]]);
       // the verdict is kdlab's own

@@ -203,7 +203,7 @@ describe('writeResultsPage on a fixture store', () => {
       const ok = await writeResultsPage(withTwin(), { store: peerStore, page: twinPage, root });
       expect(ok.verdicts[0]).toEqual({ id: 'hinton-mnist-full', verdict: 'reproduced' });
       const text = await readFile(twinPage, 'utf8');
-      expect(text).toContain(`| baseline (hard labels) | 5 | ${summaryText(BASELINE)} | 146 | ${summaryText([148, 160, 151])} |`);
+      expect(text).toContain(`| baseline (hard labels) | 5 | ${summaryText(BASELINE)} | 146 | ${summaryText([148, 160, 151])} (n = 3) |`);
       expect(text).toContain('ran on PyTorch 2.5.1.');
 
       await writeFile(file, JSON.stringify({ runs: [{ role: 'teacher', seed: 0, test_errors: null }] }));
