@@ -3,6 +3,7 @@ import { DEFAULT_LOCAL_STORE } from '../../report/runs/open-run-source.js';
 import { parseFileTrackingUri } from '../../tracking/mlruns/file-tracking-uri.js';
 import { PushInputError } from '../../tracking/push/push-errors.js';
 import { pushStore } from '../../tracking/push/push-store.js';
+import { endRunsLeftByGoneProcesses } from '../end-gone-runs-notes.js';
 import { EXIT } from '../exit-codes.js';
 import { formatPushOutcome, formatPushSummary, formatUnknownReference } from './push-report-text.js';
 
@@ -45,6 +46,8 @@ export async function pushAction(options: PushCommandOptions, env: NodeJS.Proces
   const dryRun = options.dryRun === true;
   try {
     process.stdout.write(`${dryRun ? 'Dry run, nothing is sent: pushing' : 'Pushing'} ${options.from ?? DEFAULT_LOCAL_STORE} to ${client.trackingUri}\n`);
+    // Runs whose process is gone are ended KILLED first, so that they are pushed as what they are.
+    if (!dryRun) for (const line of await endRunsLeftByGoneProcesses({ localRoot: storeRoot, description: options.from ?? DEFAULT_LOCAL_STORE })) process.stderr.write(`kdlab push: ${line}\n`);
     const report = await pushStore({
       storeRoot,
       client,

@@ -116,3 +116,24 @@ describe('kdlab push (in process)', () => {
     expect(server.requests).toEqual([]);
   });
 });
+
+describe('kdlab push and runs whose process is gone', () => {
+  it('ends them KILLED first and pushes them as such', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { RUN_LIVENESS_FILE } = await import('../../../src/tracking/index.js');
+    // the fixture's running parent, as if its process had died: its liveness record names an ended process
+    const experiment = readdirSync(store, { withFileTypes: true }).find((entry) => entry.isDirectory() && readdirSync(join(store, entry.name)).includes(ids.running))!.name;
+    const file = join(store, experiment, ids.running, RUN_LIVENESS_FILE);
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
+    const ended = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(file, JSON.stringify({ ...record, pid: Number(ended.stdout) }));
+
+    const result = await push(['--from', store, '--tracking-uri', server.url]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`kdlab push: `);
+    expect(result.stderr).toContain(ids.running);
+    expect(result.stdout).not.toContain('still RUNNING');
+    expect(result.stdout).toMatch(/^10 runs copied, 0 already on the server, 0 skipped, 0 failed, 0 not attempted\.$/m);
+  });
+});
