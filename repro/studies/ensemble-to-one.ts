@@ -65,15 +65,16 @@ export default defineStudy({
         table('Share of the ensemble\'s gain over member 1 that the student keeps (mean [95% t-interval] over student seeds)', ['gain of the ensemble over member 1 (errors)', '>kept fraction'], [[member1Errors === undefined || ensembleErrors === undefined ? 'n/a' : String(member1Errors - ensembleErrors), formatSummary(kept, 2)]]),
       ],
       plots: points.length < 3 ? [] : [{ name: 'errors', caption: 'Test errors of member 1, the ensemble, and the students', spec: intervalPlot(points, { title: 'Test errors out of 10,000', xTitle: 'model', yTitle: 'test errors' }) }],
-      verdict: judge(complete, kept, pairByKey(fromEnsemble, fromOne)),
+      verdict: judge(complete, kept, pairByKey(fromEnsemble, fromOne), runs.finished.get(EXPERIMENT)?.length ?? 0),
       notes: [],
     };
   },
 });
 
-function judge(complete: boolean, kept: ReturnType<typeof summarize>, difference: ReturnType<typeof pairByKey>): Verdict {
+function judge(complete: boolean, kept: ReturnType<typeof summarize>, difference: ReturnType<typeof pairByKey>, finishedRuns: number): Verdict {
   const criterion = 'Criterion: *reproduced* when the student distilled from the ensemble makes significantly fewer errors than the one distilled from member 1 (paired 95% interval below 0) and keeps at least half of the ensemble\'s gain on average; *partly* when one of the two holds; *not reproduced* when neither does.';
-  if (kept === undefined && difference === undefined) return { level: complete ? 'not reproduced' : 'not run yet', text: criterion };
+  if (finishedRuns === 0) return { level: 'not run yet', text: criterion };
+  if (kept === undefined && difference === undefined) return { level: complete ? 'not reproduced' : 'incomplete', text: criterion };
   const seen = `The student distilled from the ensemble differs from the one distilled from member 1 by ${formatDifference(difference)} errors and keeps ${formatSummary(kept, 2)} of the ensemble's gain (paper: 0.86 on speech).`;
   if (!complete) return { level: 'incomplete', text: `${seen} ${criterion}` };
   const held = [significantlyBelowZero(difference), kept !== undefined && kept.mean >= 0.5].filter(Boolean).length;

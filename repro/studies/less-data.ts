@@ -57,15 +57,15 @@ export default defineStudy({
     return {
       tables: [table('Test errors out of 10,000 (mean [95% t-interval] over seeds); paired difference from the baseline of the same seed; standard deviation over seeds', ['data', 'student', '>n', '>test errors', '>distilled - baseline', '>sd'], rows)],
       plots: points.length === 0 ? [] : [{ name: 'difference-by-fraction', caption: 'Distilled minus baseline test errors (paired; mean and 95% interval) against the fraction of labelled data', spec: intervalPlot(points, { title: 'Errors saved by soft targets, by the fraction of data', xTitle: 'training examples the students see (%)', yTitle: 'distilled - baseline test errors', logX: true, lines: true, rules: [{ y: 0, label: 'no change' }] }) }],
-      verdict: judge(outcomes),
+      verdict: judge(outcomes, DATASETS.reduce((sum, { experiment }) => sum + (runs.finished.get(experiment)?.length ?? 0), 0)),
       notes: [],
     };
   },
 });
 
-function judge(outcomes: readonly { label: string; better: boolean | undefined }[]): Verdict {
+function judge(outcomes: readonly { label: string; better: boolean | undefined }[], finishedRuns: number): Verdict {
   const criterion = 'Criterion: *reproduced* when the distilled student makes significantly fewer errors than its baseline (paired 95% interval below 0) at every fraction on both datasets; *partly* at some; *not reproduced* at none.';
-  if (outcomes.every((o) => o.better === undefined)) return { level: 'not run yet', text: criterion };
+  if (finishedRuns === 0) return { level: 'not run yet', text: criterion };
   const done = outcomes.filter((o) => o.better !== undefined);
   const better = done.filter((o) => o.better).map((o) => o.label);
   const seen = `Significantly fewer errors with soft targets at: ${better.length === 0 ? 'none' : better.join(', ')} (of ${done.length} cells finished).`;
