@@ -94,3 +94,17 @@ export function linkedRun(runs: StudyRuns, run: StoredRun, tag: 'kdlab.teacher_r
 export function runsOf(runs: StudyRuns, experimentName: string, role: string): StoredRun[] {
   return (runs.finished.get(experimentName) ?? []).filter((run) => roleOf(run) === role);
 }
+
+/**
+ * The finished baselines of an experiment's students: its own, and those its distilled runs link to
+ * (`kdlab.baseline_run_id`) in other experiments, since a baseline trained (and cached) by one study
+ * serves every study with the same student, data, budget and seed.
+ */
+export function baselinesOf(runs: StudyRuns, experimentName: string): StoredRun[] {
+  const found = new Map(runsOf(runs, experimentName, 'baseline').map((run) => [run.runId, run]));
+  for (const distilled of runsOf(runs, experimentName, 'distilled')) {
+    const baseline = linkedRun(runs, distilled, 'kdlab.baseline_run_id');
+    if (baseline !== undefined && baseline.status === 'FINISHED') found.set(baseline.runId, baseline);
+  }
+  return [...found.values()];
+}

@@ -3,7 +3,7 @@ import { bySeed, values } from '../page/by-seed.js';
 import { intervalPlot, type PlotPoint } from '../page/plots.js';
 import { formatDifference, formatSummary, pairByKey, significantlyBelowZero, summarize } from '../page/statistics.js';
 import { defineStudy, type Verdict } from '../page/study.js';
-import { linkedRun, roleOf, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
+import { baselinesOf, linkedRun, roleOf, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
 import { table } from '../page/tables.js';
 
 const EXPERIMENT = 'ensemble-to-one';
@@ -31,7 +31,7 @@ export default defineStudy({
     const member1 = teachers.find((run) => run.runName === 'teacher-1');
     const distilled = runsOf(runs, EXPERIMENT, 'distilled');
     const teacherRole = (run: StoredRun): string => (linkedRun(runs, run, 'kdlab.teacher_run_id') ? roleOf(linkedRun(runs, run, 'kdlab.teacher_run_id')!) : '');
-    const baseline = bySeed(runsOf(runs, EXPERIMENT, 'baseline'), (run) => testErrors(run));
+    const baseline = bySeed(baselinesOf(runs, EXPERIMENT), (run) => testErrors(run));
     const fromEnsemble = bySeed(distilled.filter((run) => teacherRole(run) === 'ensemble'), (run) => testErrors(run));
     const fromOne = bySeed(distilled.filter((run) => teacherRole(run) === 'teacher'), (run) => testErrors(run));
     const memberErrors = teachers.map((run) => testErrors(run));

@@ -4,7 +4,7 @@ import { readTwin, twinErrors, twinValues } from '../page/pytorch-twin.js';
 import { intervalPlot, type PlotPoint } from '../page/plots.js';
 import { formatDifference, formatSummary, gapRecovered, pairByKey, significantlyBelowZero, summarize, welchDifference } from '../page/statistics.js';
 import { defineStudy, type Verdict } from '../page/study.js';
-import { metric, paramValue, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
+import { baselinesOf, metric, paramValue, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
 import { count, table } from '../page/tables.js';
 
 const EXPERIMENT = 'hinton-mnist-full';
@@ -49,7 +49,7 @@ export default defineStudy({
   ],
   analyse(runs: StudyRuns) {
     const teachers = runsOf(runs, EXPERIMENT, 'teacher');
-    const baselineRuns = runsOf(runs, EXPERIMENT, 'baseline');
+    const baselineRuns = baselinesOf(runs, EXPERIMENT);
     const distilledRuns = runsOf(runs, EXPERIMENT, 'distilled');
     const teacher = teachers[0];
     const teacherErrors = teacher === undefined ? undefined : testErrors(teacher);
@@ -146,7 +146,7 @@ function judge(incomplete: boolean, teacherErrors: number | undefined, differenc
 /** The sensitivity runs' table: validation accuracy and test errors of each setting against the baseline at its learning rate. */
 function sensitivityTable(runs: StudyRuns): ReturnType<typeof table> | undefined {
   const learningRate = (run: StoredRun): number => Number(paramValue(run, 'train.optimizer.learningRate'));
-  const baselines = runsOf(runs, SENSITIVITY, 'baseline');
+  const baselines = baselinesOf(runs, SENSITIVITY);
   const distilled = runsOf(runs, SENSITIVITY, 'distilled').sort((a, b) => learningRate(a) - learningRate(b) || Number(paramValue(a, 'losses.0.weight')) - Number(paramValue(b, 'losses.0.weight')));
   if (distilled.length === 0) return undefined;
   const rows = distilled.map((run) => {

@@ -3,7 +3,7 @@ import { bySeed, values } from '../page/by-seed.js';
 import { intervalPlot, type PlotPoint } from '../page/plots.js';
 import { containsZero, formatDifference, formatSummary, pairByKey, significantlyBelowZero, summarize } from '../page/statistics.js';
 import { defineStudy, type Verdict } from '../page/study.js';
-import { metric, paramValue, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
+import { baselinesOf, metric, paramValue, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
 import { table } from '../page/tables.js';
 
 const EXPERIMENT = 'temperature-by-width';
@@ -40,7 +40,7 @@ export default defineStudy({
     { quantity: '30 units per layer: the best temperatures', value: 'T between 2.5 and 4', source: 'ibid.' },
   ],
   analyse(runs: StudyRuns) {
-    const baselines = runsOf(runs, EXPERIMENT, 'baseline');
+    const baselines = baselinesOf(runs, EXPERIMENT);
     const distilled = runsOf(runs, EXPERIMENT, 'distilled');
     const rows: string[][] = [];
     const bestRows: string[][] = [];
