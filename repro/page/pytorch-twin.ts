@@ -31,7 +31,7 @@ export function readTwin(json: unknown): TwinResults | undefined {
   const parsed = twinFileSchema.safeParse(json);
   if (!parsed.success) throw new Error(`the PyTorch twin's results are malformed: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   const file = parsed.data;
-  const made = [file.torch_version ? `PyTorch ${file.torch_version}` : 'PyTorch', file.threads ? `${file.threads} threads` : undefined, file.cpu].filter(Boolean).join(', ');
+  const made = [file.torch_version ? `PyTorch ${file.torch_version}` : 'PyTorch', file.threads ? `${file.threads} thread${file.threads === 1 ? '' : 's'}` : undefined, file.cpu].filter(Boolean).join(', ');
   return { runs: file.runs, describe: `The PyTorch twin (repro/pytorch-twin: the same split, models, schedules and seeds, written independently of kdlab) ran on ${made}.` };
 }
 
