@@ -173,10 +173,10 @@ export class DistillationRunner {
     let entry = this.#studentData.get(key);
     if (!entry) {
       entry = this.data(experiment).then((data) => {
+        // The transfer set first: a class it names wrongly is the cause of any bias-shift problem.
+        const narrowed = transfer === undefined ? { data } : applyTransferSet(data, transfer, experiment.seed);
         checkClassSettings(experiment, data.numClasses);
-        if (transfer === undefined) return { data };
-        const narrowed = applyTransferSet(data, transfer, experiment.seed);
-        this.#reporter.note(`transfer set: ${narrowed.data.train.count} of ${data.train.count} training examples (${JSON.stringify(transfer)})`);
+        if (transfer !== undefined) this.#reporter.note(`transfer set: ${narrowed.data.train.count} of ${data.train.count} training examples (${JSON.stringify(transfer)})`);
         return narrowed;
       });
       this.#studentData.set(key, entry);
@@ -598,18 +598,13 @@ export interface StudentData {
 }
 
 /**
- * Checks the settings that name classes against the data's number of classes, when the data are
- * loaded (before any training): the transfer set's classes, and the bias shift's (which must name at
- * least one class, explicitly or as those the transfer set leaves out).
+ * Checks the bias shift's classes against the data's number of classes when the data are loaded
+ * (before any training): they must exist, and there must be one at least, named or left out by the
+ * transfer set. (The transfer set's own classes are checked as it is applied, just before.)
  * @throws RangeError naming the field.
  */
 function checkClassSettings(experiment: ResolvedExperiment, numClasses: number): void {
   const transfer = experiment.data.transfer;
-  for (const field of ['classes', 'omitClasses'] as const) {
-    for (const c of transfer?.[field] ?? []) {
-      if (c >= numClasses) throw new RangeError(`data.transfer.${field}: class ${c} does not exist (the dataset has classes 0 to ${numClasses - 1})`);
-    }
-  }
   const shift = experiment.evaluate?.biasShift;
   if (shift === undefined) return;
   for (const c of shift.classes ?? []) {
