@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
 import type { ProcessIdentity } from './process-identity.js';
-import { readProcessStart, type ProcessStart } from './process-start.js';
+import { isExitedProcess, readProcessStart, type ProcessStart } from './process-start.js';
 
 /** Whether the process that wrote a journal (or owns a run) may still be writing it. */
 export type WriterLiveness = 'alive' | 'dead' | 'other-host';
 
 /**
  * Tells whether process `pid` on `host` is still running: `other-host` when it ran on another
- * machine (it cannot be checked from here), else `dead` when no process has that id, or when the
- * process that has it now started at another time than the one recorded (the id was reused), else
+ * machine (it cannot be checked from here), else `dead` when no process has that id, when the process
+ * with that id has exited and waits to be reaped (a zombie), or when the process that has it now
+ * started at another time than the one recorded (the id was reused), else
  * `alive` (a signal-0 probe succeeds or is refused for lack of permission, and the start time matches
  * or cannot be compared).
  *
@@ -24,6 +25,7 @@ export function writerLiveness(pid: number, host: string, start?: Partial<Proces
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EPERM') return 'dead';
     }
+    if (isExitedProcess(pid)) return 'dead';
   }
   return startMatches(pid, start) === false ? 'dead' : 'alive';
 }

@@ -32,6 +32,29 @@ export function currentBootId(): string | undefined {
  * @param pid - The process id.
  */
 export function readProcessStart(pid: number): ProcessStart | undefined {
+  const fields = readStatFields(pid);
+  if (fields === undefined) return undefined;
+  const startTicks = Number(fields[19]);
+  if (!Number.isSafeInteger(startTicks)) return undefined;
+  const bootId = currentBootId();
+  return bootId === undefined ? { startTicks } : { startTicks, bootId };
+}
+
+/**
+ * Whether process `pid` has exited but is not yet reaped by its parent (a zombie, state `Z`, or
+ * being torn down, state `X`): such a process keeps its id and answers a signal-0 probe, but it runs
+ * no code. A sweep killed with `-9` in a container whose first process reaps nobody leaves its
+ * workers so. False where it cannot be read (Linux `/proc` only).
+ *
+ * @param pid - The process id.
+ */
+export function isExitedProcess(pid: number): boolean {
+  const state = readStatFields(pid)?.[0];
+  return state === 'Z' || state === 'X' || state === 'x';
+}
+
+/** The fields of `/proc/<pid>/stat` from field 3 (state) on; undefined where it cannot be read. */
+function readStatFields(pid: number): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -40,9 +63,5 @@ export function readProcessStart(pid: number): ProcessStart | undefined {
   }
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so fields are counted from
   // the last ')'; the field after it is field 3, so field 22 (starttime) is the 20th there.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const startTicks = Number(fields[19]);
-  if (!Number.isSafeInteger(startTicks)) return undefined;
-  const bootId = currentBootId();
-  return bootId === undefined ? { startTicks } : { startTicks, bootId };
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
