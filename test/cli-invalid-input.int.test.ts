@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,14 @@ describe('kdlab on invalid input', () => {
     expect(empty.stderr).not.toContain('Cannot read properties');
     const noSeeds = await runCli(['run', 'test/fixtures/tiny-sweep.ts', '--tracking-uri', store, '--set', 'seeds=[]']);
     expectCleanUsageError(noSeeds, /  - seeds: /);
+  });
+
+  it('exits 2 before any run exists when a sweep trial names a tap its student lacks (the parent checks the plan, workers never start)', async () => {
+    const store = join(scratch, 'bad-tap');
+    const result = await runCli(['run', 'test/fixtures/malformed/56-bad-tap-in-one-trial.ts', '--tracking-uri', store, '--cache-dir', join(scratch, 'bad-tap-cache'), '--jobs', '2']);
+    expectCleanUsageError(result, /  - losses\.2: \[student\.model\.hidden=\[16\], seed=0\] hint loss: the student has no feature tap "hidden2"/);
+    expect(result.stderr).not.toContain('Hi, looks like you are running TensorFlow.js');
+    expect(existsSync(store)).toBe(false);
   });
 
   it("exits 2 with commander's message for every usage error", async () => {

@@ -8,6 +8,7 @@ import { resolveExperiment } from '../experiment/resolve-experiment.js';
 import { sweepDefinitionIssues } from '../experiment/sweep-definition-issues.js';
 import { ExperimentValidationError } from '../experiment/validation-error.js';
 import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../plugins/load-plugin-packages.js';
+import { checkPlan } from '../run/plan/check-plan.js';
 import type { ResolvedTrial, SweepDefinition } from '../run/run-sweep.js';
 
 /** What the CLI is told about an experiment: the file, `--set` overrides, `--seed` and extra plugin packages. */
@@ -20,6 +21,11 @@ export interface ExperimentRequest {
   seed?: string;
   /** Extra plugin packages. */
   plugins: string[];
+  /**
+   * Also check the whole plan (data files, models, taps, losses, stages: {@link checkPlan}) of every
+   * trial that validates, its problems reported with the others.
+   */
+  checkPlan?: boolean;
 }
 
 /** An experiment ready to run: every trial validated, the plugins registered. */
@@ -38,11 +44,14 @@ export interface PreparedExperiment {
   container: Container;
   /** Its plugin registries. */
   registries: PluginRegistries;
+  /** How long the plan check took, in seconds, when it was asked for. */
+  planCheckSeconds?: number;
 }
 
 /**
  * Loads an experiment file, applies the overrides, expands its sweep and validates every trial (each
- * plugin's options included) before anything trains. Throws an {@link ExperimentValidationError}
+ * plugin's options included) before anything trains; with `checkPlan`, also the plan of every trial
+ * that validates. Throws an {@link ExperimentValidationError}
  * listing every problem, each trial's prefixed by the trial's values.
  */
 export async function prepareExperiment(request: ExperimentRequest): Promise<PreparedExperiment> {
@@ -75,6 +84,12 @@ export async function prepareExperiment(request: ExperimentRequest): Promise<Pre
       }
     }
   }
+  let planCheckSeconds: number | undefined;
+  if (request.checkPlan) {
+    const started = Date.now();
+    issues.push(...(await checkPlan(resolved, registries, sweep)));
+    planCheckSeconds = (Date.now() - started) / 1000;
+  }
   if (issues.length > 0) throw new ExperimentValidationError(request.file, issues);
   const definition = raw as { sweep?: Record<string, unknown[]>; seeds?: number[] };
   return {
@@ -85,5 +100,6 @@ export async function prepareExperiment(request: ExperimentRequest): Promise<Pre
     trials: resolved,
     container,
     registries,
+    ...(planCheckSeconds !== undefined ? { planCheckSeconds } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { ResolvedStage } from '../experiment/resolve-experiment.js';
 import type { LossContext, LossNeeds } from '../loss/define-loss.js';
 import type { Model } from '../model/model.js';
 import { createTerms } from './create-terms.js';
+import { FieldError } from '../errors/field-error.js';
 
 /** The created stages of one model's training, what they need from the teacher, and their cleanup. */
 export interface CreatedStages {
@@ -42,7 +43,7 @@ export function createStages(
       let modelVariables;
       if (spec.trainable) {
         if (!model.featureNames.includes(spec.trainable.upTo)) {
-          throw new Error(`stages.${i}.trainable.upTo: the student (${model.kind}) has no tap "${spec.trainable.upTo}"; its taps: ${model.featureNames.join(', ')}.`);
+          throw new FieldError(`stages.${i}.trainable.upTo`, `the student (${model.kind}) has no tap "${spec.trainable.upTo}"; its taps: ${model.featureNames.join(', ')}.`);
         }
         modelVariables = model.variablesUpTo(spec.trainable.upTo);
       }

@@ -3,6 +3,7 @@ import type { WeightedTerm } from '../engine/weighted-term.js';
 import { termNames } from '../engine/weighted-term.js';
 import type { ResolvedLossTerm } from '../experiment/resolve-experiment.js';
 import type { LossContext, LossNeeds } from '../loss/define-loss.js';
+import { FieldError } from '../errors/field-error.js';
 
 /** Created loss terms and what they need from the teacher, together. */
 export interface CreatedTerms {
@@ -17,7 +18,7 @@ export interface CreatedTerms {
 /**
  * Creates the loss terms of a stage with their plugins (each checks shapes now, before training).
  * On an error, terms already created are freed and the error names the term by its path
- * (`<path>.<index>`, e.g. `stages.1.losses.0`).
+ * (a {@link FieldError} of field `<path>.<index>`, e.g. `stages.1.losses.0`).
  */
 export function createTerms(registries: PluginRegistries, specs: readonly ResolvedLossTerm[], context: LossContext, path = 'losses'): CreatedTerms {
   const names = termNames(specs.map((spec) => spec.kind));
@@ -34,7 +35,9 @@ export function createTerms(registries: PluginRegistries, specs: readonly Resolv
       try {
         terms.push({ name: names[i]!, weight, loss: definition.create(options, context) });
       } catch (error) {
-        throw new Error(`${path}.${i} (${kind}): ${(error as Error).message}`, { cause: error });
+        const message = (error as Error).message;
+        // Plugins usually say which loss they are ("hint loss: ..."); others are named here.
+        throw new FieldError(`${path}.${i}`, message.startsWith(kind) ? message : `${kind} loss: ${message}`, { cause: error });
       }
     });
   } catch (error) {

@@ -1,5 +1,4 @@
 import type { PluginRegistries } from '../container/create-container.js';
-import { augments } from '../data/augment/augmentation.js';
 import type { Dataset } from '../data/dataset.js';
 import { applyTransferSet, gatherMatrixRows } from '../data/transfer/select-transfer-set.js';
 import { omittedClasses } from '../data/transfer/transfer-set.js';
@@ -28,7 +27,11 @@ import { artifactSaveHandler } from './artifact-save-handler.js';
 import { buildModel } from './build-model.js';
 import { configHash } from './config-hash.js';
 import { createStages } from './create-stages.js';
+import { checkClassSettings } from './check-class-settings.js';
+import { FieldError } from '../errors/field-error.js';
 import { flattenParams } from './flatten-params.js';
+import { initializeStudent } from './initialize-student.js';
+import { liveTeacherReason } from './live-teacher-reason.js';
 import { teacherData } from './teacher-data.js';
 import { silentReporter, type Role, type RoleResult, type RunReporter } from './run-reporter.js';
 import { restoreWeights, TrainedModelCache } from './trained-model-cache.js';
@@ -286,10 +289,9 @@ export class DistillationRunner {
         await this.#logSetup(run, experiment, job.context, job.role, describe);
         let teacher: TeacherSignal | undefined;
         if (job.teacher) {
-          const augmented = created.stages.some((stage) => augments(stage.settings.augment));
-          if (created.needs.teacherFeatures.length > 0 || augmented) {
-            const why = augmented ? 'the student trains on augmented inputs, whose teacher outputs cannot be cached' : `a loss reads teacher features (${created.needs.teacherFeatures.join(', ')})`;
-            if (!job.teacher.model) throw new Error(`The teacher must run on every batch (${why}), which an ensemble cannot: use a single teacher.`);
+          const why = liveTeacherReason(created.needs, created.stages);
+          if (why !== undefined) {
+            if (!job.teacher.model) throw new FieldError('teacher.ensemble', `the teacher must run on every batch (${why}), which an ensemble cannot: use a single teacher.`);
             teacher = new LiveTeacher(job.teacher.model, created.needs.teacherFeatures);
           } else {
             const gather = (logits: Float32Array): Float32Array => (job.trainIndices ? gatherMatrixRows(logits, data.numClasses, job.trainIndices) : logits);
@@ -554,9 +556,7 @@ export class DistillationRunner {
     const student = buildModel(this.#options.registries, experiment.student.model, data, deriveSeed(experiment.studentSeed, 'student/init'));
     try {
       if (experiment.student.init) {
-        if (!student.initializeFrom) throw new Error(`student.init: the ${student.kind} family cannot be initialised from a teacher.`);
-        if (!teacher.model) throw new Error('student.init: initialising from the teacher needs a single teacher.');
-        student.initializeFrom(teacher.model, experiment.student.init.fromTeacher);
+        initializeStudent(experiment, student, teacher.model);
         this.#reporter.note(`distilled: initialised from the teacher (${experiment.student.init.fromTeacher})`);
       }
       return await this.#train({
@@ -595,22 +595,4 @@ export interface StudentData {
   readonly data: Dataset;
   /** With a transfer set: for each training row, its index in the whole training split. */
   readonly indices?: Int32Array;
-}
-
-/**
- * Checks the bias shift's classes against the data's number of classes when the data are loaded
- * (before any training): they must exist, and there must be one at least, named or left out by the
- * transfer set. (The transfer set's own classes are checked as it is applied, just before.)
- * @throws RangeError naming the field.
- */
-function checkClassSettings(experiment: ResolvedExperiment, numClasses: number): void {
-  const transfer = experiment.data.transfer;
-  const shift = experiment.evaluate?.biasShift;
-  if (shift === undefined) return;
-  for (const c of shift.classes ?? []) {
-    if (c >= numClasses) throw new RangeError(`evaluate.biasShift.classes: class ${c} does not exist (the dataset has classes 0 to ${numClasses - 1})`);
-  }
-  if (shift.classes === undefined && omittedClasses(transfer, numClasses).length === 0) {
-    throw new RangeError('evaluate.biasShift.classes: the transfer set (data.transfer) leaves no class out, so there is no class to shift: name the classes');
-  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FieldError } from '../../src/errors/field-error.js';
 import type { DataSplit, Dataset } from '../../src/data/dataset.js';
 import { applyTransferSet, gatherMatrixRows, gatherRows, selectTransferIndices } from '../../src/data/transfer/select-transfer-set.js';
 import { omittedClasses, transferClasses, transferSetSchema, type TransferSet } from '../../src/data/transfer/transfer-set.js';
@@ -95,7 +96,7 @@ describe('selectTransferIndices', () => {
   });
 
   it('names data.transfer.classes and data.transfer.omitClasses for a class the dataset does not have', () => {
-    expect(() => select({ classes: [1, 4] })).toThrow(RangeError);
+    expect(() => select({ classes: [1, 4] })).toThrow(FieldError);
     expect(() => select({ classes: [1, 4] })).toThrow('data.transfer.classes: class 4 does not exist (the dataset has classes 0 to 3)');
     expect(() => select({ omitClasses: [9] })).toThrow('data.transfer.omitClasses: class 9 does not exist (the dataset has classes 0 to 3)');
   });

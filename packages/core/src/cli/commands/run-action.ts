@@ -78,7 +78,7 @@ function printSweep(prepared: PreparedExperiment, result: SweepResult, interrupt
 }
 
 /**
- * Runs `kdlab run`: validates everything first (exit 2), ends KILLED the runs that a process which is
+ * Runs `kdlab run`: validates everything first, the whole plan included (exit 2, no run created), ends KILLED the runs that a process which is
  * gone left RUNNING in the store, then trains (exit 1 when a run fails, 130 after SIGINT and 143 after
  * SIGTERM, the runs in progress ended KILLED). Loaded on demand, so that other commands start without
  * TensorFlow.js.
@@ -93,7 +93,10 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
   let jobs: number;
   let backendRequest;
   try {
-    prepared = await prepareExperiment({ file, set: options.set, plugins: options.plugin, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    // The whole plan (data files, models, taps, losses, stages) too, before any run exists.
+    prepared = await prepareExperiment({ file, set: options.set, plugins: options.plugin, checkPlan: true, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    const trials = `${prepared.trials.length} trial${prepared.trials.length === 1 ? '' : 's'}`;
+    err.write(`plan checked: ${trials} (data, models, taps, losses, stages) in ${(prepared.planCheckSeconds ?? 0).toFixed(1)} s\n`);
     backendRequest = parseBackendRequest(options.backend ?? process.env['KDLAB_BACKEND'], options.backend ? '--backend' : 'KDLAB_BACKEND');
     jobs = parseJobs(options.jobs);
     tracker = createTracker(options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']);

@@ -1,3 +1,4 @@
+import { FieldError } from '../../errors/field-error.js';
 import seedrandom from 'seedrandom';
 import type { DataSplit, Dataset } from '../dataset.js';
 import { shuffleInPlace, stratifiedSubset } from '../stratified-split.js';
@@ -13,24 +14,24 @@ export function transferSeedString(seed: number): string {
  * a stratified `count` or `fraction` of them, drawn after a shuffle seeded by `seed` (so the same
  * seed keeps the same examples, and a different seed another draw).
  *
- * @throws RangeError naming the field when a class is out of range or nothing is left.
+ * @throws FieldError naming the field when a class is out of range or nothing is left.
  */
 export function selectTransferIndices(train: DataSplit, numClasses: number, transfer: TransferSet, seed: number): Int32Array {
   for (const field of ['classes', 'omitClasses'] as const) {
     for (const c of transfer[field] ?? []) {
-      if (c >= numClasses) throw new RangeError(`data.transfer.${field}: class ${c} does not exist (the dataset has classes 0 to ${numClasses - 1})`);
+      if (c >= numClasses) throw new FieldError(`data.transfer.${field}`, `class ${c} does not exist (the dataset has classes 0 to ${numClasses - 1})`);
     }
   }
   const keep = new Set(transferClasses(transfer, numClasses));
   const candidates: number[] = [];
   for (let i = 0; i < train.count; i++) if (keep.has(train.y[i]!)) candidates.push(i);
-  if (candidates.length === 0) throw new RangeError(`data.transfer: no training example is of the classes kept (${[...keep].join(', ')})`);
+  if (candidates.length === 0) throw new FieldError('data.transfer', `no training example is of the classes kept (${[...keep].join(', ')})`);
   const shuffled = Int32Array.from(candidates);
   shuffleInPlace(shuffled, seedrandom.alea(transferSeedString(seed)));
   let limit = shuffled.length;
   if (transfer.count !== undefined) {
     if (transfer.count > shuffled.length) {
-      throw new RangeError(`data.transfer.count: ${transfer.count} examples asked for, but only ${shuffled.length} training examples are of the classes kept`);
+      throw new FieldError('data.transfer.count', `${transfer.count} examples asked for, but only ${shuffled.length} training examples are of the classes kept`);
     }
     limit = transfer.count;
   } else if (transfer.fraction !== undefined) {

@@ -1,0 +1,78 @@
+import type { PluginRegistries } from '../../container/create-container.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { ResolvedExperiment, ResolvedModelSpec } from '../../experiment/resolve-experiment.js';
+import type { Model } from '../../model/model.js';
+import { buildModel } from '../build-model.js';
+import { configHash } from '../config-hash.js';
+import { teacherData } from '../teacher-data.js';
+
+/** A model built by a plan check, or the reason it could not be. */
+export type ProbedModel = { model: Model } | { error: Error };
+
+/**
+ * What a plan check builds once and asks many trials about: each distinct data request loaded once
+ * (every file read and checked, the split made), each distinct architecture built once for its taps
+ * and their shapes. The models are built with an arbitrary seed: only their structure is asked about.
+ * Free with {@link PlanProbe.dispose}.
+ */
+export class PlanProbe {
+  readonly #registries: PluginRegistries;
+  readonly #data = new Map<string, Promise<Dataset>>();
+  readonly #models = new Map<string, ProbedModel>();
+
+  /** @param registries - the plugins the trials name. */
+  constructor(registries: PluginRegistries) {
+    this.#registries = registries;
+  }
+
+  /**
+   * The whole training data of an experiment (what its teacher trains on), loaded once per dataset,
+   * split, split seed and training limit. Rejects with the loader's error (a missing or truncated file).
+   */
+  data(experiment: ResolvedExperiment): Promise<Dataset> {
+    const data = teacherData(experiment.data);
+    const key = configHash({ data, seed: experiment.seed });
+    let loaded = this.#data.get(key);
+    if (!loaded) {
+      loaded = this.#registries.datasets.get(data.dataset).load({
+        split: data.split,
+        seed: experiment.seed,
+        ...(data.limitTrain !== undefined ? { limitTrain: data.limitTrain } : {}),
+      });
+      this.#data.set(key, loaded);
+    }
+    return loaded;
+  }
+
+  /** The model of a spec for the given data's input shape and classes, built once (or the error building it). */
+  model(spec: ResolvedModelSpec, data: Dataset): ProbedModel {
+    const key = configHash({ spec, inputShape: data.inputShape, numClasses: data.numClasses });
+    let probed = this.#models.get(key);
+    if (!probed) {
+      try {
+        probed = { model: buildModel(this.#registries, spec, data, 0) };
+      } catch (error) {
+        probed = { error: error as Error };
+      }
+      this.#models.set(key, probed);
+    }
+    return probed;
+  }
+
+  /**
+   * A fresh model of a spec, for a check that changes its weights (initialisation from a teacher);
+   * freed with the probe.
+   */
+  freshModel(spec: ResolvedModelSpec, data: Dataset): Model {
+    const model = buildModel(this.#registries, spec, data, 0);
+    this.#models.set(`fresh-${this.#models.size}`, { model });
+    return model;
+  }
+
+  /** Frees every model built, and forgets the data. */
+  dispose(): void {
+    for (const probed of this.#models.values()) if ('model' in probed) probed.model.dispose();
+    this.#models.clear();
+    this.#data.clear();
+  }
+}
