@@ -52,8 +52,30 @@ export interface LossInstance {
   readonly variables: tf.Variable[];
   /** The unweighted loss value for a batch, a scalar. */
   compute(inputs: LossInputs): tf.Scalar;
+  /**
+   * The loss's state beyond its {@link LossInstance.variables} (which checkpoints hold anyway): what
+   * changes as it trains and decides what it computes next, such as a memory bank, a counter of
+   * examples seen or a random generator's position. A checkpoint stores it at the end of an epoch;
+   * a training resumed from that checkpoint restores it with {@link LossInstance.restoreState}, so
+   * that the resumed run computes exactly what an uninterrupted one would. Absent for a loss whose
+   * only state is its variables.
+   */
+  saveState?(): LossState;
+  /** Restores a state {@link LossInstance.saveState} returned (of an instance created with the same options and context). */
+  restoreState?(state: LossState): void;
   /** Frees the loss's variables. */
   dispose(): void;
+}
+
+/**
+ * A loss's saved state (see {@link LossInstance.saveState}): numbers (finite or not, or null for
+ * "not yet set") and float arrays, by name. Checkpoints store it as JSON plus raw arrays.
+ */
+export interface LossState {
+  /** Scalar state by name: counters, normalisers, generator positions; null for a value not set yet. */
+  values: Record<string, number | null>;
+  /** Array state by name: memory banks. */
+  arrays: Record<string, Float32Array>;
 }
 
 /**

@@ -68,6 +68,22 @@ export interface Tracker {
    * already finished). Optional: a tracker without it makes every trial run.
    */
   findRuns?(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]>;
+  /**
+   * Reopens a run of this store to continue it (a training resumed from its checkpoint after its
+   * process died): its status RUNNING again and its end time cleared, its liveness kept as for a run
+   * it started. Answers, with the handle, the last step logged of each metric, so that the resumed
+   * training logs nothing twice. Optional: without it, a training cannot resume into its run.
+   * @throws Error naming the run when this store has no such run.
+   */
+  resumeRun?(runId: string): Promise<ResumedRun>;
   /** Flushes and releases resources. */
   close(): Promise<void>;
+}
+
+/** A run reopened by {@link Tracker.resumeRun}. */
+export interface ResumedRun {
+  /** The run, RUNNING again: log to it as to a run just started. */
+  handle: RunHandle;
+  /** The last step logged of each metric key (keys never logged are absent). */
+  lastSteps: Record<string, number>;
 }
