@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { defineLoss, lossHelper, type LossContext, type LossInputs, type LossInstance } from '@kdlab/core';
+import { defineLoss, lossHelper, type LossContext, type LossInputs, type LossInstance, type LossState } from '@kdlab/core';
 import { ContrastMemory } from './contrast-memory.js';
 import { requireTeacher, resolveTapPair, takeTapPair, tapName } from './feature-taps.js';
-import { seededGenerator, torchDefaultVariable, type UniformGenerator } from './seeded-random.js';
+import { checkStateNames, stateArray, stateValue } from './loss-state.js';
+import { isGeneratorState, isSeededGenerator, seededGenerator, torchDefaultVariable, type UniformGenerator } from './seeded-random.js';
 import { flattenBatch, l2Normalize } from './tensor-math.js';
 import { stopGradient } from './stop-gradient.js';
 import type { LossDocumentation } from './docs/loss-documentation.js';
@@ -48,26 +49,64 @@ export type CrdOptions = z.output<typeof crdOptions>;
 
 /**
  * Draws the negatives of a batch: `batchSize · negatives` row indices in `[0, trainSize)`, row-major
- * `[batchSize, negatives]`.
+ * `[batchSize, negatives]`. A plain function will do (tests pin the negatives so); a sampler that
+ * also has `state` and `restore` has its position saved in the loss's state (see
+ * {@link CrdLossInstance.saveState}).
  */
-export type NegativeSampler = (batchSize: number, negatives: number, trainSize: number) => Int32Array;
+export interface NegativeSampler {
+  /** Draws the negatives of a batch of `batchSize` examples, `negatives` each, from `[0, trainSize)`. */
+  (batchSize: number, negatives: number, trainSize: number): Int32Array;
+  /** The sampler's position (an integer in `[0, 2³²)`), when it can be saved. */
+  state?(): number;
+  /** Moves the sampler to a position `state()` returned. */
+  restore?(state: number): void;
+}
 
-/** A sampler drawing negatives uniformly, with replacement, from a seeded generator (RepDistiller's `AliasMethod` on uniform weights). */
+/**
+ * A sampler drawing negatives uniformly, with replacement, from a seeded generator (RepDistiller's
+ * `AliasMethod` on uniform weights). When the generator is a `SeededGenerator` (as `seededGenerator` makes), the sampler's
+ * position is the generator's, and can be saved and restored.
+ */
 export function uniformNegativeSampler(random: UniformGenerator): NegativeSampler {
-  return (batchSize, negatives, trainSize) => {
+  const sample = (batchSize: number, negatives: number, trainSize: number): Int32Array => {
     const drawn = new Int32Array(batchSize * negatives);
     for (let index = 0; index < drawn.length; index += 1) drawn[index] = Math.floor(random() * trainSize);
     return drawn;
   };
+  if (!isSeededGenerator(random)) return sample;
+  return Object.assign(sample, { state: () => random.state(), restore: (state: number) => random.restore(state) });
 }
 
-/** A created `crd` loss: a {@link LossInstance} whose memory bank and normalisers can be inspected. */
+/**
+ * A created `crd` loss: a {@link LossInstance} whose memory bank and normalisers can be inspected,
+ * and whose state beyond its heads (memory bank, normalisers, samplers' positions) can be saved and
+ * restored.
+ */
 export interface CrdLossInstance extends LossInstance {
   /** The memory bank of both models' embeddings, `context.trainSize` rows each. */
   readonly memory: ContrastMemory;
   /** The NCE normalising constants `Z` of both critics, fixed at the first training batch. */
   normalizers(): CrdNormalizers;
+  /**
+   * The loss's state beyond its heads, copied (later steps leave it unchanged): `values`
+   * `studentNormalizer`, `teacherNormalizer` (`null` before the first training batch),
+   * `negativesPosition`, `evaluationNegativesPosition` (the training and evaluation samplers'
+   * positions; `null` for a sampler that cannot save one); `arrays` `studentMemory`, `teacherMemory`
+   * (the memory bank's rows, `trainSize × embeddingSize` floats each).
+   */
+  saveState(): LossState;
+  /**
+   * Restores a state {@link CrdLossInstance.saveState} returned, from an instance created with the
+   * same options and context. Checks it whole before changing anything: an error names the field and,
+   * for a memory array of another size, both sizes.
+   */
+  restoreState(state: LossState): void;
 }
+
+/** The names of a `crd` state's values. */
+const CRD_STATE_VALUES = ['studentNormalizer', 'teacherNormalizer', 'negativesPosition', 'evaluationNegativesPosition'] as const;
+/** The names of a `crd` state's arrays. */
+const CRD_STATE_ARRAYS = ['studentMemory', 'teacherMemory'] as const;
 
 /** The NCE normalising constants of a `crd` loss; each is `undefined` until the first training batch. */
 export interface CrdNormalizers {
@@ -160,11 +199,48 @@ export function createCrdLoss(
   const memory = new ContrastMemory(trainSize, embeddingSize, seededGenerator(context.seed, 'crd/memory'));
   let studentNormalizer: number | undefined;
   let teacherNormalizer: number | undefined;
+  const samplers = [
+    ['negativesPosition', sampler],
+    ['evaluationNegativesPosition', evaluationSampler],
+  ] as const;
 
   return {
     variables: [studentWeights, studentBias, teacherWeights, teacherBias],
     memory,
     normalizers: () => ({ student: studentNormalizer, teacher: teacherNormalizer }),
+    saveState(): LossState {
+      const values: Record<string, number | null> = { studentNormalizer: studentNormalizer ?? null, teacherNormalizer: teacherNormalizer ?? null };
+      for (const [name, drawer] of samplers) values[name] = drawer.state ? drawer.state() : null;
+      return { values, arrays: { studentMemory: memory.studentRows.slice(), teacherMemory: memory.teacherRows.slice() } };
+    },
+    restoreState(state: LossState): void {
+      checkStateNames('crd', state, CRD_STATE_VALUES, CRD_STATE_ARRAYS);
+      const normalizer = 'a number (NCE normaliser Z), or null before the first training batch';
+      const student = stateValue('crd', state, 'studentNormalizer', () => true, normalizer);
+      const teacher = stateValue('crd', state, 'teacherNormalizer', () => true, normalizer);
+      if ((student === null) !== (teacher === null)) {
+        throw new Error(
+          `crd loss: cannot restore its state: values.studentNormalizer is ${String(student)} but values.teacherNormalizer is ${String(teacher)}; both are set on the first training batch, so both are null or both numbers.`,
+        );
+      }
+      const positions = samplers.map(([name, drawer]) => {
+        if (drawer.state && drawer.restore) {
+          return stateValue('crd', state, name, isGeneratorState, "the sampler's position, an integer in [0, 4294967295]");
+        }
+        return stateValue('crd', state, name, (value) => value === null, "null: this instance's sampler has no position to restore (it was given to createCrdLoss)");
+      });
+      const rows = `${memory.size} rows × ${memory.dimension}`;
+      const studentRows = stateArray('crd', state, 'studentMemory', memory.studentRows.length, `the student memory bank (${rows})`);
+      const teacherRows = stateArray('crd', state, 'teacherMemory', memory.teacherRows.length, `the teacher memory bank (${rows})`);
+      studentNormalizer = student ?? undefined;
+      teacherNormalizer = teacher ?? undefined;
+      samplers.forEach(([, drawer], index) => {
+        const position = positions[index];
+        if (drawer.restore && position !== null && position !== undefined) drawer.restore(position);
+      });
+      memory.studentRows.set(studentRows);
+      memory.teacherRows.set(teacherRows);
+    },
     compute(inputs: LossInputs): tf.Scalar {
       const [studentTap, teacherTap] = takeTapPair('crd', shapes, inputs.student, inputs.teacher);
       const batch = studentTap.shape[0] ?? 0;
@@ -236,7 +312,10 @@ export function createCrdLoss(
  *
  * (the paper's equations 18 to 20, as RepDistiller's `CRDLoss`). After the loss, when
  * `inputs.training`, both memories' rows of the batch move to `normalize(m·row + (1 − m)·embedding)`;
- * evaluation leaves the memory and `Z` untouched. The heads are the loss's
+ * evaluation leaves the memory and `Z` untouched. The memory bank, both `Z` and the positions of the
+ * training and evaluation negatives' generators are the loss's state beyond its variables
+ * ({@link CrdLossInstance.saveState}), saved in checkpoints so that a resumed training draws and
+ * computes exactly what an uninterrupted one would. The heads are the loss's
  * {@link LossInstance.variables} (`[W_s, b_s, W_t, b_t]`, PyTorch's default initialisation, seeded),
  * trained with the student; the teacher's tap is a constant.
  *

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { defineLoss, lossHelper, type LossInputs, type LossInstance } from '@kdlab/core';
+import { defineLoss, lossHelper, type LossInputs, type LossInstance, type LossState } from '@kdlab/core';
 import { checkLabels, checkLogits, checkNumClasses, checkSameShape } from './check-inputs.js';
 import { requireTeacher } from './feature-taps.js';
+import { checkStateNames, stateValue } from './loss-state.js';
 import { stopGradient } from './stop-gradient.js';
 import type { LossDocumentation } from './docs/loss-documentation.js';
 
@@ -79,7 +80,9 @@ function decoupledDivergences(studentScaled: tf.Tensor2D, teacherScaled: tf.Tens
  * Defaults: `α = 1`, `β = 8`, `T = 4` (the paper's CIFAR-100 setting); the paper's 20-epoch warm-up is
  * `warmupEpochs: 20`. The epoch `e` counts from 1 at the start of the term's stage and advances every
  * `context.trainSize` training examples the loss is computed on (the trainer keeps the last partial
- * batch, so that is one epoch). Both divergences are computed with log-sum-exps, stable for large
+ * batch, so that is one epoch). That count of training examples seen is the loss's state
+ * (`saveState()` returns `{ values: { examplesSeen }, arrays: {} }`), saved in checkpoints so that a
+ * resumed training continues the warm-up where it stopped. Both divergences are computed with log-sum-exps, stable for large
  * logits; mdistiller instead masks the target logit with `−1000` and takes `log(softmax)`, which agrees
  * within float precision. The teacher's logits are constants.
  *
@@ -102,6 +105,20 @@ export const dkdLoss = defineLoss({
     let examplesSeen = 0;
     return {
       variables: [],
+      saveState(): LossState {
+        return { values: { examplesSeen }, arrays: {} };
+      },
+      restoreState(state: LossState): void {
+        checkStateNames('dkd', state, ['examplesSeen'], []);
+        const seen = stateValue(
+          'dkd',
+          state,
+          'examplesSeen',
+          (value) => value !== null && Number.isSafeInteger(value) && value >= 0,
+          'the training examples seen, a whole number of at least 0',
+        );
+        examplesSeen = seen ?? 0;
+      },
       compute(inputs: LossInputs): tf.Scalar {
         if (!inputs.teacher) {
           throw new Error('dkd loss: compute() was given no teacher outputs (inputs.teacher is undefined).');

@@ -5,21 +5,59 @@ import { deriveSeed } from '@kdlab/core';
 export type UniformGenerator = () => number;
 
 /**
+ * A seeded uniform generator whose position can be read and set, so that a checkpoint can save it
+ * and a resumed training continue the same stream. Callable as a plain {@link UniformGenerator}.
+ */
+export interface SeededGenerator {
+  /** The next number in `[0, 1)`; advances the position. */
+  (): number;
+  /** The generator's position: its 32-bit state, an integer in `[0, 2³²)`. */
+  state(): number;
+  /**
+   * Moves the generator to a position {@link SeededGenerator.state} returned: the numbers it draws
+   * next are those drawn after that position.
+   *
+   * @param state - an integer in `[0, 2³²)`; anything else throws.
+   */
+  restore(state: number): void;
+}
+
+/** Whether a uniform generator can save and restore its position (a {@link SeededGenerator}). */
+export function isSeededGenerator(random: UniformGenerator): random is SeededGenerator {
+  const candidate = random as Partial<SeededGenerator>;
+  return typeof candidate.state === 'function' && typeof candidate.restore === 'function';
+}
+
+/** Whether a value is a valid 32-bit generator state: an integer in `[0, 2³²)`. */
+export function isGeneratorState(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+}
+
+/**
  * A small seeded generator (mulberry32: 32-bit state, full period 2³²) for a loss's own random
  * choices and initial weights, so that a loss's behaviour is a function of the run's seed alone,
- * whatever the backend.
+ * whatever the backend. Its position can be saved and restored (see {@link SeededGenerator}).
  *
  * @param seed - the run's seed (`LossContext.seed`).
  * @param purpose - a label giving the stream its own derived seed, e.g. `crd/negatives`.
  */
-export function seededGenerator(seed: number, purpose: string): UniformGenerator {
+export function seededGenerator(seed: number, purpose: string): SeededGenerator {
   let state = deriveSeed(seed, purpose) >>> 0;
-  return () => {
+  const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
     mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
     return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
+  return Object.assign(next, {
+    state: (): number => state,
+    restore(saved: number): void {
+      if (!isGeneratorState(saved)) {
+        throw new Error(`seeded generator "${purpose}": a state is an integer in [0, 4294967295], got ${String(saved)}.`);
+      }
+      state = saved;
+    },
+  });
 }
 
 /**

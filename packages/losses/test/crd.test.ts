@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LossState } from '@kdlab/core';
 import { describe, expect, it } from 'vitest';
 import { createCrdLoss, crd, crdLoss, crdOptions, seededGenerator, uniformNegativeSampler, type NegativeSampler } from '../src/index.js';
 import { useCpuBackend } from './support/cpu-backend.js';
@@ -131,6 +132,24 @@ describe('crd loss (contrastive representation distillation)', () => {
       expect(Array.from(draw(2))).not.toEqual(Array.from(drawn));
     });
 
+    it('come from a generator whose position can be saved and restored: restored, it draws what it drew after that position', () => {
+      const random = seededGenerator(4, 'crd/negatives');
+      for (let draw = 0; draw < 5; draw += 1) random();
+      const position = random.state();
+      const after = [random(), random(), random()];
+      const other = seededGenerator(9, 'other');
+      other.restore(position);
+      expect([other(), other(), other()]).toEqual(after);
+      const sampler = uniformNegativeSampler(seededGenerator(4, 'crd/negatives'));
+      const samplerPosition = sampler.state?.() ?? Number.NaN;
+      const drawn = sampler(2, 3, 10);
+      sampler.restore?.(samplerPosition);
+      expect(sampler(2, 3, 10)).toEqual(drawn);
+      expect(uniformNegativeSampler(() => 0.5).state).toBeUndefined(); // a plain generator has no position
+      expect(() => random.restore(2 ** 32)).toThrow('seeded generator "crd/negatives": a state is an integer in [0, 4294967295], got 4294967296.');
+      expect(() => random.restore(1.5)).toThrow(/got 1\.5/);
+    });
+
     it('make the loss a function of the seed: two instances with the same seed give the same values, step after step', () => {
       const values = (seed: number) => {
         const loss = createSmallCrd({}, seed);
@@ -146,6 +165,117 @@ describe('crd loss (contrastive representation distillation)', () => {
       };
       expect(values(11)).toEqual(values(11));
       expect(values(12)).not.toEqual(values(11));
+    });
+  });
+
+  describe('its state (saved in checkpoints: memory bank, normalisers, samplers\' positions)', () => {
+    /** The batches of the test: seeded taps, example indices, and whether it is a training step. */
+    const batch = (step: number) => ({
+      student: { penultimate: tf.randomNormal([3, 6], 0, 1, 'float32', 300 + step) },
+      teacher: { penultimate: tf.randomNormal([3, 5], 0, 1, 'float32', 400 + step) },
+      indices: Int32Array.from([step % 10, (3 * step + 4) % 10, (7 * step + 1) % 10]),
+      training: step % 3 !== 2, // every third step evaluates (draws from the evaluation stream)
+    });
+
+    /** One step: the loss value and, when training, an SGD step on the heads (lr 0.1) from the same gradients. */
+    const step = (loss: ReturnType<typeof createSmallCrd>, index: number): number => {
+      const { student, teacher, indices, training } = batch(index);
+      let value: number;
+      if (training) {
+        const { value: scalar, grads } = tf.variableGrads(() => loss.compute(featureInputs(student, teacher, { indices })), loss.variables);
+        value = scalar.dataSync()[0] ?? Number.NaN;
+        tf.tidy(() => loss.variables.forEach((variable) => variable.assign(tf.sub(variable, tf.mul(grads[variable.name]!, 0.1)))));
+        tf.dispose([scalar, ...Object.values(grads)]);
+      } else {
+        value = tf.tidy(() => loss.compute(featureInputs(student, teacher, { indices, training })).dataSync()[0] ?? Number.NaN);
+      }
+      tf.dispose([student.penultimate, teacher.penultimate]);
+      return value;
+    };
+
+    /** A fresh instance (same options and context) with `from`'s variable values, restored from `state` unless it is undefined. */
+    const resumed = (from: ReturnType<typeof createSmallCrd>, state: LossState | undefined) => {
+      const values = from.variables.map((variable) => variable.dataSync().slice());
+      const loss = createSmallCrd({}, 7);
+      loss.variables.forEach((variable, index) => tf.tidy(() => variable.assign(tf.tensor(values[index]!, variable.shape))));
+      if (state) loss.restoreState(state);
+      return loss;
+    };
+
+    it('lets a fresh instance restored from it compute bit-identical values and memory rows to the uninterrupted one, step after step', () => {
+      const uninterrupted = createSmallCrd({}, 7);
+      for (let index = 0; index < 4; index += 1) step(uninterrupted, index);
+      const saved = uninterrupted.saveState();
+      expect(saved.values.studentNormalizer).toBeGreaterThan(0);
+      const restored = resumed(uninterrupted, saved);
+      const withoutState = resumed(uninterrupted, undefined);
+      expect(restored.normalizers()).toEqual(uninterrupted.normalizers());
+      const continued: number[] = [];
+      const again: number[] = [];
+      const fresh: number[] = [];
+      for (let index = 4; index < 10; index += 1) {
+        continued.push(step(uninterrupted, index));
+        again.push(step(restored, index));
+        fresh.push(step(withoutState, index));
+        expect(restored.memory.studentRows).toEqual(uninterrupted.memory.studentRows);
+        expect(restored.memory.teacherRows).toEqual(uninterrupted.memory.teacherRows);
+      }
+      continued.forEach((value, index) => expect(again[index], `step ${index + 4}`).toBe(value));
+      expect(continued.every(Number.isFinite)).toBe(true);
+      expect(fresh).not.toEqual(continued); // without the state, the memory, Z and negatives differ
+      restored.variables.forEach((variable, index) => expect(variable.dataSync()).toEqual(uninterrupted.variables[index]!.dataSync()));
+      for (const loss of [uninterrupted, restored, withoutState]) loss.dispose();
+    });
+
+    it('holds copies: later steps leave a saved state unchanged; null normalisers before the first training batch', () => {
+      const loss = createSmallCrd({}, 7);
+      const initial = loss.saveState();
+      expect(initial.values).toEqual({ studentNormalizer: null, teacherNormalizer: null, negativesPosition: expect.any(Number), evaluationNegativesPosition: expect.any(Number) });
+      expect(initial.arrays.studentMemory).toEqual(loss.memory.studentRows);
+      expect(initial.arrays.studentMemory).not.toBe(loss.memory.studentRows);
+      const saved = loss.saveState();
+      const copy = { values: { ...saved.values }, arrays: { studentMemory: saved.arrays.studentMemory!.slice(), teacherMemory: saved.arrays.teacherMemory!.slice() } };
+      for (let index = 0; index < 3; index += 1) step(loss, index);
+      expect(loss.saveState().values).not.toEqual(copy.values);
+      expect(saved).toEqual(copy);
+      loss.dispose();
+    });
+
+    it('is checked whole before restoring: a wrong-sized memory array, a missing name or a bad position throws, naming the loss, the field and both sizes, and changes nothing', () => {
+      const loss = createSmallCrd({}, 7);
+      step(loss, 0);
+      const good = loss.saveState();
+      const target = createSmallCrd({}, 7);
+      const before = target.saveState();
+      const withArray = (name: string, array: Float32Array): LossState => ({ values: good.values, arrays: { ...good.arrays, [name]: array } });
+      expect(() => target.restoreState(withArray('teacherMemory', new Float32Array(36)))).toThrow(
+        'crd loss: cannot restore its state: arrays.teacherMemory holds 36 floats, but the teacher memory bank (10 rows × 4) holds 40',
+      );
+      expect(() => target.restoreState(withArray('studentMemory', new Float32Array(80)))).toThrow(/arrays\.studentMemory holds 80 floats, but the student memory bank \(10 rows × 4\) holds 40/);
+      const { negativesPosition: _dropped, ...withoutPosition } = good.values;
+      expect(() => target.restoreState({ values: withoutPosition, arrays: good.arrays })).toThrow(
+        'crd loss: cannot restore its state: missing values.negativesPosition (a crd state holds values "studentNormalizer", "teacherNormalizer", "negativesPosition" and "evaluationNegativesPosition").',
+      );
+      expect(() => target.restoreState({ values: { ...good.values, negativesPosition: -1 }, arrays: good.arrays })).toThrow(
+        "crd loss: cannot restore its state: values.negativesPosition is -1, expected the sampler's position, an integer in [0, 4294967295].",
+      );
+      expect(() => target.restoreState({ values: { ...good.values, teacherNormalizer: null }, arrays: good.arrays })).toThrow(/values\.studentNormalizer is .* but values\.teacherNormalizer is null/);
+      expect(() => target.restoreState({ values: { examplesSeen: 3 }, arrays: {} })).toThrow(/crd loss: cannot restore its state: missing values\.studentNormalizer, .*; unexpected values\.examplesSeen/);
+      expect(target.saveState()).toEqual(before);
+      for (const instance of [loss, target]) instance.dispose();
+    });
+
+    it('has no sampler positions for samplers given to createCrdLoss without state()/restore(): null, and a position cannot be restored into them', () => {
+      const negatives = [[0, 5, 9, 2, 2], [4, 4, 8, 3, 6], [1, 0, 9, 7, 5]];
+      const pinned = createSmallCrd({}, 3, [fixedSampler(negatives), fixedSampler(negatives)]);
+      const saved = pinned.saveState();
+      expect(saved.values.negativesPosition).toBeNull();
+      expect(saved.values.evaluationNegativesPosition).toBeNull();
+      pinned.restoreState(saved);
+      expect(() => pinned.restoreState({ values: { ...saved.values, negativesPosition: 12 }, arrays: saved.arrays })).toThrow(
+        "crd loss: cannot restore its state: values.negativesPosition is 12, expected null: this instance's sampler has no position to restore",
+      );
+      pinned.dispose();
     });
   });
 

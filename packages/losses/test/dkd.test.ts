@@ -94,6 +94,63 @@ describe('dkd loss (decoupled knowledge distillation)', () => {
     expect(factors).toEqual([0.25, 0.25, 0.5, 0.5, 0.5, 0.75, 0.75, 1, 1, 1, 1, 1]);
   });
 
+  describe('its state (saved in checkpoints: the examples seen, which drive the warm-up)', () => {
+    /** One step on seeded logits (5 classes, batch 3); every fourth step evaluates. */
+    const step = (loss: ReturnType<typeof createDkd>, index: number): number =>
+      tf.tidy(() => {
+        const student = tf.randomNormal([3, 5], 0, 2, 'float32', 500 + index) as tf.Tensor2D;
+        const teacher = tf.randomNormal([3, 5], 0, 2, 'float32', 600 + index) as tf.Tensor2D;
+        const labels = tf.tensor1d([index % 5, (index + 2) % 5, (index + 4) % 5], 'int32');
+        return loss.compute({ ...logitsInputs(student, labels, teacher), training: index % 4 !== 3 }).dataSync()[0] ?? Number.NaN;
+      });
+
+    it('lets a fresh instance restored from it compute bit-identical values to the uninterrupted one, step after step', () => {
+      const options = { warmupEpochs: 5 };
+      const uninterrupted = createDkd(options, 5, 6); // two training batches of 3 per epoch
+      for (let index = 0; index < 5; index += 1) step(uninterrupted, index);
+      const saved = uninterrupted.saveState?.();
+      expect(saved).toEqual({ values: { examplesSeen: 12 }, arrays: {} });
+      const restored = createDkd(options, 5, 6);
+      restored.restoreState?.(saved!);
+      const withoutState = createDkd(options, 5, 6);
+      const continued: number[] = [];
+      const again: number[] = [];
+      const fresh: number[] = [];
+      for (let index = 5; index < 16; index += 1) {
+        continued.push(step(uninterrupted, index));
+        again.push(step(restored, index));
+        fresh.push(step(withoutState, index));
+      }
+      continued.forEach((value, index) => expect(again[index], `step ${index + 5}`).toBe(value));
+      expect(continued.every(Number.isFinite)).toBe(true);
+      expect(fresh[0]).not.toBe(continued[0]); // without the state, the warm-up starts over
+      expect(restored.saveState?.()).toEqual(uninterrupted.saveState?.());
+    });
+
+    it('holds a copy (later steps leave a saved state unchanged) and is checked before restoring, naming the loss and the field', () => {
+      const loss = createDkd({ warmupEpochs: 2 }, 5, 6);
+      expect(loss.saveState?.()).toEqual({ values: { examplesSeen: 0 }, arrays: {} });
+      step(loss, 0);
+      const saved = loss.saveState?.();
+      step(loss, 1);
+      expect(saved).toEqual({ values: { examplesSeen: 3 }, arrays: {} });
+      expect(loss.saveState?.()).toEqual({ values: { examplesSeen: 6 }, arrays: {} });
+      expect(() => loss.restoreState?.({ values: {}, arrays: {} })).toThrow(
+        'dkd loss: cannot restore its state: missing values.examplesSeen (a dkd state holds values "examplesSeen").',
+      );
+      expect(() => loss.restoreState?.({ values: { examplesSeen: 2.5 }, arrays: {} })).toThrow(
+        'dkd loss: cannot restore its state: values.examplesSeen is 2.5, expected the training examples seen, a whole number of at least 0.',
+      );
+      expect(() => loss.restoreState?.({ values: { examplesSeen: null }, arrays: {} })).toThrow(/values\.examplesSeen is null/);
+      expect(() => loss.restoreState?.({ values: { examplesSeen: 3 }, arrays: { studentMemory: new Float32Array(4) } })).toThrow(
+        /dkd loss: cannot restore its state: unexpected arrays\.studentMemory/,
+      );
+      expect(loss.saveState?.()).toEqual({ values: { examplesSeen: 6 }, arrays: {} });
+      loss.restoreState?.(saved!);
+      expect(loss.saveState?.()).toEqual({ values: { examplesSeen: 3 }, arrays: {} });
+    });
+  });
+
   it('checks its inputs: labels in range, matching teacher logits, a teacher in the run', () => {
     const loss = createDkd({}, 3);
     tf.tidy(() => {
