@@ -357,6 +357,7 @@ export const crdDocumentation: LossDocumentation = {
   details: [
     'The memory bank holds one embedding per training example for each model (`context.trainSize` rows), addressed by the batch\'s `inputs.indices`; it is updated only when `inputs.training`, and evaluation leaves it and Z untouched.',
     'Negatives are drawn with a generator seeded from the run\'s seed, so a run is reproducible.',
+    'Its memory bank, normalisers and sampler positions are saved in checkpoints, so a resumed training computes exactly what an uninterrupted one would.',
     'The heads `[W_s, b_s, W_t, b_t]` are the loss\'s own variables (PyTorch\'s default initialisation, seeded), trained with the student.',
     'Simplified: negatives come from every training example (RepDistiller\'s CIFAR loader draws them from other classes only; its ContrastMemory sampler from all), so a negative may share the positive\'s class or, rarely, be the positive itself.',
     'The cost of a step grows with the distinct memory rows it reads (at most `min(N, B·(K + 1))`); the paper\'s β = 0.8 goes in the term\'s weight.',

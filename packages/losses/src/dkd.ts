@@ -166,6 +166,7 @@ export const dkdDocumentation: LossDocumentation = {
     'The epoch `e` counts from 1 at the start of the term\'s stage and advances every `context.trainSize` training examples the loss sees; mdistiller warms up over 20 of 240 epochs (`warmupEpochs: 20`).',
     'Computed with log-sum-exps (stable for large logits); mdistiller masks the target logit with −1000 instead, which agrees within float precision.',
     'Needs the labels and the teacher\'s logits (constants).',
+    'Its count of training examples seen (which drives the warm-up) is saved in checkpoints, so a resumed training continues the warm-up where it stopped.',
   ],
   example: { warmupEpochs: 20 },
   exampleWeight: 1,
