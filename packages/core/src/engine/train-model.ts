@@ -16,6 +16,9 @@ import { TrainingAbortedError } from './training-aborted.js';
 import type { WeightedTerm } from './weighted-term.js';
 import { weightAt } from './weight-schedule.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
+import { restoreOptimizerState, saveOptimizerState } from './checkpoint/optimizer-state.js';
+import { assignSaved, saveTensor } from './checkpoint/saved-tensor.js';
+import { TRAIN_CHECKPOINT_VERSION, type TrainCheckpoint } from './checkpoint/train-checkpoint.js';
 
 /** Progress of a training run, for progress bars. */
 export type TrainProgress = EpochStartEvent | StepEvent | EpochEndEvent;
@@ -124,6 +127,18 @@ export interface TrainModelOptions {
   onProgress?: (event: TrainProgress) => void;
   /** Aborts training between steps (Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Receives a checkpoint at the end of every epoch, after the epoch's metrics (to store it: the
+   * training waits for it). Without it, no checkpoint is taken.
+   */
+  checkpoint?: (checkpoint: TrainCheckpoint) => Promise<void>;
+  /**
+   * Continues a training from a checkpoint it took (same model, stages, data and seed): the epochs it
+   * completed are skipped, and the training computes exactly what it would have without the
+   * interruption. The checkpoint's metric points are handed to `onMetrics` again first (a resumed run
+   * drops those it has).
+   */
+  resumeFrom?: TrainCheckpoint;
 }
 
 /** The outcome of {@link trainModel}. */
@@ -168,27 +183,50 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   if (options.stages.length === 0) throw new Error('trainModel: no stages to train.');
   const started = performance.now();
   const totalEpochs = options.stages.reduce((sum, stage) => sum + stage.settings.epochs, 0);
-  const epochs: EpochSummary[] = [];
+  const resume = options.resumeFrom;
+  if (resume) checkResumable(resume, options.stages, totalEpochs);
+  const secondsBefore = resume?.seconds ?? 0;
+  const epochs: EpochSummary[] = resume ? [...resume.epochs] : [];
+  // Every per-epoch point, for the checkpoints (a resumed run logs those its run lacks).
+  const loggedPoints: MetricPoint[] = resume ? [...resume.points] : [];
   let best: { epoch: number; accuracy: number; snapshot: WeightsSnapshot } | undefined;
   let epoch = 0;
   let optimizer: tf.Optimizer | undefined;
 
   try {
-    for (const stage of options.stages) {
+    if (resume) {
+      assignSaved(model.allVariables(), resume.weights, `the ${model.kind} model's variables`);
+      if (resume.randomState) model.restoreRandomState?.(resume.randomState);
+      best = { epoch: resume.best.epoch, accuracy: resume.best.accuracy, snapshot: WeightsSnapshot.fromSaved(model.allVariables(), resume.best.weights) };
+      if (resume.points.length > 0) await options.onMetrics?.(resume.points);
+    }
+    for (const [stageIndex, stage] of options.stages.entries()) {
       const { terms, settings } = stage;
+      // A resumed training skips the stages it completed, and the epochs of the stage it was in.
+      const firstEpoch = epoch;
+      if (resume && firstEpoch + settings.epochs <= resume.epoch) {
+        epoch += settings.epochs;
+        continue;
+      }
+      const resumedEpochs = resume && resume.stage === stageIndex ? resume.epoch - firstEpoch : 0;
       const modelVariables = stage.modelVariables ?? model.trainableVariables();
       const variables = [...modelVariables, ...terms.flatMap((term) => term.loss.variables)];
       const decayed = settings.weightDecay > 0 ? modelVariables.filter((v) => v.rank >= 2) : [];
       optimizer?.dispose();
       optimizer = createOptimizer(settings.optimizer);
       const stageOptimizer = optimizer;
+      if (resume && resumedEpochs > 0) {
+        await restoreOptimizerState(stageOptimizer, resume.optimizer, variables);
+        restoreTerms(terms, resume.losses);
+        epoch += resumedEpochs;
+      }
       const batcher = new Batcher(data.train, { batchSize: settings.batchSize, seed: options.seed, inputShape: data.inputShape });
       const steps = batcher.stepsPerEpoch;
       const augmenter = augments(settings.augment) ? new BatchAugmenter(settings.augment, data.inputShape, options.seed) : undefined;
       const scheduled = settings.schedule !== undefined && settings.schedule.kind !== 'constant';
       const stageSteps = steps * settings.epochs;
       let learningRate = settings.optimizer.learningRate;
-      for (let stageEpoch = 0; stageEpoch < settings.epochs; stageEpoch += 1) {
+      for (let stageEpoch = resumedEpochs; stageEpoch < settings.epochs; stageEpoch += 1) {
         epoch += 1;
         const weights = terms.map((term) => weightAt(term.weight, stageEpoch, settings.epochs));
         options.onProgress?.({ kind: 'epoch-start', epoch, epochs: totalEpochs, steps, stage: stage.name });
@@ -260,7 +298,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         };
         epochs.push(summary);
         const now = Date.now();
-        await options.onMetrics?.([
+        const points: MetricPoint[] = [
           { key: 'train/loss', value: summary.loss, step: epoch, timestamp: now },
           ...terms.map((term) => ({ key: `train/loss_${term.name}`, value: summary.terms[term.name]!, step: epoch, timestamp: now })),
           { key: 'train/accuracy', value: summary.trainAccuracy, step: epoch, timestamp: now },
@@ -274,7 +312,24 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           ...terms.flatMap((term, i) =>
             typeof term.weight === 'number' ? [] : [{ key: `train/weight_${term.name}`, value: weights[i]!, step: epoch, timestamp: now }],
           ),
-        ]);
+        ];
+        await options.onMetrics?.(points);
+        if (options.checkpoint) {
+          loggedPoints.push(...points);
+          await options.checkpoint({
+            version: TRAIN_CHECKPOINT_VERSION,
+            epoch,
+            stage: stageIndex,
+            epochs: [...epochs],
+            points: [...loggedPoints],
+            seconds: secondsBefore + (performance.now() - started) / 1000,
+            best: { epoch: best!.epoch, accuracy: best!.accuracy, weights: best!.snapshot.save() },
+            weights: model.allVariables().map((variable) => saveTensor(variable)),
+            optimizer: await saveOptimizerState(stageOptimizer, variables),
+            losses: terms.map((term) => ({ variables: term.loss.variables.map((variable) => saveTensor(variable)), ...(term.loss.saveState ? { state: term.loss.saveState() } : {}) })),
+            ...(model.randomState ? { randomState: model.randomState() } : {}),
+          });
+        }
         options.onProgress?.({ kind: 'epoch-end', epoch, epochs: totalEpochs, summary });
       }
     }
@@ -285,7 +340,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     const bestLogits = await predictLogits(model, data.test, EVAL_BATCH);
     last.restore();
     last.dispose();
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = secondsBefore + (performance.now() - started) / 1000;
     const predictions = options.teacherTestPredictions;
     const reference = typeof predictions === 'function' ? await predictions() : predictions;
     const testLast = classificationMetrics(lastLogits, data.test.y, data.numClasses, reference);
@@ -303,4 +358,34 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     best?.snapshot.dispose();
     optimizer?.dispose();
   }
+}
+
+/**
+ * Checks that a checkpoint can continue these stages: its version, its epoch within the training,
+ * its stage the one that epoch belongs to, its loss terms those of that stage.
+ * @throws Error saying what does not match.
+ */
+function checkResumable(checkpoint: TrainCheckpoint, stages: readonly TrainStage[], totalEpochs: number): void {
+  if (checkpoint.version !== TRAIN_CHECKPOINT_VERSION) throw new Error(`The checkpoint is of version ${checkpoint.version}; this kdlab resumes version ${TRAIN_CHECKPOINT_VERSION} only.`);
+  if (!Number.isInteger(checkpoint.epoch) || checkpoint.epoch < 1 || checkpoint.epoch > totalEpochs) {
+    throw new Error(`The checkpoint is of epoch ${checkpoint.epoch}, outside this training's epochs 1 to ${totalEpochs}.`);
+  }
+  let last = 0;
+  const stage = stages.findIndex((candidate) => (last += candidate.settings.epochs) >= checkpoint.epoch);
+  if (stage !== checkpoint.stage) throw new Error(`The checkpoint's epoch ${checkpoint.epoch} is in stage ${stage + 1}, but the checkpoint says stage ${checkpoint.stage + 1}.`);
+  if (checkpoint.losses.length !== stages[stage]!.terms.length) {
+    throw new Error(`The checkpoint holds ${checkpoint.losses.length} loss terms for stage ${stage + 1}, which has ${stages[stage]!.terms.length}.`);
+  }
+}
+
+/** Restores each loss term's variables and own state from a checkpoint. */
+function restoreTerms(terms: readonly WeightedTerm[], saved: TrainCheckpoint['losses']): void {
+  terms.forEach((term, i) => {
+    const entry = saved[i]!;
+    assignSaved(term.loss.variables, entry.variables, `loss term "${term.name}"`);
+    if (entry.state) {
+      if (!term.loss.restoreState) throw new Error(`The checkpoint holds a state for loss term "${term.name}", which cannot restore one.`);
+      term.loss.restoreState(entry.state);
+    }
+  });
 }

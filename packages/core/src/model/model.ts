@@ -53,9 +53,21 @@ export interface Model {
    * other layer). Throws naming both architectures when they are not compatible. Optional.
    */
   initializeFrom?(teacher: Model, strategy: TeacherInitStrategy): void;
+  /**
+   * The state of the model's own random generators (the dropout masks' position), JSON-safe: a
+   * checkpoint stores it so that a resumed training draws the masks an uninterrupted one would.
+   * Optional: a model without generators of its own (or whose randomness is a function of the step)
+   * has none.
+   */
+  randomState?(): ModelRandomState;
+  /** Restores a state {@link Model.randomState} returned (of a model of the same architecture). */
+  restoreRandomState?(state: ModelRandomState): void;
   /** Frees every variable of the model. */
   dispose(): void;
 }
+
+/** A model's random generators' state, by generator (layer) name: JSON-safe values. */
+export type ModelRandomState = Record<string, unknown>;
 
 /** How a student is initialised from its teacher: `every-other-layer` is DistilBERT's choice. */
 export type TeacherInitStrategy = 'every-other-layer';

@@ -1,9 +1,10 @@
-import type { ForwardOptions, Model, ModelOutput, TeacherInitStrategy } from '@kdlab/core';
+import type { ForwardOptions, Model, ModelOutput, ModelRandomState, TeacherInitStrategy } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { resolveIoTarget } from '../io/resolve-io-target.js';
 import { KDLAB_METADATA_KEY, type KdlabModelMetadata } from './kdlab-metadata.js';
 import { layersFeeding } from './layers-feeding.js';
+import { SeededDropout, type SeededDropoutState } from './seeded-dropout.js';
 
 /** What {@link LayersModelAdapter} wraps. */
 export interface LayersModelAdapterOptions {
@@ -166,6 +167,29 @@ export class LayersModelAdapter implements Model {
     const existing = (this.layersModel.getUserDefinedMetadata() ?? {}) as Record<string, object>;
     this.layersModel.setUserDefinedMetadata({ ...existing, [KDLAB_METADATA_KEY]: metadata });
     return this.layersModel.save(resolveIoTarget(handlerOrUrl));
+  }
+
+  /** The position of each {@link SeededDropout} layer's mask generator, by layer name. */
+  randomState(): ModelRandomState {
+    this.assertLive('randomState');
+    return Object.fromEntries(this.#dropoutLayers().map((layer) => [layer.name, layer.generatorState()]));
+  }
+
+  /**
+   * Puts each {@link SeededDropout} layer's mask generator back where {@link LayersModelAdapter.randomState}
+   * found it. Throws naming the layer when the state lacks one of this model's dropout layers.
+   */
+  restoreRandomState(state: ModelRandomState): void {
+    this.assertLive('restoreRandomState');
+    for (const layer of this.#dropoutLayers()) {
+      const saved = state[layer.name];
+      if (saved === undefined) throw new Error(`${this.kind}.restoreRandomState: the state has no generator for dropout layer "${layer.name}" (it has: ${Object.keys(state).join(', ') || 'none'}).`);
+      layer.restoreGeneratorState(saved as SeededDropoutState);
+    }
+  }
+
+  #dropoutLayers(): SeededDropout[] {
+    return this.layersModel.layers.filter((layer): layer is SeededDropout => layer instanceof SeededDropout);
   }
 
   /** Frees every variable of the model; disposing twice does nothing. */

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadTensor, saveTensor, type SavedTensor } from './saved-tensor.js';
+
+/**
+ * An optimizer's state as a checkpoint holds it: its weights (`getWeights()`: the iteration count,
+ * then moments or accumulations), each named by the position of its variable in the list being
+ * trained rather than by the variable's name, which depends on how many models the process built
+ * before (tfjs makes variable names unique by suffixing them).
+ */
+export interface SavedOptimizerState {
+  /** Each weight: `slot` is the position of its variable in the trained list (absent for the iteration count), `suffix` what follows the variable's name (`m`, `v`, `momentum`). */
+  weights: { slot?: number; name: string; suffix?: string; value: SavedTensor }[];
+}
+
+/**
+ * Saves an optimizer's weights, naming each by its variable's position in `variables`.
+ * @param variables - What the optimizer trains, in the order given to it.
+ */
+export async function saveOptimizerState(optimizer: tf.Optimizer, variables: readonly tf.Variable[]): Promise<SavedOptimizerState> {
+  const slots = new Map(variables.map((variable, i) => [variable.name, i]));
+  const weights = await optimizer.getWeights();
+  return {
+    weights: weights.map(({ name, tensor }) => {
+      const cut = name.lastIndexOf('/');
+      const slot = cut > 0 ? slots.get(name.slice(0, cut)) : undefined;
+      const value = saveTensor(tensor);
+      return slot === undefined ? { name, value } : { slot, name, suffix: name.slice(cut + 1), value };
+    }),
+  };
+}
+
+/**
+ * Restores saved weights into a new optimizer of the same kind, renaming each for the variable now
+ * at its position in `variables`.
+ * @throws Error when a saved weight's position is past the variables' count.
+ */
+export async function restoreOptimizerState(optimizer: tf.Optimizer, saved: SavedOptimizerState, variables: readonly tf.Variable[]): Promise<void> {
+  const named = saved.weights.map(({ slot, name, suffix, value }) => {
+    if (slot === undefined) return { name, tensor: loadTensor(value) };
+    const variable = variables[slot];
+    if (variable === undefined) throw new Error(`The checkpoint's optimizer state has a weight for variable ${slot} ("${name}"), but only ${variables.length} variables train.`);
+    return { name: `${variable.name}/${suffix}`, tensor: loadTensor(value) };
+  });
+  try {
+    await optimizer.setWeights(named);
+  } finally {
+    tf.dispose(named.map(({ tensor }) => tensor));
+  }
+}

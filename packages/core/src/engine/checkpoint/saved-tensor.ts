@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** A tensor's values copied out of the backend, with its shape and type: what a checkpoint holds. */
+export interface SavedTensor {
+  /** Its type (checkpoints hold float and integer tensors). */
+  dtype: 'float32' | 'int32';
+  /** Its shape. */
+  shape: number[];
+  /** Its values, row-major: a copy, unchanged by later training. */
+  values: Float32Array | Int32Array;
+}
+
+/** Copies a tensor's values out (synchronously: a checkpoint is taken between steps). */
+export function saveTensor(tensor: tf.Tensor): SavedTensor {
+  if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new Error(`A checkpoint cannot hold a ${tensor.dtype} tensor (shape [${tensor.shape.join(', ')}]).`);
+  const values = tensor.dataSync();
+  return { dtype: tensor.dtype, shape: [...tensor.shape], values: tensor.dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values) };
+}
+
+/** A new tensor holding saved values; the caller disposes it. */
+export function loadTensor(saved: SavedTensor): tf.Tensor {
+  return tf.tensor(saved.values, saved.shape, saved.dtype);
+}
+
+/**
+ * Writes saved values into variables, one for one, after checking that they match.
+ * @param what - what the variables are, for the error (e.g. `the model's variables`).
+ * @throws Error naming the variable and both shapes when one does not match, or both counts.
+ */
+export function assignSaved(variables: readonly tf.Variable[], saved: readonly SavedTensor[], what: string): void {
+  if (variables.length !== saved.length) throw new Error(`The checkpoint holds ${saved.length} values for ${what}, which have ${variables.length}.`);
+  variables.forEach((variable, i) => {
+    const value = saved[i]!;
+    if (value.shape.join(',') !== variable.shape.join(',') || value.dtype !== variable.dtype) {
+      throw new Error(`The checkpoint's value ${i} for ${what} is ${value.dtype} [${value.shape.join(', ')}], but variable "${variable.name}" is ${variable.dtype} [${variable.shape.join(', ')}].`);
+    }
+  });
+  tf.tidy(() => variables.forEach((variable, i) => variable.assign(loadTensor(saved[i]!))));
+}
