@@ -15,7 +15,7 @@ import {
   type TrainResult,
   type TrainStage,
 } from '@kdlab/core';
-import { ceLoss, hintLoss, hintonLoss, lossesModule } from '@kdlab/losses';
+import { ceLoss, dkdLoss, hintLoss, hintonLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
 
 /**
@@ -108,7 +108,7 @@ describe('a training resumed from a checkpoint', () => {
     for (const at of [1, 2, 3]) expectSameTraining(await train(recipe, whole.checkpoints[at - 1]), whole);
   });
 
-  it('is bit-identical across FitNets stages: a hint regressor and Adam in stage 1, a live teacher in stage 2, resumed mid-stage and at the boundary', async () => {
+  it('is bit-identical across FitNets stages: a hint regressor and Adam in stage 1, a live teacher and the DKD warm-up (loss state) in stage 2, resumed mid-stage and at the boundary', async () => {
     const adam = (epochs: number) => trainSettingsSchema.parse({ epochs, batchSize: 50, optimizer: { kind: 'adam', learningRate: 2e-3 } });
     const recipe: Recipe = () => {
       const teacher = mlp([40], 1);
@@ -117,19 +117,21 @@ describe('a training resumed from a checkpoint', () => {
       const hint = hintLoss.create(hintLoss.options.parse({ student: 'hidden1', teacher: 'hidden1' }), { ...context, ...shapes });
       const ce = ceLoss.create(ceLoss.options.parse({}), { ...context, ...shapes });
       const kd = hintonLoss.create(hintonLoss.options.parse({ temperature: 4 }), { ...context, ...shapes });
+      const dkd = dkdLoss.create(dkdLoss.options.parse({ temperature: 4, warmupEpochs: 2 }), { ...context, ...shapes });
       return {
         model,
         teacher,
         seed: 4,
         stages: [
           { name: 'hints', terms: [{ name: 'hint', weight: 1, loss: hint }], settings: adam(2), modelVariables: model.variablesUpTo('hidden1') },
-          { name: 'kd', terms: [{ name: 'ce', weight: 0.3, loss: ce }, { name: 'hinton', weight: { schedule: 'linear', from: 4, to: 1 }, loss: kd }], settings: adam(3) },
+          { name: 'kd', terms: [{ name: 'ce', weight: 0.3, loss: ce }, { name: 'hinton', weight: { schedule: 'linear', from: 4, to: 1 }, loss: kd }, { name: 'dkd', weight: 0.5, loss: dkd }], settings: adam(3) },
         ],
       };
     };
     const whole = await train(recipe);
     expect(whole.checkpoints.map((checkpoint) => [checkpoint.epoch, checkpoint.stage])).toEqual([[1, 0], [2, 0], [3, 1], [4, 1], [5, 1]]);
     expect(whole.checkpoints[0]!.losses[0]!.variables.length).toBeGreaterThan(0); // the regressor
+    expect(whole.checkpoints[3]!.losses[2]!.state?.values['examplesSeen']).toBe(2 * data.train.count); // the DKD warm-up counter
     for (const at of [1, 2, 4]) expectSameTraining(await train(recipe, whole.checkpoints[at - 1]), whole);
   });
 
