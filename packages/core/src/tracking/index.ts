@@ -34,6 +34,7 @@ export {
   type SessionRecord,
   type JournalCallFields,
   type StartRecord,
+  type ResumeRecord,
   type ParamsRecord,
   type TagsRecord,
   type JournalMetric,

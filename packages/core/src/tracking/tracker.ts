@@ -70,10 +70,14 @@ export interface Tracker {
   findRuns?(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]>;
   /**
    * Reopens a run of this store to continue it (a training resumed from its checkpoint after its
-   * process died): its status RUNNING again and its end time cleared, its liveness kept as for a run
-   * it started. Answers, with the handle, the last step logged of each metric, so that the resumed
-   * training logs nothing twice. Optional: without it, a training cannot resume into its run.
-   * @throws Error naming the run when this store has no such run.
+   * process died): its status RUNNING again and its end time cleared (where the store can: MLflow's
+   * REST API cannot clear one, so a server's run keeps its old end time until it ends again), its
+   * liveness kept as for a run it started. Answers, with the handle, the last step logged of each
+   * metric, so that the resumed training logs nothing twice. Optional: without it, a training cannot
+   * resume into its run.
+   * A run ended KILLED or FAILED, or left RUNNING by a process that is gone, is reopened; a FINISHED
+   * run is refused (it has nothing left to resume), and so is a run a live process still writes.
+   * @throws Error naming the run when this store has no such run, or the run cannot be resumed.
    */
   resumeRun?(runId: string): Promise<ResumedRun>;
   /** Flushes and releases resources. */

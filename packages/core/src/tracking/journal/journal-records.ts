@@ -45,6 +45,18 @@ const startRecordSchema = z.object({
   userId: z.string(),
 });
 
+/**
+ * `resumeRun`: a run the server already has, reopened under a new local id (sent as `runs/update`
+ * with status RUNNING); it carries the run's server ids, so that its later calls can be sent.
+ */
+const resumeRecordSchema = z.object({
+  t: z.literal('resume'),
+  ...callFields,
+  serverRunId: z.string().min(1),
+  experimentId: z.string().min(1),
+  artifactUri: z.string(),
+});
+
 /** `logParams`, values already stringified and fitted to MLflow's length limit. */
 const paramsRecordSchema = z.object({ t: z.literal('params'), ...callFields, params: stringRecord });
 
@@ -104,6 +116,7 @@ const rejectedRecordSchema = z.object({ t: z.literal('rejected'), seq: z.number(
 export const journalRecordSchema = z.discriminatedUnion('t', [
   sessionRecordSchema,
   startRecordSchema,
+  resumeRecordSchema,
   paramsRecordSchema,
   tagsRecordSchema,
   metricsRecordSchema,
@@ -165,6 +178,22 @@ export interface StartRecord extends JournalCallFields {
   startTime: number;
   /** The run's `user_id`. */
   userId: string;
+}
+
+/**
+ * A journaled `resumeRun`: a run the server already has, reopened under a new local id (its later
+ * calls name that id) and sent as `runs/update` with status RUNNING. Its server ids are known from
+ * the start, so no `created` record follows it.
+ */
+export interface ResumeRecord extends JournalCallFields {
+  /** Record kind. */
+  t: 'resume';
+  /** The run's id on the server. */
+  serverRunId: string;
+  /** Its experiment's id on the server. */
+  experimentId: string;
+  /** Its artifact root on the server. */
+  artifactUri: string;
 }
 
 /** A journaled `logParams`, values stringified and fitted to MLflow's limit. */
@@ -262,7 +291,7 @@ export interface RejectedRecord {
 }
 
 /** The records that stand for a tracker call and are sent to the server. */
-export type CallRecord = StartRecord | ParamsRecord | TagsRecord | MetricsRecord | ArtifactRecord | EndRecord;
+export type CallRecord = StartRecord | ResumeRecord | ParamsRecord | TagsRecord | MetricsRecord | ArtifactRecord | EndRecord;
 
 /** Any journal line. */
 export type JournalRecord = SessionRecord | CallRecord | CreatedRecord | DoneRecord | RejectedRecord;

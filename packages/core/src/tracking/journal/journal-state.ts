@@ -1,4 +1,4 @@
-import { isCallRecord, type CallRecord, type CreatedRecord, type JournalRecord, type StartRecord } from './journal-records.js';
+import { isCallRecord, type CallRecord, type CreatedRecord, type JournalRecord, type ResumeRecord, type StartRecord } from './journal-records.js';
 
 /** What a journal says once its records are read in order. */
 export interface JournalState {
@@ -8,10 +8,12 @@ export interface JournalState {
   doneThrough: number;
   /** Calls the server refused for good, by position, with the reason. */
   rejected: Map<number, string>;
-  /** Server ids of the runs created so far, by local id. */
+  /** Server ids of the runs created so far (and of the runs resumed), by local id. */
   created: Map<string, CreatedRecord>;
   /** The `startRun` call of each run, by local id. */
   starts: Map<string, StartRecord>;
+  /** The `resumeRun` call of each run reopened in this journal, by local id. */
+  resumes: Map<string, ResumeRecord>;
   /** Local ids of the runs that were ended (by their owner or by a sync). */
   ended: Set<string>;
   /** When each run last had a call, in ms since the epoch, by local id. */
@@ -32,6 +34,7 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
     rejected: new Map(),
     created: new Map(),
     starts: new Map(),
+    resumes: new Map(),
     ended: new Set(),
     lastActivity: new Map(),
     lastSeq: 0,
@@ -42,6 +45,11 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
       state.lastSeq = Math.max(state.lastSeq, record.seq);
       state.lastActivity.set(record.run, Math.max(state.lastActivity.get(record.run) ?? 0, record.at));
       if (record.t === 'start') state.starts.set(record.run, record);
+      if (record.t === 'resume') {
+        state.resumes.set(record.run, record);
+        const { run, serverRunId, experimentId, artifactUri } = record;
+        state.created.set(run, { t: 'created', run, serverRunId, experimentId, artifactUri });
+      }
       if (record.t === 'end') state.ended.add(record.run);
     } else if (record.t === 'created') {
       state.created.set(record.run, record);
@@ -59,7 +67,7 @@ export function pendingCalls(state: JournalState): CallRecord[] {
   return state.calls.filter((call) => call.seq > state.doneThrough);
 }
 
-/** Local ids of the runs that were started and never ended. */
+/** Local ids of the runs that were started (or resumed) and never ended. */
 export function runsLeftRunning(state: JournalState): string[] {
-  return [...state.starts.keys()].filter((run) => !state.ended.has(run));
+  return [...state.starts.keys(), ...state.resumes.keys()].filter((run) => !state.ended.has(run));
 }

@@ -1,7 +1,7 @@
 import { readMlrunsStore } from './read-mlruns-store.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FoundRun, RunHandle, StartRunOptions, Tracker } from '../tracker.js';
+import type { FoundRun, ResumedRun, RunHandle, StartRunOptions, Tracker } from '../tracker.js';
 import { Heartbeat } from '../liveness/heartbeat.js';
 import { currentUserName } from '../standard-tags.js';
 import { assertValidEntityKey } from './entity-key.js';
@@ -9,6 +9,7 @@ import { findOrCreateExperiment } from './experiment-resolver.js';
 import { parseFileTrackingUri } from './file-tracking-uri.js';
 import { MlrunsRunHandle, RUN_NAME_TAG } from './mlruns-run-handle.js';
 import { newRunId } from './new-ids.js';
+import { findRunToResume, writeRunningMeta } from './resume-run.js';
 import type { MlrunsRunInfo } from './run-meta.js';
 import { runLivenessFile } from './run-liveness-file.js';
 import { findRunExperimentId } from './run-lookup.js';
@@ -104,7 +105,35 @@ export class MlrunsTracker implements Tracker {
     return run;
   }
 
-  /** Waits until every write queued by this tracker's runs has settled. */
+  /**
+   * Reopens a run of this store to continue it in this process (a training resumed from its
+   * checkpoint): writes the run's liveness record for this process (kept fresh by the heartbeat until
+   * the run ends, as for a run started here, so that a resumed run whose process dies is again ended
+   * KILLED), then rewrites its `meta.yaml` with status RUNNING and `end_time: null`. Params, tags,
+   * metrics and artifacts stay as they are; the handle appends to them (a param logged again with the
+   * same value is accepted, a changed one is refused).
+   *
+   * A KILLED or FAILED run is resumed, and so is a RUNNING run whose liveness record names a process
+   * that is gone (or that has no record). A FINISHED run is refused: it has nothing left to resume.
+   * A RUNNING run whose process may still be alive (this process included) is refused: it is not
+   * taken from its owner.
+   *
+   * @param runId - The run's id.
+   * @returns the run's handle, and the last step stored of each metric key.
+   * @throws Error naming the run and the store when the store has no such run, or the run is deleted,
+   *   FINISHED or owned by a live process; also for a closed tracker.
+   */
+  async resumeRun(runId: string): Promise<ResumedRun> {
+    if (this.closed) throw new Error(`Tracker for '${this.description}' is closed: cannot resume run '${runId}'.`);
+    const found = await findRunToResume(this.root, runId);
+    await this.heartbeat.add(found.livenessFile, this.root);
+    // Should the rewrite fail, the record stays: once this process is gone, kdlab ends the run (or drops the record).
+    const info = await writeRunningMeta(found);
+    const run = new MlrunsRunHandle(found.location, info, () => this.heartbeat.release(found.livenessFile));
+    this.runs.add(run);
+    return { handle: run, lastSteps: found.lastSteps };
+  }
+
   /** {@inheritDoc Tracker.findRuns} */
   async findRuns(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]> {
     let contents;
@@ -120,6 +149,7 @@ export class MlrunsTracker implements Tracker {
       .map((run) => ({ runId: run.info.runId, status: run.info.status, tags: run.tags }));
   }
 
+  /** Waits until every write queued by this tracker's runs has settled. */
   async flush(): Promise<void> {
     await Promise.all([...this.runs].map((run) => run.idle()));
   }

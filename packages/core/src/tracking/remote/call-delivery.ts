@@ -1,5 +1,5 @@
 import type { MlflowClient, Run } from '@kdlab/mlflow';
-import { decodeMetricValue, type ArtifactRecord, type CallRecord, type CreatedRecord, type StartRecord } from '../journal/journal-records.js';
+import { decodeMetricValue, type ArtifactRecord, type CallRecord, type CreatedRecord, type ResumeRecord, type StartRecord } from '../journal/journal-records.js';
 import { readJournalBlob } from '../journal/journal-writer.js';
 import { isLogCall, mergeLogCalls, type LogCall } from './call-groups.js';
 
@@ -31,7 +31,7 @@ export class CallDelivery {
   }
 
   /**
-   * Sends one group of calls (see `nextCallGroup`): a start, an end, an artifact, or log calls of
+   * Sends one group of calls (see `nextCallGroup`): a start, a resume, an end, an artifact, or log calls of
    * one run merged into one `runs/log-batch` (split by the client to MLflow's limits).
    *
    * @param group - The calls, in journal order.
@@ -41,6 +41,7 @@ export class CallDelivery {
     const [first] = group;
     if (first === undefined) return;
     if (first.t === 'start') return this.#start(first);
+    if (first.t === 'resume') return this.#resume(first);
     const server = this.#serverRun(first.run);
     if (first.t === 'end') {
       await this.#options.client.runs.update({ runId: server.serverRunId, status: first.status, endTime: first.endTime });
@@ -77,6 +78,13 @@ export class CallDelivery {
     };
     this.#options.created.set(call.run, record);
     this.#options.onCreated(record);
+  }
+
+  /** Reopens a run the server has: status RUNNING, no end time sent (MLflow keeps the old one until the run ends again). */
+  async #resume(call: ResumeRecord): Promise<void> {
+    const { run, serverRunId, experimentId, artifactUri } = call;
+    if (!this.#options.created.has(run)) this.#options.created.set(run, { t: 'created', run, serverRunId, experimentId, artifactUri });
+    await this.#options.client.runs.update({ runId: serverRunId, status: 'RUNNING' });
   }
 
   async #findCreated(input: {

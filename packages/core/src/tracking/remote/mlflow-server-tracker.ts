@@ -13,11 +13,13 @@ import { RUN_NAME_TAG } from '../mlruns/mlruns-run-handle.js';
 import { newRunId } from '../mlruns/new-ids.js';
 import { RUN_ID_PATTERN } from '../mlruns/store-layout.js';
 import { currentUserName } from '../standard-tags.js';
-import type { RunHandle, StartRunOptions, Tracker } from '../tracker.js';
+import type { ResumedRun, RunHandle, StartRunOptions, Tracker } from '../tracker.js';
 import { BackgroundFlusher, type RetryDelay } from './background-flusher.js';
 import { CallDelivery } from './call-delivery.js';
 import { checkedTags } from './checked-calls.js';
 import { RemoteRunHandle, type RemoteRunRecorder } from './remote-run-handle.js';
+import { journalsHoldingRun, type JournalHoldingRun } from './journals-holding-run.js';
+import { fetchRunToResume } from './resume-remote-run.js';
 import { describeFailure } from './server-unavailable.js';
 
 /** How to reach the server, where to journal, and how eagerly to send. */
@@ -194,6 +196,48 @@ export class MlflowServerTracker implements Tracker {
   }
 
   /**
+   * Reopens a run of the server to continue it in this process (a training resumed from its
+   * checkpoint). Unlike the other calls, this one needs the server: `runs/get` tells the last step
+   * logged of each metric (the step of its latest value), without which the resumed training could
+   * log steps twice. Then `runs/update` with status RUNNING (and no end time: MLflow cannot clear one,
+   * so the run keeps its old end time until it ends again) is journaled and sent, under a new local id
+   * that the handle's calls name, as for a run started here: the journal's liveness record stands for
+   * the run, and if this process dies `kdlab sync` ends the run KILLED. The handle knows the run's
+   * params, so a changed param fails at once. Should the server stop answering between the two
+   * requests, the update waits in the journal like any call.
+   *
+   * A KILLED, FAILED or RUNNING run is resumed; a FINISHED run is refused (it has nothing left to
+   * resume), and so is a run that a journal of this journal folder still holds (calls not sent, or
+   * left RUNNING: its process may still run, or died and awaits `kdlab sync`), or that this tracker has open.
+   *
+   * @param runId - The run's id on the server.
+   * @returns the run's handle (its `runId` is the server's), and the last step of each metric key.
+   * @throws Error naming the server and the run when the server is unavailable, has no such run, the
+   *   run is deleted or FINISHED, a journal still holds it, or the server refuses the update; also for a
+   *   closed tracker.
+   */
+  async resumeRun(runId: string): Promise<ResumedRun> {
+    if (this.#closed) throw new Error(`Tracker for '${this.description}' is closed: cannot resume run '${runId}'.`);
+    const where = `run '${runId}' of MLflow server ${this.description}`;
+    if ([...this.#openRuns].some((open) => this.#created.get(open)?.serverRunId === runId)) {
+      throw new Error(`Cannot resume ${where}: this tracker has it open already (started or resumed, and not ended).`);
+    }
+    const holding = await journalsHoldingRun(this.journalDir, runId, this.#journal?.file);
+    if (holding.length > 0) throw new Error(`Cannot resume ${where}: ${holding.map(describeHolding).join('; ')}.`);
+    // This tracker's own calls (an end, say) go first, so that the server's answer includes them.
+    if (this.#journal !== undefined) await this.flush();
+    const found = await fetchRunToResume(this.#client, this.description, runId);
+    const run = newRunId();
+    const { serverRunId, experimentId, artifactUri } = found;
+    this.#created.set(run, { t: 'created', run, serverRunId, experimentId, artifactUri });
+    const resume = this.#record({ t: 'resume', run, serverRunId, experimentId, artifactUri });
+    await this.#flusher.settle(resume.seq);
+    const refusal = this.#rejected.get(resume.seq);
+    if (refusal !== undefined) throw new Error(`MLflow server ${this.description} refused to resume run '${runId}': ${refusal}`);
+    return { handle: new RemoteRunHandle(run, this.#recorder, found.params), lastSteps: found.lastSteps };
+  }
+
+  /**
    * Waits until everything logged so far is on the server, or, while the server is unavailable, until
    * it is safe in the journal on disk and one more attempt to send it has failed.
    */
@@ -275,7 +319,7 @@ export class MlflowServerTracker implements Tracker {
       throw new Error(`Tracker for '${this.description}' is closed: cannot record the '${draft.t}' call of run ${this.#created.get(draft.run)?.serverRunId ?? draft.run}.`);
     }
     const call = this.#openJournal().appendCall(draft);
-    if (call.t === 'start') this.#openRuns.add(call.run);
+    if (call.t === 'start' || call.t === 'resume') this.#openRuns.add(call.run);
     if (call.t === 'end') this.#openRuns.delete(call.run);
     this.#flusher.enqueue(call);
     return call;
@@ -288,6 +332,9 @@ export class MlflowServerTracker implements Tracker {
     if (call.t === 'start') {
       this.#openRuns.delete(call.run);
       this.#warn(`MLflow server ${this.description} refused to start run '${call.runName}' (local id ${call.run}); its calls are dropped: ${reason}`);
+    } else if (call.t === 'resume') {
+      this.#openRuns.delete(call.run);
+      this.#warn(`MLflow server ${this.description} refused to resume run ${call.serverRunId} (local id ${call.run}): ${reason}`);
     } else {
       const run = this.#created.get(call.run)?.serverRunId ?? call.run;
       this.#warn(`MLflow server ${this.description} refused the '${call.t}' call ${call.seq} of run ${run}; it is dropped: ${reason}`);
@@ -317,6 +364,19 @@ export class MlflowServerTracker implements Tracker {
     this.#doneSinceOutage = undefined;
     this.#warn(`MLflow server ${this.description} answers again and has caught up: the ${sent} call${sent === 1 ? '' : 's'} journaled meanwhile are on it.`);
   }
+}
+
+/** One sentence on a journal that still holds a run, for {@link MlflowServerTracker.resumeRun}'s refusal. */
+function describeHolding(journal: JournalHoldingRun): string {
+  const { pid, host } = journal.session;
+  const what = [
+    ...(journal.pending > 0 ? [`has ${journal.pending} call${journal.pending === 1 ? '' : 's'} of it not on the server yet`] : []),
+    ...(journal.leftRunning ? ['left it RUNNING'] : []),
+  ].join(' and ');
+  return (
+    `journal ${journal.file} (written by process ${pid} on ${host}) ${what}: if that process is gone, ` +
+    'run `kdlab sync` first, so that its calls go before the resumed ones; if it still runs, the run is still being trained'
+  );
 }
 
 /** The tags a run starts with, and its parent, checked as the local store checks them. */

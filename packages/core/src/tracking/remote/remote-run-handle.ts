@@ -31,10 +31,13 @@ export class RemoteRunHandle implements RunHandle {
   /**
    * @param localRunId - The run's local id (32 hex characters).
    * @param recorder - The tracker's journal and queue.
+   * @param loggedParams - The params the run already has (a resumed run's, as the server lists them), so
+   *   that a change to one fails at once, as for a param this handle logged.
    */
-  constructor(localRunId: string, recorder: RemoteRunRecorder) {
+  constructor(localRunId: string, recorder: RemoteRunRecorder, loggedParams: Readonly<Record<string, string>> = {}) {
     this.localRunId = localRunId;
     this.#recorder = recorder;
+    for (const [key, value] of Object.entries(loggedParams)) this.#loggedParams.set(key, value);
   }
 
   /** The server's run id once the server has created the run; until then its local id. */

@@ -181,7 +181,9 @@ async function replay(
   const warn = options.onWarning ?? (() => undefined);
   const journal = new SessionJournal(JournalWriter.reopen(contents.file), state.lastSeq, warn);
   const pending = pendingCalls(state);
-  const refusedStarts = new Set([...state.starts.values()].filter((start) => state.rejected.has(start.seq)).map((start) => start.run));
+  // A run whose start (or resume) the server refused is not RUNNING there: it gets no end.
+  const opening = [...state.starts.values(), ...state.resumes.values()];
+  const refusedStarts = new Set(opening.filter((call) => state.rejected.has(call.seq)).map((call) => call.run));
   for (const run of runsLeftRunning(state).filter((id) => !refusedStarts.has(id))) {
     // Ended when its process was last seen alive: its last call, or the writer's last heartbeat if later.
     const endTime = Math.max(state.lastActivity.get(run) ?? contents.session.startedAt, lastHeartbeat ?? 0);
