@@ -35,7 +35,10 @@ import { liveTeacherReason } from './live-teacher-reason.js';
 import { teacherData } from './teacher-data.js';
 import { silentReporter, type Role, type RoleResult, type RunReporter } from './run-reporter.js';
 import { restoreWeights, TrainedModelCache } from './trained-model-cache.js';
-import { withTrackedRun } from './tracked-run.js';
+import { withOpenRun, withTrackedRun } from './tracked-run.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import { droppingLoggedSteps } from './resumed-run-handle.js';
+import type { TrainCheckpoint } from '../engine/checkpoint/train-checkpoint.js';
 import { jsonSafeRole } from './worker-protocol.js';
 
 /** What every run of a runner shares. */
@@ -60,6 +63,27 @@ export interface RunnerOptions {
    * the distilled runs point to.
    */
   cache?: TrainedModelCache;
+  /**
+   * Where each training writes its checkpoint at every epoch end; a training whose checkpoint is
+   * there (its process died) continues from it, in its own run. Without it, no checkpoint is written.
+   */
+  checkpoints?: CheckpointStore;
+  /** Keep a training's checkpoint after its run finished (`--keep-checkpoints`). Default false. */
+  keepCheckpoints?: boolean;
+  /** Continue trainings from their checkpoints (default true; `--no-resume` starts them afresh). */
+  resume?: boolean;
+}
+
+/** Which training a checkpoint belongs to: a kind (`teachers`, `baselines`, `distilled`) and a key. */
+interface CheckpointId {
+  kind: string;
+  key: string;
+}
+
+/** A training reopened to continue from its checkpoint. */
+interface ReopenedTraining {
+  run: RunHandle;
+  checkpoint: TrainCheckpoint;
 }
 
 /** Where a trial's runs hang in MLflow, and what they carry. */
@@ -265,9 +289,14 @@ export class DistillationRunner {
     trainIndices?: Int32Array;
     teacherTestPredictions?: TeacherPredictions;
     extraTags?: Record<string, string>;
+    /** Which training it is, for its checkpoints. */
+    checkpoint: CheckpointId;
   }): Promise<RoleResult> {
     const { data, experiment } = job;
-    return withTrackedRun(this.#options.tracker, this.#start(experiment, job.context, job.name, job.role, job.model, data, job.extraTags), async (run) => {
+    const start = this.#start(experiment, job.context, job.name, job.role, job.model, data, job.extraTags);
+    const reopened = await this.#reopen(job.name, job.checkpoint, start);
+    const checkpoints = this.#options.checkpoints;
+    const result = await withOpenRun(reopened?.run ?? (await this.#options.tracker.startRun(start)), async (run) => {
       const created = createStages(
         this.#options.registries,
         job.model,
@@ -320,6 +349,8 @@ export class DistillationRunner {
           onMetrics: (points) => run.logMetrics(points),
           onProgress: (event) => this.#reporter.progress(job.name, event),
           ...(this.#options.signal ? { signal: this.#options.signal } : {}),
+          ...(checkpoints ? { checkpoint: (checkpoint: TrainCheckpoint) => checkpoints.save(job.checkpoint.kind, job.checkpoint.key, { runId: run.runId, checkpoint }) } : {}),
+          ...(reopened ? { resumeFrom: reopened.checkpoint } : {}),
         });
         await run.logMetrics(await this.#evaluate(experiment, data, job.model, job.role, training.epochs.length));
         if (this.#options.saveModels !== false) await job.model.save(artifactSaveHandler(run, 'model'));
@@ -330,6 +361,39 @@ export class DistillationRunner {
         created.dispose();
       }
     });
+    // The run is FINISHED: its checkpoint has served.
+    if (checkpoints && !this.#options.keepCheckpoints) await checkpoints.remove(job.checkpoint.kind, job.checkpoint.key);
+    return result;
+  }
+
+  /**
+   * Reopens the run of a training whose checkpoint is stored (its process died, or was stopped), to
+   * continue it: RUNNING again, with this invocation's tags, dropping the metric steps it has. Undefined
+   * when there is nothing to resume, or when the run cannot be reopened (the training then starts
+   * afresh, in a new run, and says why).
+   */
+  async #reopen(name: string, id: CheckpointId, start: StartRunOptions): Promise<ReopenedTraining | undefined> {
+    const store = this.#options.checkpoints;
+    if (!store || this.#options.resume === false) return undefined;
+    const saved = await store.load(id.kind, id.key);
+    if (!saved) return undefined;
+    const tracker = this.#options.tracker;
+    try {
+      if (!tracker.resumeRun) throw new Error(`${tracker.description} cannot reopen a run`);
+      const reopened = await tracker.resumeRun(saved.runId);
+      const run = droppingLoggedSteps(reopened.handle, reopened.lastSteps);
+      await run.setTags({
+        ...start.tags,
+        ...(start.parentRunId ? { 'mlflow.parentRunId': start.parentRunId } : {}),
+        'kdlab.resumed_after_epoch': String(saved.checkpoint.epoch),
+      });
+      this.#reporter.note(`${name}: resuming run ${saved.runId} from its checkpoint after epoch ${saved.checkpoint.epoch}`);
+      return { run, checkpoint: saved.checkpoint };
+    } catch (error) {
+      this.#reporter.note(`${name}: the checkpoint of run ${saved.runId} cannot be resumed (${(error as Error).message}): training afresh`);
+      await store.remove(id.kind, id.key);
+      return undefined;
+    }
   }
 
   /**
@@ -386,6 +450,8 @@ export class DistillationRunner {
         const model = this.#build(data, member.model, deriveSeed(seed, 'teacher/init'));
         const cached = await this.#options.cache?.load<RoleResult>('teachers', key);
         if (cached) {
+          // A teacher cached by a process killed before it removed its checkpoint: the checkpoint has served.
+          await this.#options.checkpoints?.remove('teachers', key);
           restoreWeights(model, cached.weights);
           this.#reporter.note(`${name}: reusing the teacher of run ${cached.summary.runId} (cache ${key})`);
           return { model, result: { ...cached.summary, name }, trainLogits: cached.arrays['trainLogits']!, testLogits: cached.arrays['testLogits']! };
@@ -404,6 +470,7 @@ export class DistillationRunner {
             settings: member.train,
             batchSeed: deriveSeed(seed, 'teacher/batches'),
             stagePath: () => 'teacher',
+            checkpoint: { kind: 'teachers', key },
             extraTags: { 'kdlab.cache_key': key, ...(count > 1 ? { 'kdlab.teacher_index': String(index + 1) } : {}) },
           });
           const trainLogits = await predictLogits(model, data.train, EVAL_BATCH);
@@ -534,6 +601,7 @@ export class DistillationRunner {
           settings: experiment.train,
           batchSeed: deriveSeed(experiment.studentSeed, 'student/batches'),
           stagePath: () => 'baseline',
+          checkpoint: { kind: 'baselines', key },
           teacherTestPredictions,
           extraTags: { 'kdlab.cache_key': key },
         });
@@ -570,6 +638,7 @@ export class DistillationRunner {
         settings: experiment.train,
         batchSeed: deriveSeed(experiment.studentSeed, 'student/batches'),
         stagePath: (i) => (experiment.stages ? `stages.${i}.losses` : 'losses'),
+        checkpoint: { kind: 'distilled', key: TrainedModelCache.key({ role: 'distilled', experiment, backend: this.#options.backend.name, store: this.#options.tracker.description }) },
         teacher,
         ...(indices ? { trainIndices: indices } : {}),
         teacherTestPredictions: teacher.testPredictions,

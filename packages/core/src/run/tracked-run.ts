@@ -9,7 +9,14 @@ const MAX_TAG_LENGTH = 5000;
  * is rethrown.
  */
 export async function withTrackedRun<T>(tracker: Tracker, options: StartRunOptions, body: (run: RunHandle) => Promise<T>): Promise<T> {
-  const run = await tracker.startRun(options);
+  return withOpenRun(await tracker.startRun(options), body);
+}
+
+/**
+ * Runs `body` inside a run already open (started, or reopened to resume it), ending it as
+ * {@link withTrackedRun} does.
+ */
+export async function withOpenRun<T>(run: RunHandle, body: (run: RunHandle) => Promise<T>): Promise<T> {
   let result: T;
   try {
     result = await body(run);

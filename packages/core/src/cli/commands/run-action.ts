@@ -8,6 +8,7 @@ import { TrainingAbortedError } from '../../engine/training-aborted.js';
 import { describeTrial } from '../../experiment/expand-sweep.js';
 import { summarizeDistillation } from '../../report/distillation-summary.js';
 import { formatSummaryTable } from '../../report/format-summary.js';
+import { CheckpointStore } from '../../run/checkpoint-store.js';
 import { DistillationRunner } from '../../run/distillation-runner.js';
 import { InProcessExecutor } from '../../run/in-process-executor.js';
 import { runExperiment } from '../../run/run-experiment.js';
@@ -37,6 +38,12 @@ export interface RunCommandOptions {
   threads?: string;
   /** `--no-save-models` makes it false: no `model/` artifact per run. */
   saveModels?: boolean;
+  /** `--checkpoint-dir`. */
+  checkpointDir?: string;
+  /** `--no-checkpoints` makes it false. */
+  checkpoints?: boolean;
+  /** `--keep-checkpoints`. */
+  keepCheckpoints?: boolean;
 }
 
 /** A failure with the exit code it maps to. */
@@ -107,6 +114,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
   for (const line of await endRunsLeftByGoneProcesses(storeLocationOf(tracker))) err.write(`kdlab run: ${line}\n`);
 
   const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
+  const checkpointDir = options.checkpoints === false ? undefined : resolve(options.checkpointDir ?? process.env['KDLAB_CHECKPOINT_DIR'] ?? '.kdlab/checkpoints');
   // A sweep with --jobs > 1 trains in worker processes only: the workers load the backend (this
   // process never loads TensorFlow), and their start-up reply says which, or why they could not.
   const workers = prepared.isSweep && jobs > 1 && prepared.trials.length > 1 ? Math.min(jobs, prepared.trials.length) : 1;
@@ -127,6 +135,9 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
         ...((options.trackingUri ?? process.env['MLFLOW_TRACKING_URI']) ? { trackingUri: options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'] } : {}),
         ...(cacheDir ? { cacheDir } : {}),
         ...(options.saveModels === false ? { saveModels: false } : {}),
+        ...(checkpointDir ? { checkpointDir } : {}),
+        ...(options.keepCheckpoints ? { keepCheckpoints: true } : {}),
+        ...(options.resume === false ? { resume: false } : {}),
       };
       const entry = process.argv[1]!;
       pool = new WorkerPoolExecutor(
@@ -186,6 +197,9 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
     signal: abort.signal,
     ...(cacheDir ? { cache: new TrainedModelCache(cacheDir) } : {}),
     ...(options.saveModels === false ? { saveModels: false } : {}),
+    ...(checkpointDir ? { checkpoints: new CheckpointStore(checkpointDir) } : {}),
+    ...(options.keepCheckpoints ? { keepCheckpoints: true } : {}),
+    ...(options.resume === false ? { resume: false } : {}),
   };
   try {
     if (!prepared.isSweep) {

@@ -18,7 +18,10 @@ export function runCommand(): Command {
     .option('--threads <n>', 'threads of a native TensorFlow backend (default: $KDLAB_THREADS, or the cores shared among --jobs)')
     .option('--cache-dir <dir>', 'where trained teachers and baselines are cached (default: $KDLAB_CACHE_DIR or .kdlab/cache)')
     .option('--no-cache', 'train every teacher and baseline again instead of reusing cached ones')
-    .option('--no-resume', 'run sweep trials again even when they finished before')
+    .option('--no-resume', 'run sweep trials again even when they finished before, and trainings afresh instead of from their checkpoints')
+    .option('--checkpoint-dir <dir>', 'where each training writes its checkpoint at every epoch end, to continue from it if its process dies (default: $KDLAB_CHECKPOINT_DIR or .kdlab/checkpoints)')
+    .option('--no-checkpoints', 'write no checkpoints (a training whose process dies starts again from its first epoch)')
+    .option('--keep-checkpoints', 'keep each training\'s last checkpoint after its run finished (they are removed by default)')
     .option('--no-save-models', 'do not store each trained model under its run\'s artifacts (model/); a cached teacher keeps its weights in the cache')
     .action(async (file: string, options: import('./run-action.js').RunCommandOptions) => {
       const { runAction, CliFailure } = await import('./run-action.js');

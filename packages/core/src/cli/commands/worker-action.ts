@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseBackendRequest } from '../../engine/backend/backend-name.js';
 import { selectBackend } from '../../engine/backend/select-backend.js';
+import { CheckpointStore } from '../../run/checkpoint-store.js';
 import { DistillationRunner } from '../../run/distillation-runner.js';
 import { runPhase } from '../../run/in-process-executor.js';
 import { TrainedModelCache } from '../../run/trained-model-cache.js';
@@ -20,6 +21,12 @@ export interface WorkerSpec extends ExperimentRequest {
   cacheDir?: string;
   /** False: no `model/` artifact per run (`--no-save-models`). */
   saveModels?: boolean;
+  /** The checkpoint folder, or undefined for no checkpoints (`--no-checkpoints`). */
+  checkpointDir?: string;
+  /** Keep checkpoints after their runs finished (`--keep-checkpoints`). */
+  keepCheckpoints?: boolean;
+  /** False: trainings start afresh instead of from their checkpoints (`--no-resume`). */
+  resume?: boolean;
 }
 
 /** Runs a worker: sweep phases read as JSON lines from stdin, replies on stdout. Loaded on demand. */
@@ -57,6 +64,9 @@ export async function runWorker(): Promise<void> {
     signal: abort.signal,
     ...(spec.cacheDir ? { cache: new TrainedModelCache(spec.cacheDir) } : {}),
     ...(spec.saveModels === false ? { saveModels: false } : {}),
+    ...(spec.checkpointDir ? { checkpoints: new CheckpointStore(spec.checkpointDir) } : {}),
+    ...(spec.keepCheckpoints ? { keepCheckpoints: true } : {}),
+    ...(spec.resume === false ? { resume: false } : {}),
   });
   reply({ id: WORKER_READY_ID, ready: backend });
   // Load the data while the worker waits for its first task (the first task reports a failure).
