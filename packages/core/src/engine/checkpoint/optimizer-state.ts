@@ -8,8 +8,20 @@ import { loadTensor, saveTensor, type SavedTensor } from './saved-tensor.js';
  * before (tfjs makes variable names unique by suffixing them).
  */
 export interface SavedOptimizerState {
-  /** Each weight: `slot` is the position of its variable in the trained list (absent for the iteration count), `suffix` what follows the variable's name (`m`, `v`, `momentum`). */
-  weights: { slot?: number; name: string; suffix?: string; value: SavedTensor }[];
+  /** Each weight, in the optimizer's order. */
+  weights: SavedOptimizerWeight[];
+}
+
+/** One weight of an optimizer, as {@link SavedOptimizerState} holds it. */
+export interface SavedOptimizerWeight {
+  /** The position of its variable in the trained list; absent for a weight of no variable (the iteration count). */
+  slot?: number;
+  /** Its name when it was saved. */
+  name: string;
+  /** What follows the variable's name in its name (`m`, `v`, `momentum`); absent with `slot`. */
+  suffix?: string;
+  /** Its values. */
+  value: SavedTensor;
 }
 
 /**

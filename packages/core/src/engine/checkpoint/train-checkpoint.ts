@@ -1,4 +1,4 @@
-import type { LossState } from '../../loss/define-loss.js';
+import type { LossInstance, LossState } from '../../loss/define-loss.js';
 import type { ModelRandomState } from '../../model/model.js';
 import type { MetricPoint } from '../../tracking/tracker.js';
 import type { EpochSummary } from '../train-model.js';
@@ -27,14 +27,32 @@ export interface TrainCheckpoint {
   points: MetricPoint[];
   /** Training time so far, in seconds. */
   seconds: number;
-  /** The best-validation epoch so far, and its weights (of `model.allVariables()`). */
-  best: { epoch: number; accuracy: number; weights: SavedTensor[] };
+  /** The best-validation epoch so far, and its weights. */
+  best: SavedBestEpoch;
   /** The values of `model.allVariables()`, in order. */
   weights: SavedTensor[];
   /** The stage's optimizer (its moments, its iteration count). */
   optimizer: SavedOptimizerState;
-  /** Each of the stage's loss terms: its own variables' values, and its other state when it has some. */
-  losses: { variables: SavedTensor[]; state?: LossState }[];
+  /** Each of the stage's loss terms, in order. */
+  losses: SavedLossTerm[];
   /** The model's own random generators (dropout masks), when it has some. */
   randomState?: ModelRandomState;
+}
+
+/** The best-validation epoch of a training so far, as a checkpoint holds it. */
+export interface SavedBestEpoch {
+  /** The epoch (1-based, across stages). */
+  epoch: number;
+  /** Its validation accuracy. */
+  accuracy: number;
+  /** The values of `model.allVariables()` after it. */
+  weights: SavedTensor[];
+}
+
+/** A loss term of the current stage, as a checkpoint holds it. */
+export interface SavedLossTerm {
+  /** Its own variables' values (a regressor), in order. */
+  variables: SavedTensor[];
+  /** Its other state, for a loss that has some ({@link LossInstance.saveState}). */
+  state?: LossState;
 }
