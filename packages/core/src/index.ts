@@ -55,6 +55,7 @@ export * from './run/run-experiment.js';
 export * from './run/distillation-runner.js';
 export * from './run/trained-model-cache.js';
 export * from './run/checkpoint-store.js';
+export * from './run/plan/check-plan.js';
 export * from './run/run-sweep.js';
 export * from './run/in-process-executor.js';
 export * from './run/worker-pool-executor.js';
