@@ -61,7 +61,14 @@ describe('runs whose process is gone', () => {
     const final = (await readMlrunsStore(store)).runs;
     expect(final.filter((run) => run.info.status === 'RUNNING')).toEqual([]);
     expect(final.filter((run) => role(run) === 'distilled' && run.info.status === 'FINISHED')).toHaveLength(4);
-    for (const { run } of stale) expect(final.find((candidate) => candidate.info.runId === run.info.runId)!.info.status).toBe('KILLED');
+    // A killed training that left a checkpoint continues in its run (the teacher: killed after its
+    // first epoch's line, written after its checkpoint); the others stay KILLED.
+    const teacher = stale.find(({ run }) => role(run) === 'teacher')!.run;
+    expect(again.stderr).toContain(`teacher: resuming run ${teacher.info.runId} from its checkpoint after epoch`);
+    for (const { run } of stale) {
+      const resumed = again.stderr.includes(`resuming run ${run.info.runId}`);
+      expect(final.find((candidate) => candidate.info.runId === run.info.runId)!.info.status).toBe(resumed ? 'FINISHED' : 'KILLED');
+    }
   });
 
   it('are ended KILLED by the next kdlab run on the store after a run is killed with -9', async () => {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -26,7 +29,8 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['packages/core/bin/kdlab.mjs', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, ...options.env },
+      // Checkpoints go to this test process's own folder unless a test says where (never the repository's .kdlab/).
+      env: { KDLAB_CHECKPOINT_DIR: testCheckpointDir(), ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -47,4 +51,12 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+let checkpointDir: string | undefined;
+
+/** A checkpoint folder for the CLI runs of this test process, made on first use in the system's temporary folder. */
+function testCheckpointDir(): string {
+  checkpointDir ??= mkdtempSync(join(tmpdir(), 'kdlab-test-checkpoints-'));
+  return checkpointDir;
 }
