@@ -21,6 +21,15 @@ export const hintonOptions = z.strictObject({
     .boolean({ error: 'perTeacher must be true or false.' })
     .default(false)
     .describe("With a teacher ensemble: the sum over members of each member's KL term, instead of the KL to the combined logits."),
+  /**
+   * Multiply the KL by `T²` (Hinton et al.). False gives the stage-2 cost of FitNets (Romero et al.
+   * 2015, and their code), whose soft term has no `T²` factor. Absent means true. (Optional without a
+   * default, so that experiments written before it keep their config hash, and their finished trials.)
+   */
+  scaleByTemperatureSquared: z
+    .boolean({ error: 'scaleByTemperatureSquared must be true or false.' })
+    .optional()
+    .describe('Multiply the KL by T² (Hinton et al.; absent means true); false gives FitNets\' stage-2 soft term, which has no T² factor.'),
 });
 
 /** The parsed, defaulted options of the `hinton` loss. */
@@ -37,6 +46,8 @@ export type HintonOptions = z.output<typeof hintonOptions>;
  * not a mean over every element). The `T²` factor keeps the gradient's magnitude independent of `T`,
  * so the term can be weighted against the hard-label loss. The teacher's logits are constants: no
  * gradient flows into them. Log-probabilities come from a log-softmax, so it is stable for large logits.
+ * With `scaleByTemperatureSquared: false` the factor is 1: FitNets' soft term `CE(P_T^τ, P_S^τ)`, whose
+ * gradient this is (their cross-entropy adds the teacher's entropy, a constant of the student).
  *
  * Reference: Hinton, Vinyals, Dean 2015, "Distilling the Knowledge in a Neural Network", arXiv:1503.02531.
  */
@@ -59,13 +70,14 @@ export const hintonLoss = defineLoss({
     }
     const { numClasses } = context;
     const temperature = options.temperature;
+    const scale = options.scaleByTemperatureSquared === false ? 1 : temperature * temperature;
     const klTerm = (teacherLogits: tf.Tensor2D, studentLogits: tf.Tensor2D): tf.Scalar =>
       tf.tidy(() => {
         const teacherLogProbs = tf.logSoftmax(tf.div(stopGradient(teacherLogits), temperature));
         const studentLogProbs = tf.logSoftmax(tf.div(studentLogits, temperature));
         const teacherProbs = tf.exp(teacherLogProbs);
         const klPerExample = tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs)), -1);
-        return tf.mul(tf.mean(klPerExample), temperature * temperature) as tf.Scalar;
+        return tf.mul(tf.mean(klPerExample), scale) as tf.Scalar;
       });
     return {
       variables: [],
@@ -104,6 +116,7 @@ export const hintonDocumentation: LossDocumentation = {
   details: [
     'KL from the teacher\'s distribution to the student\'s, summed over classes and averaged over the batch: PyTorch `F.kl_div(F.log_softmax(s/T), F.softmax(t/T), reduction=\'batchmean\') * T*T`.',
     'The `T²` factor keeps gradient magnitudes independent of `T`.',
+    '`scaleByTemperatureSquared: false` drops it: the soft term of FitNets\' stage 2 (Romero et al. 2015 and their code: `λ_teach · CE(P_T^τ, P_S^τ)` with no `T²`), whose gradient is this KL\'s (the cross-entropy adds the teacher\'s entropy, which does not depend on the student).',
     'The teacher\'s logits are constants (`stopGradient`): no gradient reaches the teacher.',
     'With a teacher ensemble the teacher\'s logits are the members\' combination (`teacher.combine`); `perTeacher: true` instead sums one such term per member, `Σ_m T²·KL(softmax(t_m/T) ‖ softmax(s/T))`.',
   ],

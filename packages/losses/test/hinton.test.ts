@@ -78,6 +78,44 @@ describe('hinton loss', () => {
     expect(hintonOptions.parse({})).toEqual({ temperature: 4, perTeacher: false });
   });
 
+  it.each([1, 3, 20])(
+    "without T² is FitNets' soft term at T=%d: cross-entropy CE(P_T^T, P_S^T) minus the teacher's entropy, by a float64 reference (value within 1e-6 + 1e-5·|value|)",
+    (temperature) => {
+      const student = [
+        [0.5, -1.0, 2.0, 0.1],
+        [1.2, 0.3, -0.7, -1.5],
+      ];
+      const teacher = [
+        [2.5, -0.5, 1.0, -2.0],
+        [-1.0, 3.0, 0.5, 0.0],
+      ];
+      const softmax = (row: number[]): number[] => {
+        const top = Math.max(...row.map((x) => x / temperature));
+        const e = row.map((x) => Math.exp(x / temperature - top));
+        const sum = e.reduce((a, b) => a + b, 0);
+        return e.map((x) => x / sum);
+      };
+      const perExample = student.map((s, b) => {
+        const p = softmax(teacher[b]!);
+        const q = softmax(s);
+        const crossEntropy = -p.reduce((sum, pk, k) => sum + pk * Math.log(q[k]!), 0);
+        const entropy = -p.reduce((sum, pk) => sum + pk * Math.log(pk), 0);
+        return crossEntropy - entropy;
+      });
+      const expected = perExample.reduce((a, b) => a + b, 0) / student.length;
+      const loss = hintonLoss.create(hintonOptions.parse({ temperature, scaleByTemperatureSquared: false }), logitsContext(4, true));
+      const scaled = hintonLoss.create(hintonOptions.parse({ temperature }), logitsContext(4, true));
+      const s = tf.tensor2d(student);
+      const t = tf.tensor2d(teacher);
+      const labels = tf.tensor1d([0, 1], 'int32');
+      const value = loss.compute(logitsInputs(s, labels, t));
+      const withT2 = scaled.compute(logitsInputs(s, labels, t));
+      expectClose([value.dataSync()[0]!], [expected], 1e-6, 1e-5);
+      expectClose([withT2.dataSync()[0]!], [expected * temperature * temperature], 1e-6, 1e-5);
+      tf.dispose([s, t, labels, value, withT2]);
+    },
+  );
+
   it.each([
     [0, 'temperature must be above 0'],
     [-2, 'temperature must be above 0'],
