@@ -48,6 +48,13 @@ export * from './engine/checkpoint/optimizer-state.js';
 export * from './engine/derive-seed.js';
 export * from './engine/measure-latency.js';
 export * from './engine/training-aborted.js';
+export * from './engine/quantize/quantize-artifacts.js';
+export * from './engine/quantize/affine-uint8.js';
+export * from './engine/quantize/float16.js';
+export * from './engine/quantize/predict-loaded-logits.js';
+export * from './model/model-files.js';
+export * from './model/model-folder.js';
+export * from './model/capture-artifacts.js';
 // Tracking
 export * from './tracking/index.js';
 // Runs and reports
@@ -69,6 +76,7 @@ export * from './run/build-model.js';
 export * from './run/create-terms.js';
 export * from './run/create-stages.js';
 export * from './run/artifact-save-handler.js';
+export * from './run/evaluate-quantized.js';
 export * from './report/distillation-summary.js';
 export * from './report/format-summary.js';
 export * from './report/index.js';

@@ -52,6 +52,17 @@ export const evaluateSchema = z
   .object({
     /** Shift some classes' output biases by an amount chosen on validation (students only). */
     biasShift: biasShiftSchema.optional(),
+    /**
+     * Also save every trained model (teacher, baseline, distilled) with its float32 weights quantized
+     * to each of these storage types, in the TensorFlow.js weights format, and measure each save's
+     * bytes on disk and test accuracy after loading it back with `tf.loadLayersModel`. Optional
+     * without a default, so that experiments without it keep their config hash.
+     */
+    quantize: z
+      .array(z.enum(['uint8', 'float16']))
+      .min(1)
+      .refine((dtypes) => new Set(dtypes).size === dtypes.length, 'each storage type at most once')
+      .optional(),
   })
   .strict();
 
@@ -160,7 +171,7 @@ export const experimentSchema = z
     train: trainSettingsSchema.prefault({}),
     /** Also train the same student on hard labels only, with the same budget, as the baseline. */
     baseline: z.boolean().default(true),
-    /** Extra evaluation of the students (a bias shift chosen on validation). */
+    /** Extra evaluation: of the students (a bias shift chosen on validation), of every trained model (quantized saves). */
     evaluate: evaluateSchema.optional(),
     /** Seed of the data split and the teacher(s), and of the students unless `studentSeed` is given. */
     seed: z.number().int().min(0).default(0),

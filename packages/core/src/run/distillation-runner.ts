@@ -24,6 +24,7 @@ import {
 import type { Model } from '../model/model.js';
 import type { MetricPoint, RunHandle, StartRunOptions, Tracker } from '../tracking/tracker.js';
 import { artifactSaveHandler } from './artifact-save-handler.js';
+import { measureQuantized, quantizedMetricPoints } from './evaluate-quantized.js';
 import { buildModel } from './build-model.js';
 import { configHash } from './config-hash.js';
 import { createStages } from './create-stages.js';
@@ -353,6 +354,7 @@ export class DistillationRunner {
           ...(reopened ? { resumeFrom: reopened.checkpoint } : {}),
         });
         await run.logMetrics(await this.#evaluate(experiment, data, job.model, job.role, training.epochs.length));
+        await run.logMetrics(await this.#evaluateQuantized(experiment, data, job.model, job.name, run, training.epochs.length));
         if (this.#options.saveModels !== false) await job.model.save(artifactSaveHandler(run, 'model'));
         const result: RoleResult = { role: job.role, name: job.name, runId: run.runId, kind: job.model.kind, params: paramCount, bytes: paramCount * 4, latencyMs, training };
         this.#reporter.roleFinished(result);
@@ -427,6 +429,20 @@ export class DistillationRunner {
       this.#reporter.note(`${role}: bias shift of class ${classes.join(', ')} chosen on validation: +${chosen.shift} (val accuracy ${chosen.valAccuracyUnshifted.toFixed(4)} -> ${chosen.valAccuracy.toFixed(4)}); test errors ${counts.errors}`);
     }
     return points;
+  }
+
+  /**
+   * With `evaluate.quantize`: the model saved quantized to each storage type (stored in the run's
+   * artifacts as `model-<dtype>/` unless models are not saved), measured on disk and on the test split
+   * after loading it back (`model/bytes_on_disk`, `quantized/<dtype>/bytes`, `quantized/<dtype>/test/...`).
+   */
+  async #evaluateQuantized(experiment: ResolvedExperiment, data: Dataset, model: Model, name: string, run: RunHandle, step: number): Promise<MetricPoint[]> {
+    const dtypes = experiment.evaluate?.quantize;
+    if (dtypes === undefined || dtypes.length === 0) return [];
+    const measured = await measureQuantized({ model, data, dtypes, ...(this.#options.saveModels !== false ? { run } : {}) });
+    const sizes = measured.quantized.map((q) => `${q.dtype} ${q.bytes} bytes (${(measured.floatBytes / q.bytes).toFixed(2)}x smaller), test accuracy ${q.accuracy.toFixed(4)}`);
+    this.#reporter.note(`${name}: float32 save ${measured.floatBytes} bytes; quantized: ${sizes.join('; ')}`);
+    return quantizedMetricPoints(measured, step);
   }
 
   /** One teacher member: trained, or taken from the process's or the disk's cache. */

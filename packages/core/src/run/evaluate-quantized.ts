@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset.js';
+import { countErrors } from '../engine/bias-shift.js';
+import { predictLoadedLogits } from '../engine/quantize/predict-loaded-logits.js';
+import { quantizeArtifacts, type QuantizationDtype } from '../engine/quantize/quantize-artifacts.js';
+import { captureArtifacts } from '../model/capture-artifacts.js';
+import { MODEL_JSON_NAME, WEIGHTS_NAME, modelFiles } from '../model/model-files.js';
+import { modelFolderHandler, writeModelFolder } from '../model/model-folder.js';
+import type { Model } from '../model/model.js';
+import type { MetricPoint, RunHandle } from '../tracking/tracker.js';
+
+const EVAL_BATCH = 512;
+
+/** One quantized save of a model, measured after it was written, read back and run. */
+export interface QuantizedMeasurement {
+  /** The storage type of its weights. */
+  dtype: QuantizationDtype;
+  /** Bytes of its `model.json` plus `weights.bin` on disk. */
+  bytes: number;
+  /** Test examples the loaded model gets wrong. */
+  errors: number;
+  /** Its test accuracy. */
+  accuracy: number;
+}
+
+/** What {@link measureQuantized} found: the float32 save's size and each quantized save's. */
+export interface QuantizedMeasurements {
+  /** Bytes of the float32 save (`model.json` plus `weights.bin`) on disk. */
+  floatBytes: number;
+  /** One per dtype asked for, in that order. */
+  quantized: QuantizedMeasurement[];
+}
+
+/** What {@link measureQuantized} measures. */
+export interface MeasureQuantizedOptions {
+  /** The trained model. */
+  model: Model;
+  /** Its data: the test split is predicted. */
+  data: Dataset;
+  /** The storage types to quantize to. */
+  dtypes: readonly QuantizationDtype[];
+  /** When given, each quantized save is also stored in this run's artifacts (`model-<dtype>/`). */
+  run?: RunHandle;
+}
+
+/**
+ * Saves a trained model quantized to each dtype (see {@link quantizeArtifacts}), measured honestly:
+ * each save is written to a temporary folder as `model.json` plus `weights.bin` and sized on disk,
+ * read back with stock `tf.loadLayersModel` (which dequantizes), and run on the test split. The
+ * float32 save is written and sized the same way, for the compression ratio. With `run`, the
+ * quantized files (the same bytes) are stored in the run's artifacts under `model-<dtype>/`.
+ *
+ * @param options - the model, its data, the dtypes and where to store the saves.
+ * @throws Error when a quantized save does not load (a custom layer not registered, say).
+ */
+export async function measureQuantized(options: MeasureQuantizedOptions): Promise<QuantizedMeasurements> {
+  const { model, data, run } = options;
+  const artifacts = await captureArtifacts(model);
+  const scratch = await mkdtemp(join(tmpdir(), 'kdlab-quantize-'));
+  try {
+    const floatBytes = await writeModelFolder(join(scratch, 'model'), modelFiles(artifacts));
+    const quantized: QuantizedMeasurement[] = [];
+    for (const dtype of options.dtypes) {
+      const folder = `model-${dtype}`;
+      const files = modelFiles(quantizeArtifacts(artifacts, dtype));
+      const bytes = await writeModelFolder(join(scratch, folder), files);
+      const loaded = await tfl.loadLayersModel(modelFolderHandler(join(scratch, folder))).catch((cause: Error) => {
+        throw new Error(`The ${dtype}-quantized ${model.kind} model does not load with tf.loadLayersModel: ${cause.message}`, { cause });
+      });
+      let logits: Float32Array;
+      try {
+        logits = await predictLoadedLogits(loaded, data.test, data.inputShape, EVAL_BATCH);
+      } finally {
+        loaded.dispose();
+      }
+      const { errors } = countErrors(logits, data.test.y, data.numClasses);
+      quantized.push({ dtype, bytes, errors, accuracy: 1 - errors / data.test.count });
+      if (run) {
+        await run.logArtifact(`${folder}/${MODEL_JSON_NAME}`, files.modelJson);
+        await run.logArtifact(`${folder}/${WEIGHTS_NAME}`, files.weights);
+      }
+    }
+    return { floatBytes, quantized };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The metrics of {@link measureQuantized}'s measurements: `model/bytes_on_disk` and
+ * `quantized/<dtype>/bytes` at step 0 (with `model/bytes`), `quantized/<dtype>/test/accuracy` and
+ * `quantized/<dtype>/test/errors` at `step` (with `test/errors`).
+ *
+ * @param measured - the measurements.
+ * @param step - the step of the test metrics (the number of epochs trained).
+ */
+export function quantizedMetricPoints(measured: QuantizedMeasurements, step: number): MetricPoint[] {
+  const timestamp = Date.now();
+  return [
+    { key: 'model/bytes_on_disk', value: measured.floatBytes, step: 0, timestamp },
+    ...measured.quantized.flatMap((q): MetricPoint[] => [
+      { key: `quantized/${q.dtype}/bytes`, value: q.bytes, step: 0, timestamp },
+      { key: `quantized/${q.dtype}/test/accuracy`, value: q.accuracy, step, timestamp },
+      { key: `quantized/${q.dtype}/test/errors`, value: q.errors, step, timestamp },
+    ]),
+  ];
+}
