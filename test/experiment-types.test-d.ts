@@ -1,6 +1,6 @@
 // Type tests, checked by `tsc -p tsconfig.spec.json` (part of `npm test`): what an experiment file may
 // and may not say. A line marked @ts-expect-error that compiles fails the check.
-import { defineExperiment, linearDecay } from '@kdlab/core';
+import { defineExperiment, linearDecay, magnitudePrune } from '@kdlab/core';
 import { ce, hinton } from '@kdlab/losses';
 import { mlp } from '@kdlab/students';
 
@@ -13,6 +13,15 @@ const base = {
 defineExperiment({ ...base, losses: [ce({ weight: 0.3 }), hinton({ temperature: 4, weight: 0.7 })] });
 defineExperiment({ ...base, stages: [{ epochs: 2, losses: [hinton({ weight: linearDecay(4, 1) })] }] });
 defineExperiment({ ...base, teacher: { ensemble: [{ model: mlp() }, { model: mlp({ hidden: [32] }), seed: 3 }], combine: 'mean-probs' }, losses: [hinton()] });
+
+defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: magnitudePrune({ sparsity: 0.9, schedule: 'polynomial', endEpoch: 2 }) }] });
+defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: { kind: 'magnitude', sparsity: 0.9, scope: 'global' } }] });
+// @ts-expect-error a misspelt option of a raw, known pruning is a compile error
+defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: { kind: 'magnitude', sparsty: 0.9 } }] });
+// @ts-expect-error an unknown pruning id is a compile error
+defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: { kind: 'random', sparsity: 0.9 } }] });
+// @ts-expect-error the pruning helper checks its options' types
+defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: magnitudePrune({ sparsity: 0.9, scope: 'tensor' }) }] });
 
 // @ts-expect-error an unknown loss id is a compile error
 defineExperiment({ ...base, losses: [{ kind: 'no-such-loss', weight: 1 }] });

@@ -2,15 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   LiveTeacher,
+  createPruning,
   createRootContainer,
   datasetsModule,
+  magnitudePruning,
   pluginRegistries,
+  pruningsModule,
   selectBackend,
   trainModel,
   trainSettingsSchema,
   type Dataset,
   type MetricPoint,
   type Model,
+  type PruningInstance,
   type TrainCheckpoint,
   type TrainResult,
   type TrainStage,
@@ -22,7 +26,7 @@ import { mlpModel, studentsModule } from '@kdlab/students';
  * A training resumed from any of its end-of-epoch checkpoints computes exactly what the uninterrupted
  * training computes: the same final weights, bit for bit, and the same metrics (times aside).
  */
-const registries = pluginRegistries(createRootContainer(datasetsModule, lossesModule, studentsModule));
+const registries = pluginRegistries(createRootContainer(datasetsModule, pruningsModule, lossesModule, studentsModule));
 let data: Dataset;
 
 beforeAll(async () => {
@@ -133,6 +137,44 @@ describe('a training resumed from a checkpoint', () => {
     expect(whole.checkpoints[0]!.losses[0]!.variables.length).toBeGreaterThan(0); // the regressor
     expect(whole.checkpoints[3]!.losses[2]!.state?.values['examplesSeen']).toBe(2 * data.train.count); // the DKD warm-up counter
     for (const at of [1, 2, 4]) expectSameTraining(await train(recipe, whole.checkpoints[at - 1]), whole);
+  });
+
+  it('is bit-identical with pruning: one-shot masks set in stage 2 and kept in stage 3, and a polynomial schedule whose masks change mid-stage, resumed mid-stage', async () => {
+    const sgd = (epochs: number) => trainSettingsSchema.parse({ epochs, batchSize: 64, optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 } });
+    const ce = () => ({ name: 'ce', weight: 1, loss: ceLoss.create(ceLoss.options.parse({}), { ...context, studentFeatureShapes: {}, teacherFeatureShapes: {}, hasTeacher: false }) });
+    const prune = (model: Model, epochs: number, options: Record<string, unknown>): PruningInstance =>
+      createPruning(registries, model, { kind: 'magnitude', ...(magnitudePruning.options.parse(options) as object) }, epochs, 0, 'stages.0.prune');
+    const oneShot: Recipe = () => {
+      const model = mlp([32], 6, 0.2);
+      return {
+        model,
+        seed: 8,
+        stages: [
+          { name: 'dense', terms: [ce()], settings: sgd(1) },
+          { name: 'prune', terms: [ce()], settings: sgd(2), pruning: prune(model, 2, { sparsity: 0.7, scope: 'global' }) },
+          { name: 'after', terms: [ce()], settings: sgd(1) },
+        ],
+      };
+    };
+    const whole = await train(oneShot);
+    expect(whole.checkpoints.map((checkpoint) => checkpoint.pruning?.masks.length ?? 0)).toEqual([0, 2, 2, 2]);
+    for (const at of [1, 2, 3]) expectSameTraining(await train(oneShot, whole.checkpoints[at - 1]), whole);
+    await expect(train(oneShot, { ...whole.checkpoints[1]!, pruning: undefined } as TrainCheckpoint)).rejects.toThrow('The checkpoint holds no pruning masks, but stage 2 prunes.');
+
+    // 10 steps an epoch (600 / 64): masks at steps 5, 8, 11, ..., 29 and 30 (endEpoch 3), several in each of epochs 1 to 3
+    const gradual: Recipe = () => {
+      const model = mlp([32], 7);
+      return {
+        model,
+        seed: 9,
+        stages: [{ name: 'gradual', terms: [ce()], settings: sgd(4), pruning: prune(model, 4, { sparsity: 0.8, schedule: 'polynomial', initialSparsity: 0.1, startEpoch: 0.5, endEpoch: 3, frequency: 3 }) }],
+      };
+    };
+    const gradually = await train(gradual);
+    const sparsity = gradually.points.filter((point) => point.key === 'train/sparsity').map((point) => point.value);
+    expect(new Set(sparsity.slice(0, 3)).size).toBe(3);
+    expect(sparsity[3]).toBe(sparsity[2]);
+    for (const at of [1, 2, 3]) expectSameTraining(await train(gradual, gradually.checkpoints[at - 1]), gradually);
   });
 
   it('refuses a checkpoint that does not fit the training, naming what differs', async () => {

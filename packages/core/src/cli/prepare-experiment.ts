@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import { createRootContainer, createRunContainer, pluginRegistries, type PluginRegistries } from '../container/create-container.js';
 import { datasetsModule } from '../data/datasets-module.js';
+import { pruningsModule } from '../prune/prunings-module.js';
 import { applyOverrides } from '../experiment/apply-overrides.js';
 import { describeTrial, expandSweep, isSweep } from '../experiment/expand-sweep.js';
 import { loadExperimentFile } from '../experiment/load-experiment-file.js';
@@ -62,7 +63,7 @@ export async function prepareExperiment(request: ExperimentRequest): Promise<Pre
     const { seeds: _dropped, ...rest } = raw;
     raw = rest;
   }
-  const root = createRootContainer(datasetsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...request.plugins])), ...loaded.plugins);
+  const root = createRootContainer(datasetsModule, pruningsModule, ...(await loadPluginPackages([...DEFAULT_PLUGIN_PACKAGES, ...request.plugins])), ...loaded.plugins);
   const container = createRunContainer(root);
   const registries = pluginRegistries(container);
   // A swept path without values (or no seeds) would expand into no trial at all.

@@ -3,12 +3,13 @@ import { Container, type ContainerModule } from 'inversify';
 import type { DatasetDefinition } from '../data/define-dataset.js';
 import type { LossDefinition } from '../loss/define-loss.js';
 import type { ModelDefinition } from '../model/define-model.js';
+import type { PruningDefinition } from '../prune/define-pruning.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { TOKENS } from './tokens.js';
 
 /**
  * Creates kdlab's root container and loads the given modules into it
- * (kdlab's own `lossesModule`, `studentsModule`, `datasetsModule`, and any third party's).
+ * (kdlab's own `lossesModule`, `studentsModule`, `datasetsModule`, `pruningsModule`, and any third party's).
  */
 export function createRootContainer(...modules: ContainerModule[]): Container {
   const container = new Container({ defaultScope: 'Singleton' });
@@ -29,6 +30,8 @@ export interface PluginRegistries {
   models: PluginRegistry<ModelDefinition>;
   /** Dataset plugins by id. */
   datasets: PluginRegistry<DatasetDefinition>;
+  /** Pruning plugins by id. */
+  prunings: PluginRegistry<PruningDefinition>;
 }
 
 function bound<T>(container: Container, token: symbol | import('inversify').ServiceIdentifier<T>): T[] {
@@ -42,5 +45,6 @@ export function pluginRegistries(container: Container): PluginRegistries {
     losses: new PluginRegistry('loss', bound(container, TOKENS.LossDefinition)),
     models: new PluginRegistry('model', bound(container, TOKENS.ModelDefinition)),
     datasets: new PluginRegistry('dataset', bound(container, TOKENS.DatasetDefinition)),
+    prunings: new PluginRegistry('pruning', bound(container, TOKENS.PruningDefinition)),
   };
 }

@@ -2,6 +2,7 @@ import type { ServiceIdentifier } from 'inversify';
 import type { DatasetDefinition } from '../data/define-dataset.js';
 import type { LossDefinition } from '../loss/define-loss.js';
 import type { ModelDefinition } from '../model/define-model.js';
+import type { PruningDefinition } from '../prune/define-pruning.js';
 import type { Tracker } from '../tracking/tracker.js';
 
 /**
@@ -15,6 +16,8 @@ export const TOKENS = {
   ModelDefinition: Symbol.for('kdlab.ModelDefinition') as ServiceIdentifier<ModelDefinition>,
   /** Every dataset plugin definition (multi-bound). */
   DatasetDefinition: Symbol.for('kdlab.DatasetDefinition') as ServiceIdentifier<DatasetDefinition>,
+  /** Every pruning plugin definition (multi-bound). */
+  PruningDefinition: Symbol.for('kdlab.PruningDefinition') as ServiceIdentifier<PruningDefinition>,
   /** The tracker of the current invocation (bound in the run's child container). */
   Tracker: Symbol.for('kdlab.Tracker') as ServiceIdentifier<Tracker>,
 } as const;

@@ -19,6 +19,9 @@ import { WeightsSnapshot } from './weights-snapshot.js';
 import { restoreOptimizerState, saveOptimizerState } from './checkpoint/optimizer-state.js';
 import { assignSaved, saveTensor } from './checkpoint/saved-tensor.js';
 import { TRAIN_CHECKPOINT_VERSION, type TrainCheckpoint } from './checkpoint/train-checkpoint.js';
+import type { PruningInstance, PruningProgress } from '../prune/define-pruning.js';
+import { PruningMasks } from './pruning-masks.js';
+import { measureSparseSize, sparseSizePoints, type SparseSize } from './sparse-size.js';
 
 /** Progress of a training run, for progress bars. */
 export type TrainProgress = EpochStartEvent | StepEvent | EpochEndEvent;
@@ -98,6 +101,12 @@ export interface TrainStage {
    * (a regressor) always train.
    */
   modelVariables?: tf.Variable[];
+  /**
+   * Its pruning of the model, when it prunes: asked for masks before the stage's first step and after
+   * every step; the masks in force (this stage's and earlier stages') multiply their variables after
+   * every optimizer step.
+   */
+  pruning?: PruningInstance;
 }
 
 /** A teacher's test-set predictions (one class per test example), or a function that answers them when they are ready. */
@@ -155,6 +164,8 @@ export interface TrainResult {
   testBest: ClassificationMetrics;
   /** Total training wall time in seconds (steps and validation). */
   seconds: number;
+  /** For a training that pruned: the size of the model left (its last epoch's weights), its pruned tensors stored sparse. */
+  size?: SparseSize;
 }
 
 const EVAL_BATCH = 512;
@@ -192,10 +203,12 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   let best: { epoch: number; accuracy: number; snapshot: WeightsSnapshot } | undefined;
   let epoch = 0;
   let optimizer: tf.Optimizer | undefined;
+  const masks = new PruningMasks();
 
   try {
     if (resume) {
       assignSaved(model.allVariables(), resume.weights, `the ${model.kind} model's variables`);
+      if (resume.pruning) masks.restore(model.allVariables(), resume.pruning.masks);
       if (resume.randomState) model.restoreRandomState?.(resume.randomState);
       best = { epoch: resume.best.epoch, accuracy: resume.best.accuracy, snapshot: WeightsSnapshot.fromSaved(model.allVariables(), resume.best.weights) };
       if (resume.points.length > 0) await options.onMetrics?.(resume.points);
@@ -218,6 +231,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       if (resume && resumedEpochs > 0) {
         await restoreOptimizerState(stageOptimizer, resume.optimizer, variables);
         restoreTerms(terms, resume.losses);
+        restorePruning(stage, resume.pruning);
         epoch += resumedEpochs;
       }
       const batcher = new Batcher(data.train, { batchSize: settings.batchSize, seed: options.seed, inputShape: data.inputShape });
@@ -226,11 +240,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       const scheduled = settings.schedule !== undefined && settings.schedule.kind !== 'constant';
       const stageSteps = steps * settings.epochs;
       let learningRate = settings.optimizer.learningRate;
+      const pruning = stage.pruning;
+      const progress = (done: number): PruningProgress => ({ step: done, stageSteps, stepsPerEpoch: steps });
       for (let stageEpoch = resumedEpochs; stageEpoch < settings.epochs; stageEpoch += 1) {
         epoch += 1;
         const weights = terms.map((term) => weightAt(term.weight, stageEpoch, settings.epochs));
         options.onProgress?.({ kind: 'epoch-start', epoch, epochs: totalEpochs, steps, stage: stage.name });
         const epochStart = performance.now();
+        // Whether the count of pruned weights changed in this epoch (the best epoch is then chosen anew).
+        let pruneChanged = pruning !== undefined && stageEpoch === 0 && masks.update(pruning, progress(0));
         const termSums = new Float64Array(terms.length);
         let lossSum = 0;
         let correct = 0;
@@ -265,6 +283,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             return kept!;
           });
           if (settings.maxNorm !== undefined) applyMaxNorm(modelVariables, settings.maxNorm);
+          masks.apply();
+          if (pruning && masks.update(pruning, progress(stageEpoch * steps + step))) pruneChanged = true;
           const values = stats.dataSync();
           stats.dispose();
           const total = values[0]!;
@@ -281,6 +301,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         }
         const seconds = (performance.now() - epochStart) / 1000;
         const val = classificationMetrics(await predictLogits(model, data.val, EVAL_BATCH), data.val.y, data.numClasses);
+        if (pruneChanged) {
+          // The best epoch is one of the sparsity the training ends with, never a denser one before it.
+          best?.snapshot.dispose();
+          best = undefined;
+        }
         if (!best || val.accuracy > best.accuracy) {
           best?.snapshot.dispose();
           best = { epoch, accuracy: val.accuracy, snapshot: new WeightsSnapshot(model.allVariables()) };
@@ -309,6 +334,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           { key: 'time/samples_per_s', value: seen / seconds, step: epoch, timestamp: now },
           { key: 'memory/num_tensors', value: summary.numTensors, step: epoch, timestamp: now },
           ...(options.stages.length > 1 ? [{ key: 'train/stage', value: options.stages.indexOf(stage) + 1, step: epoch, timestamp: now }] : []),
+          ...(masks.isEmpty ? [] : [{ key: 'train/sparsity', value: masks.counts().pruned / masks.counts().masked, step: epoch, timestamp: now }]),
           ...terms.flatMap((term, i) =>
             typeof term.weight === 'number' ? [] : [{ key: `train/weight_${term.name}`, value: weights[i]!, step: epoch, timestamp: now }],
           ),
@@ -328,6 +354,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             optimizer: await saveOptimizerState(stageOptimizer, variables),
             losses: terms.map((term) => ({ variables: term.loss.variables.map((variable) => saveTensor(variable)), ...(term.loss.saveState ? { state: term.loss.saveState() } : {}) })),
             ...(model.randomState ? { randomState: model.randomState() } : {}),
+            ...(masks.isEmpty && !pruning ? {} : { pruning: { masks: masks.save(model.allVariables()), ...(pruning?.saveState ? { state: pruning.saveState() } : {}) } }),
           });
         }
         options.onProgress?.({ kind: 'epoch-end', epoch, epochs: totalEpochs, summary });
@@ -340,6 +367,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     const bestLogits = await predictLogits(model, data.test, EVAL_BATCH);
     last.restore();
     last.dispose();
+    const size = masks.isEmpty ? undefined : measureSparseSize(model.trainableVariables(), masks.variables());
     const seconds = secondsBefore + (performance.now() - started) / 1000;
     const predictions = options.teacherTestPredictions;
     const reference = typeof predictions === 'function' ? await predictions() : predictions;
@@ -352,11 +380,13 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       { key: 'best/epoch', value: best!.epoch, step: totalEpochs, timestamp: now },
       { key: 'best/val_accuracy', value: best!.accuracy, step: totalEpochs, timestamp: now },
       { key: 'time/train_s', value: seconds, step: totalEpochs, timestamp: now },
+      ...(size ? sparseSizePoints(size, totalEpochs, now) : []),
     ]);
-    return { epochs, bestEpoch: best!.epoch, bestValAccuracy: best!.accuracy, testLast, testBest, seconds };
+    return { epochs, bestEpoch: best!.epoch, bestValAccuracy: best!.accuracy, testLast, testBest, seconds, ...(size ? { size } : {}) };
   } finally {
     best?.snapshot.dispose();
     optimizer?.dispose();
+    masks.dispose();
   }
 }
 
@@ -373,9 +403,18 @@ function checkResumable(checkpoint: TrainCheckpoint, stages: readonly TrainStage
   let last = 0;
   const stage = stages.findIndex((candidate) => (last += candidate.settings.epochs) >= checkpoint.epoch);
   if (stage !== checkpoint.stage) throw new Error(`The checkpoint's epoch ${checkpoint.epoch} is in stage ${stage + 1}, but the checkpoint says stage ${checkpoint.stage + 1}.`);
+  const pruned = stages.findIndex((candidate, i) => i <= stage && candidate.pruning !== undefined);
+  if (pruned >= 0 && checkpoint.pruning === undefined) throw new Error(`The checkpoint holds no pruning masks, but stage ${pruned + 1} prunes.`);
   if (checkpoint.losses.length !== stages[stage]!.terms.length) {
     throw new Error(`The checkpoint holds ${checkpoint.losses.length} loss terms for stage ${stage + 1}, which has ${stages[stage]!.terms.length}.`);
   }
+}
+
+/** Restores the own state of a stage's pruning from a checkpoint taken in that stage. */
+function restorePruning(stage: TrainStage, saved: TrainCheckpoint['pruning']): void {
+  if (saved?.state === undefined) return;
+  if (!stage.pruning?.restoreState) throw new Error(`The checkpoint holds a pruning state for stage "${stage.name}", whose pruning cannot restore one.`);
+  stage.pruning.restoreState(saved.state);
 }
 
 /** Restores each loss term's variables and own state from a checkpoint. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ensembleTeacherSchema, experimentSchema, singleTeacherSchema, stageSchema, studentSchema } from './experiment-schema.js';
 import type { LossTermInput, ModelSpecInput } from './known-plugins.js';
+import type { PruneSpecInput } from '../prune/known-prunings.js';
 
 /** One teacher as written: its model, optional training overrides and seed. */
 export type TeacherMemberInput = Omit<z.input<typeof singleTeacherSchema>, 'model'> & {
@@ -17,9 +18,11 @@ export type TeacherInput =
     });
 
 /** A training stage as written. */
-export type StageInput = Omit<z.input<typeof stageSchema>, 'losses'> & {
+export type StageInput = Omit<z.input<typeof stageSchema>, 'losses' | 'prune'> & {
   /** The stage's loss terms. */
   losses: LossTermInput[];
+  /** The stage's pruning of the student (`magnitudePrune({ sparsity: 0.9 })`), when it prunes. */
+  prune?: PruneSpecInput;
 };
 
 /**

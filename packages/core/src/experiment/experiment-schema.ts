@@ -10,6 +10,12 @@ export const modelSpecSchema = z.looseObject({
   kind: z.string().min(1),
 });
 
+/** A stage's pruning as written: `{ kind: 'magnitude', sparsity: 0.9, ...options }`; options are checked by the plugin. */
+export const pruneSpecSchema = z.looseObject({
+  /** The pruning plugin's id. */
+  kind: z.string().min(1),
+});
+
 /** A loss term as written: `{ kind: 'hinton', weight: 0.7, ...options }`; options are checked by the plugin. */
 export const lossTermSchema = z.looseObject({
   /** The loss plugin's id. */
@@ -144,6 +150,11 @@ export const stageSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Prune the student in this stage (`{ kind: 'magnitude', sparsity: 0.9 }`); its masks stay in force
+     * in later stages. Optional without a default, so that experiments without it keep their config hash.
+     */
+    prune: pruneSpecSchema.optional(),
   })
   .strict();
 

@@ -20,6 +20,12 @@ export type ResolvedLossTerm = {
   weight: WeightSchedule;
 } & Record<string, unknown>;
 
+/** A stage's pruning after its plugin's schema filled in the defaults. */
+export type ResolvedPruneSpec = {
+  /** The pruning plugin's id. */
+  kind: string;
+} & Record<string, unknown>;
+
 /** One teacher with complete training settings. */
 export interface ResolvedTeacherMember {
   /** Its model. */
@@ -55,6 +61,8 @@ export interface ResolvedStage {
     /** The student tap. */
     upTo: string;
   };
+  /** Its pruning of the student, when it prunes. */
+  prune?: ResolvedPruneSpec;
 }
 
 /** A validated experiment with every default filled in: what runs, what is logged and what is hashed. */
@@ -155,7 +163,13 @@ function rawPluginIssues(raw: unknown, registries: PluginRegistries): Experiment
     }
   };
   checkTerms(raw['losses'], ['losses']);
-  if (Array.isArray(raw['stages'])) raw['stages'].forEach((stage, i) => record(stage) && checkTerms(stage['losses'], ['stages', i, 'losses']));
+  if (Array.isArray(raw['stages'])) {
+    raw['stages'].forEach((stage, i) => {
+      if (!record(stage)) return;
+      checkTerms(stage['losses'], ['stages', i, 'losses']);
+      if (record(stage['prune']) && typeof stage['prune']['kind'] === 'string') resolvePlugin(registries.prunings, stage['prune'], ['kind'], ['stages', i, 'prune'], issues);
+    });
+  }
   checkModel(raw['student'], ['student']);
   checkModel(raw['teacher'], ['teacher']);
   if (record(raw['teacher']) && Array.isArray(raw['teacher']['ensemble'])) raw['teacher']['ensemble'].forEach((m, i) => checkModel(m, ['teacher', 'ensemble', i]));
@@ -206,7 +220,11 @@ export function resolveExperiment(raw: unknown, registries: PluginRegistries, so
   const terms = (list: readonly Record<string, unknown>[], path: PropertyKey[]): ResolvedLossTerm[] =>
     list.map((term, i) => resolvePlugin(registries.losses, term, ['kind', 'weight'], [...path, i], issues) as ResolvedLossTerm);
   const losses = experiment.losses ? terms(experiment.losses, ['losses']) : undefined;
-  const stages = experiment.stages?.map((stage, s): ResolvedStage => ({ ...stage, losses: terms(stage.losses, ['stages', s, 'losses']) }));
+  const stages = experiment.stages?.map((stage, s): ResolvedStage => {
+    const resolved: ResolvedStage = { ...stage, losses: terms(stage.losses, ['stages', s, 'losses']) } as ResolvedStage;
+    if (stage.prune) resolved.prune = resolvePlugin(registries.prunings, stage.prune, ['kind'], ['stages', s, 'prune'], issues) as ResolvedPruneSpec;
+    return resolved;
+  });
   if (experiment.student.init && 'ensemble' in teacher) {
     issues.push({ path: 'student.init', message: 'initialising from the teacher needs a single teacher, not an ensemble' });
   }

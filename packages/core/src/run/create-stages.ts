@@ -6,6 +6,8 @@ import type { LossContext, LossNeeds } from '../loss/define-loss.js';
 import type { Model } from '../model/model.js';
 import { createTerms } from './create-terms.js';
 import { FieldError } from '../errors/field-error.js';
+import { createPruning } from './create-pruning.js';
+import type { PruningInstance } from '../prune/define-pruning.js';
 
 /** The created stages of one model's training, what they need from the teacher, and their cleanup. */
 export interface CreatedStages {
@@ -15,14 +17,20 @@ export interface CreatedStages {
   needs: LossNeeds;
   /** Variables that belong to the losses (a regressor), counted apart from the model's. */
   lossParamCount: number;
-  /** Frees every loss's variables. */
+  /** Frees every loss's variables (and what the prunings hold). */
   dispose(): void;
+}
+
+/** The experiment path of stage `i`'s pruning: beside its losses (`stages.1.prune`). */
+function prunePath(lossesPath: string, stage: number): string {
+  return lossesPath.endsWith('.losses') ? `${lossesPath.slice(0, -'.losses'.length)}.prune` : `stages.${stage}.prune`;
 }
 
 /**
  * Creates the training stages of a model: each stage's loss terms (shapes checked now, before any
- * training), its settings (the stage's epochs and optimizer over the defaults), and the variables it
- * trains (`trainable.upTo` restricts them to the student's layers feeding that tap).
+ * training), its settings (the stage's epochs and optimizer over the defaults), the variables it
+ * trains (`trainable.upTo` restricts them to the student's layers feeding that tap), and its pruning
+ * (created against the model now, so that a bad option or nothing to prune is found before training).
  *
  * @param pathOf - the experiment path of stage `i`'s loss list, for error messages (`losses` or `stages.1.losses`).
  */
@@ -35,7 +43,11 @@ export function createStages(
   pathOf: (stage: number) => string,
 ): CreatedStages {
   const created: ReturnType<typeof createTerms>[] = [];
-  const dispose = (): void => created.forEach((stage) => stage.dispose());
+  const prunings: PruningInstance[] = [];
+  const dispose = (): void => {
+    created.forEach((stage) => stage.dispose());
+    prunings.forEach((pruning) => pruning.dispose?.());
+  };
   try {
     const stages = specs.map((spec, i): TrainStage => {
       const terms = createTerms(registries, spec.losses, context, pathOf(i));
@@ -47,11 +59,14 @@ export function createStages(
         }
         modelVariables = model.variablesUpTo(spec.trainable.upTo);
       }
+      const pruning = spec.prune ? createPruning(registries, model, spec.prune, spec.epochs, context.seed, prunePath(pathOf(i), i)) : undefined;
+      if (pruning) prunings.push(pruning);
       return {
         name: spec.name ?? (specs.length === 1 ? 'train' : `stage${i + 1}`),
         terms: terms.terms,
         settings: { ...defaults, epochs: spec.epochs, ...(spec.optimizer ? { optimizer: spec.optimizer } : {}) },
         ...(modelVariables ? { modelVariables } : {}),
+        ...(pruning ? { pruning } : {}),
       };
     });
     const needs: LossNeeds = { teacherLogits: false, studentFeatures: [], teacherFeatures: [] };

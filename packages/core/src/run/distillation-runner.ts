@@ -315,7 +315,7 @@ export class DistillationRunner {
         job.stagePath,
       );
       try {
-        const describe = job.stages.map((stage) => `${stage.epochs} epochs: ${stage.losses.map((t) => `${JSON.stringify(t.weight)}*${t.kind}`).join(' + ')}`).join('; ');
+        const describe = job.stages.map((stage) => `${stage.epochs} epochs: ${stage.losses.map((t) => `${JSON.stringify(t.weight)}*${t.kind}`).join(' + ')}${stage.prune ? `, pruned (${JSON.stringify(stage.prune)})` : ''}`).join('; ');
         await this.#logSetup(run, experiment, job.context, job.role, describe);
         let teacher: TeacherSignal | undefined;
         if (job.teacher) {
@@ -590,10 +590,15 @@ export class DistillationRunner {
     });
   }
 
-  /** The baseline of a trial: the student on hard labels, trained once per student config, split, seed and budget. */
+  /**
+   * The baseline of a trial: the student on hard labels, trained once per student config, split, seed
+   * and budget. When the distilled student's stages prune, the baseline is pruned the same way: it
+   * follows those stages (their epochs, optimizers and prunings) with `ce` alone.
+   */
   baseline(experiment: ResolvedExperiment, context: TrialContext, teacherTestPredictions: TeacherPredictions): Promise<RoleResult> {
     const totalEpochs = studentStages(experiment).reduce((sum, stage) => sum + stage.epochs, 0);
-    const dependsOn = { student: experiment.student.model, train: experiment.train, totalEpochs, data: experiment.data, seed: experiment.seed, studentSeed: experiment.studentSeed, backend: this.#options.backend.name, store: this.#options.tracker.description };
+    const pruned = prunedBaselineStages(experiment);
+    const dependsOn = { student: experiment.student.model, train: experiment.train, totalEpochs, data: experiment.data, seed: experiment.seed, studentSeed: experiment.studentSeed, backend: this.#options.backend.name, store: this.#options.tracker.description, ...(pruned ? { pruned } : {}) };
     const key = TrainedModelCache.key(dependsOn);
     let result = this.#baselines.get(key);
     if (!result) {
@@ -613,7 +618,7 @@ export class DistillationRunner {
           role: 'baseline',
           name: 'baseline',
           model,
-          stages: [{ name: 'train', epochs: totalEpochs, losses: this.#hardLabels() }],
+          stages: pruned ? pruned.map((stage) => ({ ...stage, losses: this.#hardLabels() })) : [{ name: 'train', epochs: totalEpochs, losses: this.#hardLabels() }],
           settings: experiment.train,
           batchSeed: deriveSeed(experiment.studentSeed, 'student/batches'),
           stagePath: () => 'baseline',
@@ -667,6 +672,16 @@ export class DistillationRunner {
       student.dispose();
     }
   }
+}
+
+/**
+ * The stages of a pruned baseline, without their losses: for an experiment whose stages prune, each
+ * stage's name, epochs, optimizer and pruning (the student's layers all train); undefined otherwise.
+ */
+function prunedBaselineStages(experiment: ResolvedExperiment): Omit<ResolvedStage, 'losses'>[] | undefined {
+  const stages = studentStages(experiment);
+  if (!stages.some((stage) => stage.prune)) return undefined;
+  return stages.map(({ losses: _losses, trainable: _trainable, ...stage }) => stage);
 }
 
 /** Combines the members' logits as the experiment says (a single teacher's are used as they are). */

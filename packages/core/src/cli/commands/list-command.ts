@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import { createRootContainer, pluginRegistries } from '../../container/create-container.js';
 import { datasetsModule } from '../../data/datasets-module.js';
+import { pruningsModule } from '../../prune/prunings-module.js';
 import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../../plugins/load-plugin-packages.js';
 import { EXIT } from '../exit-codes.js';
 
-/** The `kdlab list` command: the registered losses, models and datasets. */
+/** The `kdlab list` command: the registered losses, models, datasets and prunings. */
 export function listCommand(): Command {
   return new Command('list')
-    .description('List the registered losses, models and datasets')
+    .description('List the registered losses, models, datasets and prunings')
     .option('--plugin <package>', 'also load this plugin package (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
     .action(async (options: { plugin: string[] }) => {
       let plugins;
@@ -18,12 +19,12 @@ export function listCommand(): Command {
         process.exitCode = EXIT.invalidInput;
         return;
       }
-      const container = createRootContainer(datasetsModule, ...plugins);
+      const container = createRootContainer(datasetsModule, pruningsModule, ...plugins);
       const registries = pluginRegistries(container);
       const section = (title: string, items: { id: string; description: string }[]): string =>
         `${title}:\n${items.map((item) => `  ${item.id.padEnd(16)} ${item.description}`).join('\n')}\n`;
       process.stdout.write(
-        [section('losses', registries.losses.list()), section('models', registries.models.list()), section('datasets', registries.datasets.list())].join('\n'),
+        [section('losses', registries.losses.list()), section('models', registries.models.list()), section('datasets', registries.datasets.list()), section('prunings', registries.prunings.list())].join('\n'),
       );
     });
 }

@@ -1,5 +1,6 @@
 import type { LossInstance, LossState } from '../../loss/define-loss.js';
 import type { ModelRandomState } from '../../model/model.js';
+import type { PruningInstance, PruningState } from '../../prune/define-pruning.js';
 import type { MetricPoint } from '../../tracking/tracker.js';
 import type { EpochSummary } from '../train-model.js';
 import type { SavedOptimizerState } from './optimizer-state.js';
@@ -37,6 +38,27 @@ export interface TrainCheckpoint {
   losses: SavedLossTerm[];
   /** The model's own random generators (dropout masks), when it has some. */
   randomState?: ModelRandomState;
+  /**
+   * The pruning masks in force and the current stage's pruning state, when the training has pruned
+   * (absent otherwise: a checkpoint of a training without pruning is as it was).
+   */
+  pruning?: SavedPruning;
+}
+
+/** A pruned training's masks and its current stage's pruning state, as a checkpoint holds them. */
+export interface SavedPruning {
+  /** Every mask in force (set by this stage's pruning or an earlier one's). */
+  masks: SavedMask[];
+  /** The current stage's pruning's own state ({@link PruningInstance.saveState}), when it has one. */
+  state?: PruningState;
+}
+
+/** One pruning mask, as a checkpoint holds it. */
+export interface SavedMask {
+  /** The position of its variable in `model.allVariables()`. */
+  variable: number;
+  /** The mask: 0 where a weight is pruned, 1 elsewhere, of the variable's shape. */
+  mask: SavedTensor;
 }
 
 /** The best-validation epoch of a training so far, as a checkpoint holds it. */

@@ -8,7 +8,7 @@ import { checkTrial } from './check-trial.js';
 import { PlanProbe } from './plan-probe.js';
 
 /**
- * Checks a whole plan before anything trains: every trial as {@link checkTrial} does (data files,
+ * Checks a whole plan before anything trains: every trial as `checkTrial` does (data files,
  * models, taps and shapes, losses, stages, initialisation), each data request loaded and each
  * architecture built once across trials. Runs on the pure-JavaScript backend (shapes do not depend on
  * the backend), and puts the backend that was active back. Returns every problem, each naming its

@@ -20,8 +20,9 @@ function issueOf(error: unknown, field: string): ExperimentIssue {
 
 /**
  * Creates (and frees at once) the stages of a training as the runner will: every loss term against
- * the models' taps and shapes (a FitNets regressor included), every `trainable.upTo` tap. Returns
- * the problem found, with whether the student's teacher must run live.
+ * the models' taps and shapes (a FitNets regressor included), every `trainable.upTo` tap, every
+ * stage's pruning against the student (its options, and something to prune). Returns the problem
+ * found, with whether the student's teacher must run live.
  */
 function checkStages(
   registries: PluginRegistries,
@@ -48,8 +49,8 @@ function checkStages(
  * Everything that can be wrong with one trial short of training it, found without training: its data
  * files (loaded and split), its transfer set and bias-shift classes against the data, every model
  * built (teacher members and student, for their taps and shapes), every loss term created against
- * them for the teacher and the student (regressor shapes included), each stage's `trainable.upTo`, the
- * teacher signal an ensemble can give, and `student.init` tried on real models. Every problem found,
+ * them for the teacher and the student (regressor shapes included), each stage's `trainable.upTo` and
+ * pruning, the teacher signal an ensemble can give, and `student.init` tried on real models. Every problem found,
  * each with its field path; the checks that depend on a broken part are skipped.
  *
  * @param experiment - The trial's validated experiment.
