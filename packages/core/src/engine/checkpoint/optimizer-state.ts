@@ -31,14 +31,20 @@ export interface SavedOptimizerWeight {
 export async function saveOptimizerState(optimizer: tf.Optimizer, variables: readonly tf.Variable[]): Promise<SavedOptimizerState> {
   const slots = new Map(variables.map((variable, i) => [variable.name, i]));
   const weights = await optimizer.getWeights();
-  return {
-    weights: weights.map(({ name, tensor }) => {
-      const cut = name.lastIndexOf('/');
-      const slot = cut > 0 ? slots.get(name.slice(0, cut)) : undefined;
-      const value = saveTensor(tensor);
-      return slot === undefined ? { name, value } : { slot, name, suffix: name.slice(cut + 1), value };
-    }),
-  };
+  try {
+    return {
+      weights: weights.map(({ name, tensor }) => {
+        const cut = name.lastIndexOf('/');
+        const slot = cut > 0 ? slots.get(name.slice(0, cut)) : undefined;
+        const value = saveTensor(tensor);
+        return slot === undefined ? { name, value } : { slot, name, suffix: name.slice(cut + 1), value };
+      }),
+    };
+  } finally {
+    // getWeights() hands out the optimizer's own variables, and new tensors for the rest (the
+    // iteration count; moments kept outside tensors): those are this function's to free.
+    tf.dispose(weights.map(({ tensor }) => tensor).filter((tensor) => !(tensor instanceof tf.Variable)));
+  }
 }
 
 /**
