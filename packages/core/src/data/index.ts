@@ -1,5 +1,5 @@
 // kdlab's datasets: the contracts, the built-in datasets (mnist-10k, mnist, fashion-mnist, cifar10,
-// cifar100), their file formats and locations, seeded stratified splits and the batcher.
+// cifar100, spam-assassin), their file formats and locations, seeded stratified splits and the batcher.
 export * from './dataset.js';
 export * from './define-dataset.js';
 export * from './data-file-error.js';
@@ -30,3 +30,4 @@ export * from './augment/random-translate.js';
 export * from './augment/augment-batch.js';
 export * from './transfer/transfer-set.js';
 export * from './transfer/select-transfer-set.js';
+export * from './text/index.js';

