@@ -101,10 +101,23 @@ export function runsOf(runs: StudyRuns, experimentName: string, role: string): S
  * serves every study with the same student, data, budget and seed.
  */
 export function baselinesOf(runs: StudyRuns, experimentName: string): StoredRun[] {
-  const found = new Map(runsOf(runs, experimentName, 'baseline').map((run) => [run.runId, run]));
+  return ownAndLinked(runs, experimentName, 'baseline', 'kdlab.baseline_run_id');
+}
+
+/**
+ * The finished teachers of an experiment's students: its own, and those its distilled runs link to
+ * (`kdlab.teacher_run_id`) in other experiments, since a cached teacher serves every study with the
+ * same teacher, data and seed.
+ */
+export function teachersOf(runs: StudyRuns, experimentName: string): StoredRun[] {
+  return ownAndLinked(runs, experimentName, 'teacher', 'kdlab.teacher_run_id');
+}
+
+function ownAndLinked(runs: StudyRuns, experimentName: string, role: string, tag: 'kdlab.teacher_run_id' | 'kdlab.baseline_run_id'): StoredRun[] {
+  const found = new Map(runsOf(runs, experimentName, role).map((run) => [run.runId, run]));
   for (const distilled of runsOf(runs, experimentName, 'distilled')) {
-    const baseline = linkedRun(runs, distilled, 'kdlab.baseline_run_id');
-    if (baseline !== undefined && baseline.status === 'FINISHED') found.set(baseline.runId, baseline);
+    const linked = linkedRun(runs, distilled, tag);
+    if (linked !== undefined && linked.status === 'FINISHED' && roleOf(linked) === role) found.set(linked.runId, linked);
   }
   return [...found.values()];
 }

@@ -3,7 +3,7 @@ import { bySeed, values } from '../page/by-seed.js';
 import { intervalPlot, type PlotPoint } from '../page/plots.js';
 import { formatDifference, formatSummary, pairByKey, significantlyBelowZero, summarize } from '../page/statistics.js';
 import { defineStudy, type Verdict } from '../page/study.js';
-import { baselinesOf, paramValue, runsOf, testErrors, type StudyRuns } from '../page/study-runs.js';
+import { baselinesOf, paramValue, runsOf, teachersOf, testErrors, type StudyRuns } from '../page/study-runs.js';
 import { table } from '../page/tables.js';
 
 const DATASETS = [
@@ -39,7 +39,7 @@ export default defineStudy({
     const points: PlotPoint[] = [];
     const outcomes: { label: string; better: boolean | undefined }[] = [];
     for (const { experiment, label } of DATASETS) {
-      const teacher = runsOf(runs, experiment, 'teacher')[0];
+      const teacher = teachersOf(runs, experiment)[0];
       rows.push([label, 'teacher (all data)', teacher ? '1' : '0', teacher ? formatSummary(summarize([testErrors(teacher)])) : 'n/a', '', '']);
       for (const fraction of FRACTIONS) {
         const of = (role: 'baseline' | 'distilled'): Map<number, number> => bySeed((role === 'baseline' ? baselinesOf(runs, experiment) : runsOf(runs, experiment, role)).filter((run) => fractionOf(run) === fraction), (run) => testErrors(run));

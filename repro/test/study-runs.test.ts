@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredRun } from '@kdlab/core';
-import { baselinesOf, studyRuns } from '../page/study-runs.js';
+import { baselinesOf, studyRuns, teachersOf } from '../page/study-runs.js';
 
 function run(runId: string, role: string, tags: Record<string, string> = {}, status: StoredRun['status'] = 'FINISHED'): StoredRun {
   return { runId, runName: runId, status, startTime: 0, params: {}, tags: { 'kdlab.role': role, ...tags }, metrics: {} };
@@ -26,5 +26,18 @@ describe('baselinesOf', () => {
     const runs = studyRuns(all, ['second-study']);
     expect(baselinesOf(runs, 'second-study').map((r) => r.runId).sort()).toEqual(['b-cached', 'b-own']);
     expect(baselinesOf(runs, 'no-such-study')).toEqual([]);
+  });
+});
+
+describe('teachersOf', () => {
+  it("finds an experiment's own teacher and the cached teacher of another study its distilled runs link to", () => {
+    const all = new Map<string, StoredRun[]>([
+      ['first-study', [run('t-cached', 'teacher'), run('b-other', 'baseline')]],
+      ['second-study', [run('d-1', 'distilled', { 'kdlab.teacher_run_id': 't-cached' }), run('d-2', 'distilled', { 'kdlab.teacher_run_id': 'b-other' })]],
+      ['third-study', [run('t-own', 'teacher'), run('d-3', 'distilled', { 'kdlab.teacher_run_id': 't-own' })]],
+    ]);
+    const runs = studyRuns(all, ['second-study', 'third-study']);
+    expect(teachersOf(runs, 'second-study').map((r) => r.runId)).toEqual(['t-cached']);
+    expect(teachersOf(runs, 'third-study').map((r) => r.runId)).toEqual(['t-own']);
   });
 });
