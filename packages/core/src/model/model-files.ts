@@ -23,13 +23,18 @@ export interface ModelFiles {
  * @returns the two files' contents.
  */
 export function modelFiles(artifacts: tf.io.ModelArtifacts): ModelFiles {
+  if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('Only JSON model topologies can be written as model.json, not binary (graph) ones.');
   const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []));
   const modelJson = {
-    modelTopology: artifacts.modelTopology,
+    modelTopology: artifacts.modelTopology ?? {},
     format: artifacts.format ?? 'layers-model',
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: [{ paths: [`./${WEIGHTS_NAME}`], weights: artifacts.weightSpecs ?? [] }],
+    // Kept when the model has them: kdlab's metadata (family, taps) lives in userDefinedMetadata.
+    ...(artifacts.trainingConfig !== undefined && { trainingConfig: artifacts.trainingConfig }),
+    ...(artifacts.signature !== undefined && { signature: artifacts.signature }),
+    ...(artifacts.userDefinedMetadata !== undefined && { userDefinedMetadata: artifacts.userDefinedMetadata }),
   };
   return { modelJson: JSON.stringify(modelJson), weights };
 }
