@@ -9,6 +9,7 @@ import { resolveExperiment } from '../experiment/resolve-experiment.js';
 import { sweepDefinitionIssues } from '../experiment/sweep-definition-issues.js';
 import { ExperimentValidationError } from '../experiment/validation-error.js';
 import { DEFAULT_PLUGIN_PACKAGES, loadPluginPackages } from '../plugins/load-plugin-packages.js';
+import type { Dataset } from '../data/dataset.js';
 import { checkPlan } from '../run/plan/check-plan.js';
 import type { ResolvedTrial, SweepDefinition } from '../run/run-sweep.js';
 
@@ -47,6 +48,11 @@ export interface PreparedExperiment {
   registries: PluginRegistries;
   /** How long the plan check took, in seconds, when it was asked for. */
   planCheckSeconds?: number;
+  /**
+   * The data the plan check loaded, by `experimentDataKey`: a runner in this process uses them
+   * rather than loading them again (drop the reference when trials run elsewhere, to free them).
+   */
+  planData?: Map<string, Promise<Dataset>>;
 }
 
 /**
@@ -86,9 +92,10 @@ export async function prepareExperiment(request: ExperimentRequest): Promise<Pre
     }
   }
   let planCheckSeconds: number | undefined;
+  const planData = new Map<string, Promise<Dataset>>();
   if (request.checkPlan) {
     const started = Date.now();
-    issues.push(...(await checkPlan(resolved, registries, sweep)));
+    issues.push(...(await checkPlan(resolved, registries, sweep, planData)));
     planCheckSeconds = (Date.now() - started) / 1000;
   }
   if (issues.length > 0) throw new ExperimentValidationError(request.file, issues);
@@ -101,6 +108,6 @@ export async function prepareExperiment(request: ExperimentRequest): Promise<Pre
     trials: resolved,
     container,
     registries,
-    ...(planCheckSeconds !== undefined ? { planCheckSeconds } : {}),
+    ...(planCheckSeconds !== undefined ? { planCheckSeconds, planData } : {}),
   };
 }

@@ -17,7 +17,7 @@ import type { WeightedTerm } from './weighted-term.js';
 import { weightAt } from './weight-schedule.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
 import { restoreOptimizerState, saveOptimizerState } from './checkpoint/optimizer-state.js';
-import { assignSaved, saveTensor } from './checkpoint/saved-tensor.js';
+import { assignSaved, saveTensor, type SavedTensor } from './checkpoint/saved-tensor.js';
 import { TRAIN_CHECKPOINT_VERSION, type TrainCheckpoint } from './checkpoint/train-checkpoint.js';
 import type { PruningInstance, PruningProgress } from '../prune/define-pruning.js';
 import { PruningMasks } from './pruning-masks.js';
@@ -200,7 +200,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   const epochs: EpochSummary[] = resume ? [...resume.epochs] : [];
   // Every per-epoch point, for the checkpoints (a resumed run logs those its run lacks).
   const loggedPoints: MetricPoint[] = resume ? [...resume.points] : [];
-  let best: { epoch: number; accuracy: number; snapshot: WeightsSnapshot } | undefined;
+  // `saved`: the snapshot's values out of the backend, read once per best epoch for the checkpoints.
+  let best: { epoch: number; accuracy: number; snapshot: WeightsSnapshot; saved?: SavedTensor[] } | undefined;
   let epoch = 0;
   let optimizer: tf.Optimizer | undefined;
   const masks = new PruningMasks();
@@ -210,7 +211,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       assignSaved(model.allVariables(), resume.weights, `the ${model.kind} model's variables`);
       if (resume.pruning) masks.restore(model.allVariables(), resume.pruning.masks);
       if (resume.randomState) model.restoreRandomState?.(resume.randomState);
-      best = { epoch: resume.best.epoch, accuracy: resume.best.accuracy, snapshot: WeightsSnapshot.fromSaved(model.allVariables(), resume.best.weights) };
+      best = { epoch: resume.best.epoch, accuracy: resume.best.accuracy, snapshot: WeightsSnapshot.fromSaved(model.allVariables(), resume.best.weights), saved: resume.best.weights };
       if (resume.points.length > 0) await options.onMetrics?.(resume.points);
     }
     for (const [stageIndex, stage] of options.stages.entries()) {
@@ -349,7 +350,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             epochs: [...epochs],
             points: [...loggedPoints],
             seconds: secondsBefore + (performance.now() - started) / 1000,
-            best: { epoch: best!.epoch, accuracy: best!.accuracy, weights: best!.snapshot.save() },
+            best: { epoch: best!.epoch, accuracy: best!.accuracy, weights: (best!.saved ??= best!.snapshot.save()) },
             weights: model.allVariables().map((variable) => saveTensor(variable)),
             optimizer: await saveOptimizerState(stageOptimizer, variables),
             losses: terms.map((term) => ({ variables: term.loss.variables.map((variable) => saveTensor(variable)), ...(term.loss.saveState ? { state: term.loss.saveState() } : {}) })),

@@ -27,6 +27,7 @@ import { artifactSaveHandler } from './artifact-save-handler.js';
 import { measureQuantized, quantizedMetricPoints } from './evaluate-quantized.js';
 import { buildModel } from './build-model.js';
 import { configHash } from './config-hash.js';
+import { experimentDataKey, loadExperimentData } from './experiment-data.js';
 import { createStages } from './create-stages.js';
 import { checkClassSettings } from './check-class-settings.js';
 import { FieldError } from '../errors/field-error.js';
@@ -73,6 +74,8 @@ export interface RunnerOptions {
   keepCheckpoints?: boolean;
   /** Continue trainings from their checkpoints (default true; `--no-resume` starts them afresh). */
   resume?: boolean;
+  /** Data already loaded in this process (by the plan check), by `experimentDataKey`: used instead of loading them again. */
+  loadedData?: ReadonlyMap<string, Promise<Dataset>>;
 }
 
 /** Which training a checkpoint belongs to: a kind (`teachers`, `baselines`, `distilled`) and a key. */
@@ -171,20 +174,13 @@ export class DistillationRunner {
 
   /** Loads (once per data config and seed) the data of an experiment: the whole training split, which the teacher trains on. */
   data(experiment: ResolvedExperiment): Promise<Dataset> {
-    const key = configHash({ data: teacherData(experiment.data), seed: experiment.seed });
+    const key = experimentDataKey(experiment);
     let data = this.#data.get(key);
     if (!data) {
-      data = this.#options.registries.datasets
-        .get(experiment.data.dataset)
-        .load({
-          split: experiment.data.split,
-          seed: experiment.seed,
-          ...(experiment.data.limitTrain !== undefined ? { limitTrain: experiment.data.limitTrain } : {}),
-        })
-        .then((loaded) => {
-          this.#reporter.note(`data: ${loaded.name} (${loaded.train.count} train / ${loaded.val.count} val / ${loaded.test.count} test) from ${loaded.source}`);
-          return loaded;
-        });
+      data = (this.#options.loadedData?.get(key) ?? loadExperimentData(this.#options.registries, experiment)).then((loaded) => {
+        this.#reporter.note(`data: ${loaded.name} (${loaded.train.count} train / ${loaded.val.count} val / ${loaded.test.count} test) from ${loaded.source}`);
+        return loaded;
+      });
       this.#data.set(key, data);
     }
     return data;

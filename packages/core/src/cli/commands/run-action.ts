@@ -118,6 +118,9 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
   // A sweep with --jobs > 1 trains in worker processes only: the workers load the backend (this
   // process never loads TensorFlow), and their start-up reply says which, or why they could not.
   const workers = prepared.isSweep && jobs > 1 && prepared.trials.length > 1 ? Math.min(jobs, prepared.trials.length) : 1;
+  // The data the plan check loaded serve the trainings in this process; worker processes load their own.
+  const loadedData = workers === 1 ? prepared.planData : undefined;
+  delete prepared.planData;
   let backend: BackendInfo;
   let pool: WorkerPoolExecutor | undefined;
   try {
@@ -200,6 +203,7 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
     ...(checkpointDir ? { checkpoints: new CheckpointStore(checkpointDir) } : {}),
     ...(options.keepCheckpoints ? { keepCheckpoints: true } : {}),
     ...(options.resume === false ? { resume: false } : {}),
+    ...(loadedData ? { loadedData } : {}),
   };
   try {
     if (!prepared.isSweep) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { PluginRegistries } from '../../container/create-container.js';
+import type { Dataset } from '../../data/dataset.js';
 import { describeTrial } from '../../experiment/expand-sweep.js';
 import type { ExperimentIssue } from '../../experiment/validation-error.js';
 import type { ResolvedTrial } from '../run-sweep.js';
@@ -18,15 +19,21 @@ import { PlanProbe } from './plan-probe.js';
  * @param trials - The validated trials.
  * @param registries - The plugins they name.
  * @param isSweep - Whether to prefix problems with their trial.
+ * @param loadedData - Where to keep the data it loads, by `experimentDataKey`, for a runner in this process.
  */
-export async function checkPlan(trials: readonly ResolvedTrial[], registries: PluginRegistries, isSweep: boolean): Promise<ExperimentIssue[]> {
+export async function checkPlan(
+  trials: readonly ResolvedTrial[],
+  registries: PluginRegistries,
+  isSweep: boolean,
+  loadedData?: Map<string, Promise<Dataset>>,
+): Promise<ExperimentIssue[]> {
   const previous = tf.engine().backendName;
   // Quiet tfjs's advice to install a native backend: this backend is chosen on purpose, for shapes only.
   const env = tf.env();
   const prod = env.getBool('PROD');
   env.set('PROD', true);
   await tf.setBackend('cpu');
-  const probe = new PlanProbe(registries);
+  const probe = new PlanProbe(registries, loadedData);
   const found: { issue: ExperimentIssue; trial: string }[] = [];
   try {
     for (const { trial, experiment } of trials) {

@@ -4,7 +4,7 @@ import type { ResolvedExperiment, ResolvedModelSpec } from '../../experiment/res
 import type { Model } from '../../model/model.js';
 import { buildModel } from '../build-model.js';
 import { configHash } from '../config-hash.js';
-import { teacherData } from '../teacher-data.js';
+import { experimentDataKey, loadExperimentData } from '../experiment-data.js';
 
 /** A model built by a plan check, or the reason it could not be. */
 export type ProbedModel = { model: Model } | { error: Error };
@@ -17,12 +17,17 @@ export type ProbedModel = { model: Model } | { error: Error };
  */
 export class PlanProbe {
   readonly #registries: PluginRegistries;
-  readonly #data = new Map<string, Promise<Dataset>>();
+  readonly #data: Map<string, Promise<Dataset>>;
   readonly #models = new Map<string, ProbedModel>();
 
-  /** @param registries - the plugins the trials name. */
-  constructor(registries: PluginRegistries) {
+  /**
+   * @param registries - the plugins the trials name.
+   * @param data - where the data loaded are kept, by {@link experimentDataKey}: pass a map to use
+   *   them after the check (a runner in this process then loads nothing again).
+   */
+  constructor(registries: PluginRegistries, data = new Map<string, Promise<Dataset>>()) {
     this.#registries = registries;
+    this.#data = data;
   }
 
   /**
@@ -30,15 +35,10 @@ export class PlanProbe {
    * split, split seed and training limit. Rejects with the loader's error (a missing or truncated file).
    */
   data(experiment: ResolvedExperiment): Promise<Dataset> {
-    const data = teacherData(experiment.data);
-    const key = configHash({ data, seed: experiment.seed });
+    const key = experimentDataKey(experiment);
     let loaded = this.#data.get(key);
     if (!loaded) {
-      loaded = this.#registries.datasets.get(data.dataset).load({
-        split: data.split,
-        seed: experiment.seed,
-        ...(data.limitTrain !== undefined ? { limitTrain: data.limitTrain } : {}),
-      });
+      loaded = loadExperimentData(this.#registries, experiment);
       this.#data.set(key, loaded);
     }
     return loaded;
@@ -69,10 +69,9 @@ export class PlanProbe {
     return model;
   }
 
-  /** Frees every model built, and forgets the data. */
+  /** Frees every model built (the data stay in the map given to the constructor, if any). */
   dispose(): void {
     for (const probed of this.#models.values()) if ('model' in probed) probed.model.dispose();
     this.#models.clear();
-    this.#data.clear();
   }
 }
