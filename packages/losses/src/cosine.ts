@@ -28,8 +28,8 @@ const COSINE_EPS = 1e-12;
  * `L = (1/N) Σ_n (1 − cos(s_n, t_n))`, with `cos(s, t) = sᵀt / √((‖s‖² + 1e-12)(‖t‖² + 1e-12))`,
  *
  * PyTorch's `nn.CosineEmbeddingLoss` with target 1 and mean reduction, as DistilBERT applies it to the
- * last hidden states (`alpha_cos`). DistilBERT leaves out padded tokens; kdlab's models have no padding
- * mask, so every position counts. The taps must have the same shape (DistilBERT's student keeps the
+ * last hidden states (`alpha_cos`). DistilBERT leaves out padded tokens; this loss does not see the
+ * padding, so every position counts, padded ones included. The taps must have the same shape (DistilBERT's student keeps the
  * teacher's hidden size). The teacher's tap is a constant.
  *
  * Reference: Sanh, Debut, Chaumond, Wolf 2019, "DistilBERT, a distilled version of BERT", arXiv:1910.01108 (section 3).
@@ -84,7 +84,7 @@ export const cosineDocumentation: LossDocumentation = {
   ],
   details: [
     'PyTorch\'s `nn.CosineEmbeddingLoss` with target 1 and mean reduction, as DistilBERT applies it to the last hidden states.',
-    'DistilBERT leaves out padded tokens; kdlab\'s models have no padding mask, so every position counts.',
+    'DistilBERT leaves out padded tokens; this loss does not see the padding, so every position counts, padded ones included (the token `transformer` masks padding in its attention and pooling; its hidden states at padded positions are computed, but nothing else reads them).',
     'The taps must have the same shape (checked at create, naming both layers and shapes); the teacher\'s tap is a constant.',
   ],
   example: { student: 'hidden', teacher: 'hidden' },

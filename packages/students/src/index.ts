@@ -11,6 +11,8 @@ export * from './layers/multi-head-self-attention.js';
 export * from './layers/position-embedding.js';
 export * from './layers/class-token.js';
 export * from './layers/first-token.js';
+export * from './layers/padding-mask.js';
+export * from './layers/masked-mean-pooling.js';
 export * from './layers/check-build-context.js';
 export * from './layers/kdlab-metadata.js';
 export * from './io/file-system-handler.js';

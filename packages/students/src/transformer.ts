@@ -9,6 +9,8 @@ import { checkBuildContext } from './layers/check-build-context.js';
 import { ClassToken } from './layers/class-token.js';
 import { FirstToken } from './layers/first-token.js';
 import type { LayersModelAdapter } from './layers/layers-model-adapter.js';
+import { MaskedMeanPooling } from './layers/masked-mean-pooling.js';
+import { PaddingMask } from './layers/padding-mask.js';
 import { LearnedPositionEmbedding } from './layers/position-embedding.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import { encoderLayer, LAYER_NORM_EPSILON, layerNormPlacements } from './transformer/encoder-layer.js';
@@ -44,6 +46,14 @@ export const transformerOptions = z
     pooling: z.enum(['cls', 'mean']).default('cls'),
     /** Layer norm after each residual sum (`post`: BERT, DistilBERT) or before each sub-layer (`pre`: ViT). */
     norm: z.enum(layerNormPlacements).default('post'),
+    /**
+     * With `tokens`: the id that marks padding. No query attends to a padded key (BERT's additive mask
+     * on the attention scores) and `mean` pooling averages the real tokens only, so what the model
+     * answers for a text does not depend on its padding. Unset: 0, the `[PAD]` of kdlab's vocabularies;
+     * `null`: no mask, every position counts. Images have no padding (set it only with `tokens`).
+     * Optional without a default, so that the config hashes of recorded experiments stay.
+     */
+    padId: z.number().int().min(0).nullable().optional(),
   })
   .refine((options) => options.hidden % options.heads === 0, { path: ['heads'], message: 'heads must divide hidden' });
 
@@ -55,8 +65,9 @@ export type TransformerOptions = z.output<typeof transformerOptions>;
  * cast inside) or image rows or patches projected linearly; an optional `[CLS]` token; learned
  * position embeddings; `layers` encoder layers (multi-head self-attention and a GELU feed-forward
  * network, each with dropout, a residual connection and layer norm, post or pre); `[CLS]` or mean
- * pooling; linear logits. Its models support `initializeFrom(teacher, 'every-other-layer')`
- * (DistilBERT).
+ * pooling; linear logits. With token ids, padding (id `padId`, default 0) is masked: attention ignores
+ * padded keys and mean pooling averages the real tokens only. Its models support
+ * `initializeFrom(teacher, 'every-other-layer')` (DistilBERT).
  *
  * Taps: `embeddings` (the tokens entering layer 1, `[batch, seq, hidden]`, before dropout); for each
  * layer `layer<i>.attn` (attention maps `[batch, heads, seq, seq]`) then `layer<i>` (hidden states
@@ -79,6 +90,7 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
   if (embedding !== 'tokens' && options.maxLength !== undefined) {
     throw new Error(`transformer: maxLength applies to embedding "tokens" only; with "${embedding}" the image fixes the number of tokens.`);
   }
+  const padId = paddingId(options, embedding);
   const { input, tokens } = embedInput(context.inputShape, { embedding, hidden: options.hidden, vocabSize: options.vocabSize, patchSize: options.patchSize, seed });
   const sequenceLength = tokens.shape[1] as number;
   const maxLength = options.maxLength ?? sequenceLength;
@@ -86,6 +98,7 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
     throw new Error(`transformer: maxLength ${maxLength} is shorter than the input's ${sequenceLength} tokens (context.inputShape [${context.inputShape.join(', ')}]).`);
   }
   const cls = options.pooling === 'cls';
+  const mask = padId === null ? undefined : applyLayer(new PaddingMask({ name: 'padding_mask', padId, prefix: cls ? 1 : 0 }), input);
   let x = cls ? applyLayer(new ClassToken({ name: 'class_token', seed: deriveSeed(seed, 'class_token') }), tokens) : tokens;
   x = applyLayer(new LearnedPositionEmbedding({ name: 'position_embedding', maxLength: maxLength + (cls ? 1 : 0), seed: deriveSeed(seed, 'position_embedding') }), x);
   if (options.norm === 'post') x = applyLayer(tfl.layers.layerNormalization({ name: 'embedding_norm', epsilon: LAYER_NORM_EPSILON }), x);
@@ -93,16 +106,38 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
   if (options.dropout > 0) x = applyLayer(new SeededDropout({ name: 'embedding_dropout', rate: options.dropout, seed: deriveSeed(seed, 'embedding_dropout') }), x);
   for (let index = 1; index <= options.layers; index += 1) {
     const name = `layer${index}`;
-    const layer = encoderLayer(x, { name, heads: options.heads, feedForward: options.feedForward ?? 4 * options.hidden, dropout: options.dropout, norm: options.norm, seed });
+    const layer = encoderLayer(x, { name, heads: options.heads, feedForward: options.feedForward ?? 4 * options.hidden, dropout: options.dropout, norm: options.norm, seed, ...(mask ? { mask } : {}) });
     taps.push({ name: `${name}.attn`, tensor: layer.attention }, { name, tensor: layer.hidden });
     x = layer.hidden;
   }
   if (options.norm === 'pre') x = applyLayer(tfl.layers.layerNormalization({ name: 'final_norm', epsilon: LAYER_NORM_EPSILON }), x);
-  const pooled = applyLayer(cls ? new FirstToken({ name: 'pool' }) : tfl.layers.globalAveragePooling1d({ name: 'pool' }), x);
+  const pooled = cls
+    ? applyLayer(new FirstToken({ name: 'pool' }), x)
+    : mask
+      ? applyLayer(new MaskedMeanPooling({ name: 'pool' }), [x, mask])
+      : applyLayer(tfl.layers.globalAveragePooling1d({ name: 'pool' }), x);
   taps.push({ name: 'pool', tensor: pooled });
   const logits = applyLayer(
     tfl.layers.dense({ name: 'logits', units: context.numClasses, kernelInitializer: glorotUniformInit(seed, 'logits/kernel'), biasInitializer: 'zeros' }),
     pooled,
   );
   return tapModel({ kind: 'transformer', input, logits, taps, initializeFrom: initializeTransformerFromTeacher });
+}
+
+/**
+ * The padding id a transformer masks, or `null` for none: `padId` (default 0) with `tokens`; images
+ * have no padding. Throws naming the option when it does not fit.
+ */
+function paddingId(options: TransformerOptions, embedding: string): number | null {
+  if (embedding !== 'tokens') {
+    if (options.padId !== undefined && options.padId !== null) {
+      throw new Error(`transformer: padId applies to embedding "tokens" only; images ("${embedding}") have no padding.`);
+    }
+    return null;
+  }
+  const padId = options.padId === undefined ? 0 : options.padId;
+  if (padId !== null && options.vocabSize !== undefined && padId >= options.vocabSize) {
+    throw new Error(`transformer: padId ${padId} is not a token id of the vocabulary (vocabSize ${options.vocabSize}).`);
+  }
+  return padId;
 }

@@ -46,6 +46,14 @@ const cases: ZooCase[] = [
     input: tokenIds(6, 11),
   },
   {
+    label: 'token transformer, padding masked (pad id 7), mean pooling over real tokens',
+    kind: 'transformer',
+    options: { vocabSize: 11, hidden: 8, heads: 2, layers: 1, feedForward: 12, pooling: 'mean', padId: 7 },
+    context: { inputShape: [6], numClasses: 3 },
+    stochasticOrBatchStatistics: false,
+    input: tokenIds(6, 11),
+  },
+  {
     label: 'patch transformer, pre-norm, mean pooling',
     kind: 'transformer',
     options: { hidden: 8, heads: 2, layers: 1, feedForward: 12, norm: 'pre', pooling: 'mean' },

@@ -26,10 +26,10 @@ export function applyLayer(layer: ApplicableLayer, input: tfl.SymbolicTensor | t
  * and returns its outputs, checking how many it answers.
  *
  * @param layer - the layer to connect.
- * @param input - its symbolic input.
+ * @param input - its symbolic input, or inputs (the attention's hidden states and padding mask).
  * @param count - the number of outputs expected.
  */
-export function applyMultiOutputLayer(layer: ApplicableLayer, input: tfl.SymbolicTensor, count: number): tfl.SymbolicTensor[] {
+export function applyMultiOutputLayer(layer: ApplicableLayer, input: tfl.SymbolicTensor | tfl.SymbolicTensor[], count: number): tfl.SymbolicTensor[] {
   const output = layer.apply(input);
   if (!Array.isArray(output) || output.length !== count) {
     const got = Array.isArray(output) ? output.length : 1;

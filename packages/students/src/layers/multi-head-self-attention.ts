@@ -2,7 +2,7 @@ import { deriveSeed } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import { sequenceShape, singleInput, singleShape } from './single-input.js';
+import { maskedSequenceInputs, maskedSequenceShapes } from './masked-sequence.js';
 
 /** Constructor arguments of {@link MultiHeadSelfAttention}. */
 export interface MultiHeadSelfAttentionArgs extends LayerArgs {
@@ -16,6 +16,12 @@ export interface MultiHeadSelfAttentionArgs extends LayerArgs {
 const PROJECTIONS = ['query', 'key', 'value', 'output'] as const;
 
 /**
+ * What a padded key adds to its attention scores (BERT adds -10000): large enough that its weight
+ * after the softmax is exactly 0 in float32, small enough that a row of padding only stays finite.
+ */
+export const MASKED_SCORE = -1e9;
+
+/**
  * Multi-head self-attention (Vaswani et al. 2017) over `[batch, seq, hidden]`, with two outputs:
  * the attended hidden states `[batch, seq, hidden]` and the attention maps
  * `[batch, heads, seq, seq]` (softmax over the last axis), which kdlab exposes as `layer<i>.attn`
@@ -23,8 +29,10 @@ const PROJECTIONS = ['query', 'key', 'value', 'output'] as const;
  *
  * Weights, in order: `query`, `key`, `value` and `output`, each a `kernel` `[hidden, hidden]`
  * (glorot-uniform, seeded from `seed` and the weight's name) and a `bias` `[hidden]` (zeros). The
- * scores are `q k^T / sqrt(hidden / heads)`; there is no mask (every sequence has the full length)
- * and no dropout on the attention maps. Written with plain `matMul` and `transpose`, which every
+ * scores are `q k^T / sqrt(hidden / heads)`. Called with `[x, mask]`, where the padding mask
+ * `[batch, seq]` is 1 for a real token and 0 for padding ({@link PaddingMask}), the scores of every
+ * padded key get {@link MASKED_SCORE} added (BERT's additive mask), so no query attends to padding;
+ * called with `x` alone, every position is a key. No dropout on the attention maps. Written with plain `matMul` and `transpose`, which every
  * tfjs backend has (no einsum). Registered with `tf.serialization.registerClass`.
  */
 export class MultiHeadSelfAttention extends tfl.layers.Layer {
@@ -37,7 +45,7 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
   readonly seed: number;
   #weights: tfl.LayerVariable[] = [];
   /** The last call's input and outputs (see {@link MultiHeadSelfAttention.call}). */
-  #lastCall: { inputId: number; training: boolean; weightData: object[]; outputs: tf.Tensor[] } | undefined;
+  #lastCall: { inputId: number; maskId: number | undefined; training: boolean; weightData: object[]; outputs: tf.Tensor[] } | undefined;
 
   /** @param args - the layer arguments, `heads` and `seed` included. */
   constructor(args: MultiHeadSelfAttentionArgs) {
@@ -54,7 +62,8 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
 
   /** Creates the four projections once the hidden size is known; checks that `heads` divides it. */
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    const { hidden } = sequenceShape(inputShape, this.describe());
+    const hidden = maskedSequenceShapes(inputShape, this.describe()).states[2];
+    if (typeof hidden !== 'number') throw new Error(`${this.describe()} needs a known hidden size, got the input shape [${maskedSequenceShapes(inputShape, this.describe()).states.map(String).join(', ')}].`);
     if (hidden % this.heads !== 0) {
       throw new Error(`${this.describe()}: heads (${this.heads}) must divide the hidden size (${hidden}).`);
     }
@@ -67,7 +76,7 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
 
   /** Hidden states `[batch, seq, hidden]` and attention maps `[batch, heads, seq, seq]`. */
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape[] {
-    const [batch, seq, hidden] = singleShape(inputShape, this.describe());
+    const [batch, seq, hidden] = maskedSequenceShapes(inputShape, this.describe()).states;
     return [
       [batch ?? null, seq ?? null, hidden ?? null],
       [batch ?? null, this.heads, seq ?? null, seq ?? null],
@@ -77,32 +86,33 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
   /**
    * Attends; answers `[hidden states, attention maps]`. tfjs-layers' executor applies a layer once
    * per output tensor a model needs, so a layer with two outputs runs twice per forward pass. A call
-   * with the very input tensor of the previous call (tensor ids are never reused), the same
+   * with the very input tensors of the previous call (tensor ids are never reused), the same
    * `training` flag and the same weight values (the same tensor data: every assignment, by an
    * optimizer or `setWeights`, gives a variable new data) answers the previous outputs instead of
    * attending again.
    */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor[] {
     this.invokeCallHook(inputs, kwargs);
-    const input = singleInput(inputs, this.describe());
+    const { states: input, mask } = maskedSequenceInputs(inputs, this.describe());
     const training = kwargs['training'] === true;
     const weightData = this.#weights.map((weight) => weight.read().dataId);
     const last = this.#lastCall;
     if (
       last !== undefined &&
       last.inputId === input.id &&
+      last.maskId === mask?.id &&
       last.training === training &&
       last.weightData.every((data, index) => data === weightData[index]) &&
       last.outputs.every((output) => !output.isDisposed)
     ) {
       return last.outputs;
     }
-    const outputs = this.attend(input);
-    this.#lastCall = { inputId: input.id, training, weightData, outputs };
+    const outputs = this.attend(input, mask);
+    this.#lastCall = { inputId: input.id, maskId: mask?.id, training, weightData, outputs };
     return outputs;
   }
 
-  private attend(input: tf.Tensor): tf.Tensor[] {
+  private attend(input: tf.Tensor, mask: tf.Tensor | undefined): tf.Tensor[] {
     return tf.tidy(() => {
       const x = input;
       const [batch, seq, hidden] = x.shape as [number, number, number];
@@ -114,7 +124,9 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
       const query = heads(wq!, bq!);
       const key = heads(wk!, bk!);
       const value = heads(wv!, bv!);
-      const scores = tf.mul(tf.matMul(query, key, false, true), 1 / Math.sqrt(headSize));
+      let scores = tf.mul(tf.matMul(query, key, false, true), 1 / Math.sqrt(headSize));
+      // (mask - 1) * 1e9: 0 for a real key, MASKED_SCORE for a padded one, the same for every query and head.
+      if (mask !== undefined) scores = tf.add(scores, tf.reshape(tf.mul(tf.sub(mask, 1), -MASKED_SCORE), [batch, 1, 1, seq]));
       const attention = tf.softmax(scores);
       const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [batch * seq, hidden]);
       const output = tf.reshape(tf.add(tf.matMul(context as tf.Tensor2D, wo as tf.Tensor2D), bo!), [batch, seq, hidden]);

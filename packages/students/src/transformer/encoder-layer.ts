@@ -28,6 +28,8 @@ export interface EncoderLayerOptions {
   norm: LayerNormPlacement;
   /** The model's seed. */
   seed: number;
+  /** The padding mask `[batch, seq]` (1 real, 0 padding): padded keys get no attention. Default: none. */
+  mask?: tfl.SymbolicTensor;
 }
 
 /** An encoder layer's outputs. */
@@ -41,12 +43,12 @@ export interface EncoderLayerOutput {
 /**
  * A transformer encoder layer: multi-head self-attention and a GELU feed-forward network, each
  * with dropout and a residual connection, and layer norm after each sum (`post`, BERT) or before
- * each sub-layer (`pre`). Its layers are `<name>_attention`, `<name>_attention_dropout`,
+ * each sub-layer (`pre`). With a padding mask, no query attends to a padded key. Its layers are `<name>_attention`, `<name>_attention_dropout`,
  * `<name>_attention_residual`, `<name>_attention_norm`, `<name>_ffn_inner`, `<name>_ffn_outer`,
  * `<name>_ffn_dropout`, `<name>_ffn_residual` and `<name>_ffn_norm`.
  *
  * @param x - the hidden states, `[batch, seq, hidden]`.
- * @param options - the layer's name, sizes, dropout, norm placement and seed.
+ * @param options - the layer's name, sizes, dropout, norm placement, seed and padding mask.
  */
 export function encoderLayer(x: tfl.SymbolicTensor, options: EncoderLayerOptions): EncoderLayerOutput {
   const { name, seed } = options;
@@ -60,7 +62,7 @@ export function encoderLayer(x: tfl.SymbolicTensor, options: EncoderLayerOptions
   const pre = options.norm === 'pre';
 
   const attentionInput = pre ? applyLayer(norm('attention'), x) : x;
-  const [attended, attention] = applyMultiOutputLayer(attentionLayer, attentionInput, 2) as [tfl.SymbolicTensor, tfl.SymbolicTensor];
+  const [attended, attention] = applyMultiOutputLayer(attentionLayer, options.mask === undefined ? attentionInput : [attentionInput, options.mask], 2) as [tfl.SymbolicTensor, tfl.SymbolicTensor];
   let y = applyLayer(tfl.layers.add({ name: `${name}_attention_residual` }), [x, dropout(attended, 'attention')]);
   if (!pre) y = applyLayer(norm('attention'), y);
 
