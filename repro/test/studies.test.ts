@@ -1,9 +1,10 @@
-// The five studies' analyses (repro/studies), each on fixture stores written in the test: the tables'
+// The studies' analyses (repro/studies), each on fixture stores written in the test: the tables'
 // key numbers against independent computations (support/reference.ts) and the verdict criteria, each
 // level reached by a fixture built for it. One file, so that @kdlab/core is imported once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyAnalysis } from '../page/study.js';
 import ensembleToOne from '../studies/ensemble-to-one.js';
+import fitnetsMnist from '../studies/fitnets-mnist.js';
 import hintonMnistFull from '../studies/hinton-mnist-full.js';
 import lessData from '../studies/less-data.js';
 import omittedThree from '../studies/omitted-three.js';
@@ -655,6 +656,85 @@ describe('study 5: ensemble-to-one', () => {
     const empty = await analyse(undefined);
     expect(cell(empty.tables[0]!, 'ensemble of the teachers (mean logits)', 'n')).toBe('0');
     expect(empty.tables[1]!.rows[0]!.cells).toEqual(['n/a', 'n/a']);
+    expect(empty.verdict.level).toBe('not run yet');
+    expect(empty.plots).toEqual([]);
+  });
+});
+
+describe('study 6: fitnets-mnist', () => {
+  const study = fitnetsMnist;
+
+  // test errors out of 10,000 by student seed
+  const MNIST = { teacher: 60, plain: [190, 175, 182], kd: [90, 84, 95], hints: [70, 69, 80] };
+  const FASHION = { teacher: 800, plain: [1100, 1120, 1090], kd: [1000, 1030, 990], hints: [960, 1000, 955] };
+
+  type Arms = typeof MNIST;
+
+  function runsOf(arms: Arms, seeds = 3): RunSpec[] {
+    const runs: RunSpec[] = [{ name: 'teacher', role: 'teacher', params: { seed: 0 }, metrics: { 'test/errors': arms.teacher, 'model/params': 349_254 } }];
+    const student = { 'student.model.depth': 9, 'student.model.width': 8 };
+    for (let seed = 0; seed < seeds; seed++) {
+      runs.push({ name: `baseline-${seed}`, role: 'baseline', params: { studentSeed: seed, ...student }, metrics: { 'test/errors': arms.plain[seed]!, 'model/params': 30_522 } });
+      runs.push({ name: `kd-${seed}`, role: 'distilled', teacher: 'teacher', params: { studentSeed: seed, ...student, 'losses.1.temperature': 3 }, metrics: { 'test/errors': arms.kd[seed]!, 'model/params': 30_522 } });
+      runs.push({ name: `hints-${seed}`, role: 'distilled', teacher: 'teacher', params: { studentSeed: seed, ...student, 'stages.0.name': 'hints', 'stages.1.losses.1.temperature': 3 }, metrics: { 'test/errors': arms.hints[seed]!, 'model/params': 30_522 } });
+    }
+    return runs;
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(stores: Partial<Record<'fitnets-mnist' | 'fitnets-fashion', RunSpec[]>> | undefined): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (stores !== undefined) await writeStore(store, stores);
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+
+  const percent = (errors: readonly number[]): number[] => errors.map((e) => e / 100);
+  const row = (data: string, model: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === model;
+
+  it('reproduced: plain > KD > hints + KD on both datasets, in test error % with intervals and paired differences', async () => {
+    const analysis = await analyse({ 'fitnets-mnist': runsOf(MNIST), 'fitnets-fashion': runsOf(FASHION) });
+    const [errors, differences] = analysis.tables;
+    expect(cell(errors!, row('MNIST', 'teacher'), 'test error (%)')).toBe('0.60');
+    expect(cell(errors!, row('MNIST', 'teacher'), 'parameters')).toBe('349,254');
+    expect(cell(errors!, row('MNIST', 'plain backprop'), 'n')).toBe('3');
+    expect(cell(errors!, row('MNIST', 'plain backprop'), 'test error (%)')).toBe(summaryText(percent(MNIST.plain), 2));
+    expect(cell(errors!, row('MNIST', 'KD'), 'test error (%)')).toBe(summaryText(percent(MNIST.kd), 2));
+    expect(cell(errors!, row('Fashion-MNIST', 'hints + KD'), 'test error (%)')).toBe(summaryText(percent(FASHION.hints), 2));
+    expect(cell(errors!, row('MNIST', 'hints + KD'), 'parameters')).toBe('30,522');
+    expect(cell(differences!, 'MNIST', 'KD - plain')).toBe(differenceText(percent(MNIST.kd), percent(MNIST.plain), 2));
+    expect(cell(differences!, 'MNIST', 'hints + KD - KD')).toBe(differenceText(percent(MNIST.hints), percent(MNIST.kd), 2));
+    expect(cell(differences!, 'Fashion-MNIST', 'hints + KD - plain')).toBe(differenceText(percent(FASHION.hints), percent(FASHION.plain), 2));
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['errors-by-arm']);
+  });
+
+  it('partly reproduced when hints add nothing over KD on Fashion-MNIST', async () => {
+    const fashion = { ...FASHION, hints: [1010, 1020, 985] }; // +10, -10, -5 against KD
+    const analysis = await analyse({ 'fitnets-mnist': runsOf(MNIST), 'fitnets-fashion': runsOf(fashion) });
+    expect(analysis.verdict.level).toBe('partly reproduced');
+    expect(analysis.verdict.text).toContain('Fashion-MNIST: KD beats plain backprop; hints + KD does not significantly beat KD.');
+  });
+
+  it('not reproduced when neither KD nor hints beat what they should', async () => {
+    const flat = (arms: Arms): Arms => ({ ...arms, kd: [arms.plain[0]! + 3, arms.plain[1]! - 2, arms.plain[2]! + 1], hints: [arms.plain[0]! + 5, arms.plain[1]! - 1, arms.plain[2]! + 4] });
+    const analysis = await analyse({ 'fitnets-mnist': runsOf(flat(MNIST)), 'fitnets-fashion': runsOf(flat(FASHION)) });
+    expect(analysis.verdict.level).toBe('not reproduced');
+  });
+
+  it('incomplete while the Fashion-MNIST arms lack seeds; not run yet without runs', async () => {
+    const incomplete = await analyse({ 'fitnets-mnist': runsOf(MNIST), 'fitnets-fashion': runsOf(FASHION, 2) });
+    expect(cell(incomplete.tables[0]!, row('Fashion-MNIST', 'KD'), 'n')).toBe('2');
+    expect(incomplete.verdict.level).toBe('incomplete');
+    const empty = await analyse(undefined);
+    expect(cell(empty.tables[0]!, row('MNIST', 'teacher'), 'test error (%)')).toBe('n/a');
     expect(empty.verdict.level).toBe('not run yet');
     expect(empty.plots).toEqual([]);
   });
