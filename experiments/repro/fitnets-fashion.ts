@@ -6,7 +6,7 @@
 import { defineExperiment } from '@kdlab/core';
 import { fitnet } from '@kdlab/students';
 import { REPRO_DATA } from './shared-setting.js';
-import { FITNETS_KD_LOSSES, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER } from './fitnets-setting.js';
+import { FITNETS_KD_LOSSES, FITNETS_EVALUATE, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER } from './fitnets-setting.js';
 
 export default defineExperiment({
   name: 'fitnets-fashion',
@@ -16,5 +16,6 @@ export default defineExperiment({
   student: { model: fitnet({ depth: 9, width: 8 }) },
   losses: FITNETS_KD_LOSSES,
   train: FITNETS_STUDENT_TRAIN,
+  evaluate: FITNETS_EVALUATE,
   seeds: [0, 1, 2],
 });

@@ -5,7 +5,7 @@
 import { defineExperiment } from '@kdlab/core';
 import { fitnet } from '@kdlab/students';
 import { REPRO_DATA } from './shared-setting.js';
-import { FITNETS_STUDENT_TRAIN, FITNETS_TEACHER, fitnetsStages } from './fitnets-setting.js';
+import { FITNETS_EVALUATE, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER, fitnetsStages } from './fitnets-setting.js';
 
 export default defineExperiment({
   name: 'fitnets-mnist',
@@ -15,5 +15,6 @@ export default defineExperiment({
   student: { model: fitnet({ depth: 9, width: 8 }) },
   stages: fitnetsStages('block5'),
   train: FITNETS_STUDENT_TRAIN,
+  evaluate: FITNETS_EVALUATE,
   seeds: [0, 1, 2],
 });

@@ -22,6 +22,12 @@ export const FITNETS_TEACHER = {
   },
 } satisfies TeacherMemberInput;
 
+/**
+ * Every trained model (teacher, plain, KD, hints + KD) is also saved quantized to 8 and 16 bits and
+ * measured after loading it back: the compression table's "quantized" rows come from these runs.
+ */
+export const FITNETS_EVALUATE = { quantize: ['uint8', 'float16'] } satisfies ExperimentDefinition['evaluate'];
+
 /** The students' training (plain, KD and hints + KD alike): Adam at 1e-3 on a cosine schedule, batch 128. */
 export const FITNETS_STUDENT_TRAIN = {
   epochs: 20,
