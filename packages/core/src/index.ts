@@ -50,6 +50,7 @@ export * from './engine/sparse-size.js';
 export * from './engine/bias-shift.js';
 export * from './engine/combine-teacher-logits.js';
 export * from './engine/weights-snapshot.js';
+export * from './engine/copy-weights.js';
 export * from './engine/checkpoint/train-checkpoint.js';
 export * from './engine/checkpoint/saved-tensor.js';
 export * from './engine/checkpoint/optimizer-state.js';

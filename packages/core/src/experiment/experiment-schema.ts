@@ -120,11 +120,15 @@ export const studentSchema = z
   .object({
     /** The student's model. */
     model: modelSpecSchema,
-    /** DistilBERT-style initialisation from the (single) teacher. */
+    /**
+     * Weights copied from the (single) teacher before training: `every-other-layer` (DistilBERT: a
+     * student with half the teacher's layers, where the family supports it) or `copy` (every weight,
+     * for a student of the teacher's very architecture: to prune or fine-tune the trained teacher itself).
+     */
     init: z
       .object({
-        /** Which teacher layers the student takes. */
-        fromTeacher: z.literal('every-other-layer'),
+        /** Which teacher weights the student takes. */
+        fromTeacher: z.enum(['every-other-layer', 'copy']),
       })
       .strict()
       .optional(),

@@ -81,8 +81,8 @@ export interface ResolvedExperiment {
     model: ResolvedModelSpec;
     /** Initialisation from the teacher, when asked for. */
     init?: {
-      /** Which teacher layers the student takes. */
-      fromTeacher: 'every-other-layer';
+      /** Which teacher weights the student takes. */
+      fromTeacher: 'every-other-layer' | 'copy';
     };
   };
   /** The distilled student's loss terms, for a single-stage experiment. */
