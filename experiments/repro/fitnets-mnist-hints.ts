@@ -13,7 +13,7 @@ export default defineExperiment({
   data: REPRO_DATA,
   teacher: FITNETS_TEACHER,
   student: { model: fitnet({ depth: 9, width: 8 }) },
-  stages: fitnetsStages('block5'),
+  stages: fitnetsStages({ guided: 'block5' }),
   train: FITNETS_STUDENT_TRAIN,
   evaluate: FITNETS_EVALUATE,
   seeds: [0, 1, 2],

@@ -3,7 +3,7 @@
 // serves every arm, and the plain-backprop baseline is trained once per student and seed.
 import { linearDecay, type ExperimentDefinition, type TeacherMemberInput } from '@kdlab/core';
 import { ce, hint, hinton } from '@kdlab/losses';
-import { cnn } from '@kdlab/students';
+import { cnn, fitnet } from '@kdlab/students';
 
 /**
  * The teacher: a convolutional net of about 350K parameters (the paper's MNIST teacher was a maxout
@@ -42,17 +42,42 @@ export const FITNETS_STUDENT_TRAIN = {
  */
 export const FITNETS_KD_LOSSES = [ce({ weight: 1 }), hinton({ temperature: 3, weight: linearDecay(4, 1), scaleByTemperatureSquared: false })];
 
+/** Where the hints + KD arm's stage 1 connects the student to the teacher, and how the budget is split. */
+export interface FitnetsStagesOptions {
+  /** The student's guided layer (a tap): stage 1 trains the student up to it. */
+  guided: string;
+  /** The teacher's hint layer (a tap of {@link FITNETS_TEACHER}). Default `block2`, its middle conv block (14x14x64). */
+  hint?: string;
+  /** Epochs of stage 1 (hints). Default 5. */
+  hintEpochs?: number;
+  /** Epochs of both stages together: the students' budget. Default {@link FITNETS_STUDENT_TRAIN}'s. */
+  totalEpochs?: number;
+}
+
 /**
  * FitNets' two stages: (1) the student up to its guided layer, with the regressor, learns to
- * reproduce the teacher's hint layer (the teacher's middle conv block, 14x14x64 after its ReLU,
- * through a ReLU regressor as in the authors' code); (2) the whole student with the KD cost above.
- *
- * @param guided - the student's guided layer (its middle conv layer).
- * @param hintEpochs - epochs of stage 1; stage 2 gets the rest of the students' budget.
+ * reproduce the teacher's hint layer (after its ReLU, through a ReLU regressor as in the authors'
+ * code); (2) the whole student with the KD cost above, for the rest of the budget.
  */
-export function fitnetsStages(guided: string, hintEpochs = 5): NonNullable<ExperimentDefinition['stages']> {
+export function fitnetsStages(options: FitnetsStagesOptions): NonNullable<ExperimentDefinition['stages']> {
+  const { guided, hint: hintLayer = 'block2', hintEpochs = 5, totalEpochs = FITNETS_STUDENT_TRAIN.epochs } = options;
   return [
-    { name: 'hints', epochs: hintEpochs, trainable: { upTo: guided }, losses: [hint({ student: guided, teacher: 'block2', regressor: 'auto', activation: 'relu', weight: 1 })] },
-    { name: 'kd', epochs: FITNETS_STUDENT_TRAIN.epochs - hintEpochs, losses: FITNETS_KD_LOSSES },
+    { name: 'hints', epochs: hintEpochs, trainable: { upTo: guided }, losses: [hint({ student: guided, teacher: hintLayer, regressor: 'auto', activation: 'relu', weight: 1 })] },
+    { name: 'kd', epochs: totalEpochs - hintEpochs, losses: FITNETS_KD_LOSSES },
   ];
 }
+
+/**
+ * The depth series of study 7: thin-deep students of about 30K parameters (27.6K to 30.5K), from 3
+ * conv layers to 19; each stage's width doubles the previous one's (w, 2w, 4w).
+ */
+export const FITNETS_DEPTH_SERIES = [
+  fitnet({ depth: 3, width: 18 }),
+  fitnet({ depth: 6, width: 10 }),
+  fitnet({ depth: 9, width: 8 }),
+  fitnet({ depth: 13, width: 6 }),
+  fitnet({ depth: 19, width: 5 }),
+];
+
+/** The depth series' training: study 6's students' optimizer and schedule, 10 epochs (3 of them hints in the hints + KD arm). */
+export const FITNETS_DEPTH_TRAIN = { ...FITNETS_STUDENT_TRAIN, epochs: 10 } satisfies ExperimentDefinition['train'];

@@ -44,6 +44,8 @@ export interface RunCommandOptions {
   checkpoints?: boolean;
   /** `--keep-checkpoints`. */
   keepCheckpoints?: boolean;
+  /** `--check`: validate the experiment and check its plan, list the trials, and stop before any run. */
+  check?: boolean;
 }
 
 /** A failure with the exit code it maps to. */
@@ -110,6 +112,11 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
     prepared.container.bind(TOKENS.Tracker).toConstantValue(tracker);
   } catch (error) {
     throw new CliFailure((error as Error).message, EXIT.invalidInput);
+  }
+  if (options.check) {
+    for (const { trial } of prepared.trials) err.write(`  trial ${trial.index + 1}: ${describeTrial(trial)}\n`);
+    err.write(`--check: nothing trained, nothing written.\n`);
+    return EXIT.ok;
   }
   for (const line of await endRunsLeftByGoneProcesses(storeLocationOf(tracker))) err.write(`kdlab run: ${line}\n`);
 

@@ -22,6 +22,7 @@ export function runCommand(): Command {
     .option('--checkpoint-dir <dir>', 'where each training writes its checkpoint at every epoch end, to continue from it if its process dies (default: $KDLAB_CHECKPOINT_DIR or .kdlab/checkpoints)')
     .option('--no-checkpoints', 'write no checkpoints (a training whose process dies starts again from its first epoch)')
     .option('--keep-checkpoints', 'keep each training\'s last checkpoint after its run finished (they are removed by default)')
+    .option('--check', 'validate the experiment and check its whole plan (data, models, taps, losses, stages), list the trials, and stop: nothing trains, nothing is written')
     .option('--no-save-models', 'do not store each trained model under its run\'s artifacts (model/); a cached teacher keeps its weights in the cache')
     .action(async (file: string, options: import('./run-action.js').RunCommandOptions) => {
       const { runAction, CliFailure } = await import('./run-action.js');
