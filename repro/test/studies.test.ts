@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyAnalysis } from '../page/study.js';
 import ensembleToOne from '../studies/ensemble-to-one.js';
+import fitnetsDepth from '../studies/fitnets-depth.js';
 import fitnetsMnist from '../studies/fitnets-mnist.js';
 import hintonMnistFull from '../studies/hinton-mnist-full.js';
 import lessData from '../studies/less-data.js';
@@ -737,5 +738,91 @@ describe('study 6: fitnets-mnist', () => {
     expect(cell(empty.tables[0]!, row('MNIST', 'teacher'), 'test error (%)')).toBe('n/a');
     expect(empty.verdict.level).toBe('not run yet');
     expect(empty.plots).toEqual([]);
+  });
+});
+
+describe('study 7: fitnets-depth', () => {
+  const study = fitnetsDepth;
+  const DEPTHS = [3, 6, 9, 13, 19] as const;
+  const WIDTHS = [18, 10, 8, 6, 5] as const;
+
+  // test errors out of 10,000, [seed 0, seed 1], by depth
+  interface Fixture {
+    plain: readonly (readonly number[])[];
+    kd: readonly (readonly number[])[];
+    hints: readonly (readonly number[])[];
+  }
+  const TRAINS: Fixture = {
+    plain: [[150, 160], [120, 130], [110, 118], [130, 125], [170, 180]],
+    kd: [[120, 130], [100, 104], [90, 96], [100, 110], [150, 152]],
+    hints: [[118, 128], [95, 100], [85, 90], [92, 95], [120, 131]],
+  };
+
+  function runsOf(f: Fixture, seeds = 2): RunSpec[] {
+    const runs: RunSpec[] = [{ name: 'teacher', role: 'teacher', params: { seed: 0 }, metrics: { 'test/errors': 60 } }];
+    DEPTHS.forEach((depth, i) => {
+      const student = { 'student.model.depth': depth, 'student.model.width': WIDTHS[i]! };
+      for (let seed = 0; seed < seeds; seed++) {
+        const metrics = (errors: number) => ({ 'test/errors': errors, 'model/params': 30_000 + depth });
+        runs.push({ name: `plain-${depth}-${seed}`, role: 'baseline', params: { studentSeed: seed, ...student }, metrics: metrics(f.plain[i]![seed]!) });
+        runs.push({ name: `kd-${depth}-${seed}`, role: 'distilled', teacher: 'teacher', params: { studentSeed: seed, ...student, 'losses.1.temperature': 3 }, metrics: metrics(f.kd[i]![seed]!) });
+        runs.push({ name: `hints-${depth}-${seed}`, role: 'distilled', teacher: 'teacher', params: { studentSeed: seed, ...student, 'stages.0.name': 'hints' }, metrics: metrics(f.hints[i]![seed]!) });
+      }
+    });
+    return runs;
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(f: Fixture | undefined, seeds = 2): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (f !== undefined) await writeStore(store, { 'fitnets-depth': runsOf(f, seeds) });
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+  const percent = (errors: readonly number[]): number[] => errors.map((e) => e / 100);
+
+  it('partly reproduced when every depth trains and hints beat plain backprop on every seed at depth 19; the table by depth', async () => {
+    const analysis = await analyse(TRAINS);
+    const [errors] = analysis.tables;
+    expect(errors!.rows.map((row) => row.cells[0])).toEqual(['3', '6', '9', '13', '19']);
+    expect(cell(errors!, '13', 'width')).toBe('6');
+    expect(cell(errors!, '13', 'parameters')).toBe('30,013');
+    expect(cell(errors!, '13', 'n (plain / KD / hints)')).toBe('2 / 2 / 2');
+    expect(cell(errors!, '13', 'plain backprop')).toBe(summaryText(percent(TRAINS.plain[3]!), 2));
+    expect(cell(errors!, '19', 'KD')).toBe(summaryText(percent(TRAINS.kd[4]!), 2));
+    expect(cell(errors!, '19', 'hints + KD')).toBe(summaryText(percent(TRAINS.hints[4]!), 2));
+    expect(cell(errors!, '19', 'hints + KD - plain')).toBe(differenceText(percent(TRAINS.hints[4]!), percent(TRAINS.plain[4]!), 2));
+    expect(analysis.verdict.level).toBe('partly reproduced');
+    expect(analysis.verdict.text).toContain('Plain backprop trains at every depth.');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['error-by-depth']);
+  });
+
+  it('reproduced when plain backprop and KD stop training at depth 19 and hints + KD trains', async () => {
+    const analysis = await analyse({ ...TRAINS, plain: [...TRAINS.plain.slice(0, 4), [8865, 8990]], kd: [...TRAINS.kd.slice(0, 4), [6000, 8865]] });
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.verdict.text).toContain('Hints + KD trains where plain backprop and KD do not, at depth 19.');
+  });
+
+  it('not reproduced when hints + KD is above plain backprop on a seed at depth 19, or fails with it', async () => {
+    expect((await analyse({ ...TRAINS, hints: [...TRAINS.hints.slice(0, 4), [120, 185]] })).verdict.level).toBe('not reproduced');
+    const allFail = await analyse({ plain: [...TRAINS.plain.slice(0, 4), [8865, 8990]], kd: [...TRAINS.kd.slice(0, 4), [8865, 8990]], hints: [...TRAINS.hints.slice(0, 4), [8865, 8000]] });
+    expect(allFail.verdict.level).toBe('not reproduced');
+    expect(allFail.verdict.text).toContain('Plain backprop does not train at depth 19.');
+  });
+
+  it('incomplete with one seed per cell; not run yet without runs', async () => {
+    const one = await analyse(TRAINS, 1);
+    expect(cell(one.tables[0]!, '3', 'n (plain / KD / hints)')).toBe('1 / 1 / 1');
+    expect(one.verdict.level).toBe('incomplete');
+    const empty = await analyse(undefined);
+    expect(cell(empty.tables[0]!, '9', 'plain backprop')).toBe('n/a');
+    expect(empty.verdict.level).toBe('not run yet');
   });
 });

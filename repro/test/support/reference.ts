@@ -2,7 +2,7 @@
 // taken from scipy, never kdlab's own statistics.
 
 /** t quantiles at 0.975 by degrees of freedom (scipy.stats.t.ppf(0.975, df)). */
-export const T975: Readonly<Record<number, number>> = { 2: 4.302652729749464, 3: 3.1824463052837078, 4: 2.7764451051977987 };
+export const T975: Readonly<Record<number, number>> = { 1: 12.706204736174694, 2: 4.302652729749464, 3: 3.1824463052837078, 4: 2.7764451051977987 };
 
 /** The arithmetic mean. */
 export function mean(values: readonly number[]): number {
@@ -19,7 +19,7 @@ export function sd(values: readonly number[]): number {
   return Math.sqrt(squares / (values.length - 1));
 }
 
-/** Mean and 95% t-interval of a sample of 3 to 5 values. */
+/** Mean and 95% t-interval of a sample of 2 to 5 values. */
 export function interval(values: readonly number[]): { mean: number; low: number; high: number } {
   const t = T975[values.length - 1];
   if (t === undefined) throw new Error(`no t quantile for n = ${values.length}`);
@@ -29,10 +29,12 @@ export function interval(values: readonly number[]): { mean: number; low: number
 }
 
 /**
- * The two-sided p-value of Student's t with 2 or 4 degrees of freedom, from the closed forms of the CDF
- * for even degrees of freedom (a = t / sqrt(df + t^2); df 2: p = 1 - |a|; df 4: p = 1 - |a| (1 + (1 - a^2) / 2)).
+ * The two-sided p-value of Student's t with 1, 2 or 4 degrees of freedom, from closed forms of the CDF
+ * (df 1, the Cauchy distribution: p = 1 - (2 / pi) atan |t|; for even df, a = t / sqrt(df + t^2):
+ * df 2: p = 1 - |a|; df 4: p = 1 - |a| (1 + (1 - a^2) / 2)).
  */
 export function twoSidedP(t: number, df: number): number {
+  if (df === 1) return 1 - (2 / Math.PI) * Math.atan(Math.abs(t));
   const a = Math.abs(t) / Math.sqrt(df + t * t);
   if (df === 2) return 1 - a;
   if (df === 4) return 1 - a * (1 + (1 - a * a) / 2);
