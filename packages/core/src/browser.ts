@@ -1,0 +1,8 @@
+/**
+ * What `@kdlab/core` is in a browser bundle (its `browser` export condition): the part of core that
+ * needs no Node built-ins, which kdlab's custom layers import when a saved model is loaded in a page.
+ * Everything here is also exported by `@kdlab/core` in Node.
+ *
+ * @packageDocumentation
+ */
+export * from './engine/derive-seed.js';
