@@ -90,6 +90,8 @@ export * from './run/evaluate-quantized.js';
 export * from './report/distillation-summary.js';
 export * from './report/format-summary.js';
 export * from './report/index.js';
+// Export to a browser page
+export * from './export/index.js';
 // CLI
 export * from './cli/main.js';
 export * from './cli/exit-codes.js';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { compareCommand } from './commands/compare-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { listCommand } from './commands/list-command.js';
 import { nativeCommand } from './commands/native-command.js';
 import { pushCommand } from './commands/push-command.js';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
     .addCommand(compareCommand())
     .addCommand(syncCommand())
     .addCommand(pushCommand())
+    .addCommand(exportCommand())
     .addCommand(workerCommand(), { hidden: true })
     .showHelpAfterError();
 }

@@ -114,9 +114,10 @@ export class HeadlessChromium {
    * optionally saves a PNG screenshot, and reports the page's errors.
    *
    * @param url - The page, e.g. `file:///tmp/report.html`.
-   * @param options - Window size, expression, screenshot path and how long to wait.
+   * @param options - Window size, expression (with `awaitPromise`, the value its promise resolves
+   *   to), screenshot path and how long to wait for the load event.
    */
-  async visit(url: string, options: { width: number; height: number; expression: string; screenshot?: string; timeoutMs?: number }): Promise<PageVisit> {
+  async visit(url: string, options: { width: number; height: number; expression: string; awaitPromise?: boolean; screenshot?: string; timeoutMs?: number }): Promise<PageVisit> {
     const { targetId } = (await this.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
     const { sessionId } = (await this.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
     const errors: string[] = [];
@@ -145,7 +146,7 @@ export class HeadlessChromium {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([load, new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${url} did not load within ${timeoutMs} ms`)), timeoutMs)))]);
       clearTimeout(timer);
-      const { result } = (await this.send('Runtime.evaluate', { expression: options.expression, returnByValue: true }, sessionId)) as { result: { value?: unknown } };
+      const { result } = (await this.send('Runtime.evaluate', { expression: options.expression, returnByValue: true, awaitPromise: options.awaitPromise ?? false }, sessionId)) as { result: { value?: unknown } };
       if (options.screenshot !== undefined) {
         const { data } = (await this.send('Page.captureScreenshot', { format: 'png' }, sessionId)) as { data: string };
         await writeFile(options.screenshot, Buffer.from(data, 'base64'));
