@@ -72,4 +72,40 @@ describe('kdlab run with evaluate.quantize', () => {
       expect(Math.abs(value(run, 'quantized/float16/test/errors') - value(run, 'test/errors'))).toBeLessThanOrEqual(2);
     }
   });
+
+  it('a pruned model: its zeros survive the uint8 and float16 round trip, and quantized/<dtype>/sparse_bytes sizes them stored sparse', async () => {
+    const store = join(scratch, 'pruned');
+    const result = await runCli(['run', 'test/fixtures/tiny-pruned.ts', '--tracking-uri', `file:${store}`, '--backend', 'wasm', '--no-cache']);
+    expect(result.code, result.stderr).toBe(0);
+    const runs = (await readMlrunsStore(store)).runs;
+    const teacher = runs.find((run) => run.tags['kdlab.role'] === 'teacher')!;
+    expect(teacher.metrics['quantized/uint8/sparse_bytes']).toBeUndefined(); // not pruned
+    for (const run of runs.filter((r) => r.tags['kdlab.role'] !== 'teacher')) {
+      const role = run.tags['kdlab.role'];
+      const artifacts = fileURLToPath(run.info.artifactUri);
+      for (const [dtype, bytesPerValue] of [['uint8', 1], ['float16', 2]] as const) {
+        const loaded = await tfl.loadLayersModel(fileSystemHandler(join(artifacts, `model-${dtype}`)));
+        let expected = 0;
+        let kernelZeros = 0;
+        let kernelSize = 0;
+        for (const weight of loaded.weights) {
+          const values = weight.read().dataSync();
+          const n = values.length;
+          const z = values.filter((v) => v !== 0).length;
+          const columns = weight.shape[weight.shape.length - 1]!;
+          expected += Math.min(bytesPerValue * n, bytesPerValue * z + Math.min(Math.ceil(n / 8), 4 * z + 4 * (n / columns + 1)));
+          if (weight.shape.length >= 2) {
+            kernelZeros += n - z;
+            kernelSize += n;
+          }
+        }
+        loaded.dispose();
+        // every kernel lost exactly 80% of its weights in float32; the quantized save keeps them 0
+        expect(kernelZeros / kernelSize, `${role} ${dtype}`).toBeGreaterThanOrEqual(0.8 - 1e-3);
+        expect(value(run, `quantized/${dtype}/sparse_bytes`), `${role} ${dtype}`).toBe(expected);
+        expect(value(run, `quantized/${dtype}/sparse_bytes`)).toBeLessThan(value(run, 'model/sparse_bytes') / (bytesPerValue === 1 ? 2 : 1.5));
+        expect(value(run, `quantized/${dtype}/sparse_bytes`)).toBeLessThan(value(run, `quantized/${dtype}/bytes`));
+      }
+    }
+  });
 });

@@ -32,15 +32,19 @@ export interface SparseSize {
 }
 
 /**
- * The bytes of one pruned float32 tensor stored sparse: 4 bytes per nonzero value, plus the cheaper
- * of two ways of saying where they are:
+ * The bytes of one pruned tensor stored sparse: `bytesPerValue` bytes per nonzero value (4 for
+ * float32, 2 for float16, 1 for uint8), plus the cheaper of two ways of saying where they are:
  * - a bitmap of every position: `⌈n / 8⌉` bytes;
  * - CSR-style int32 indices, the tensor seen as a matrix of `n / last` rows and `last` columns (a
  *   kernel `[in, out]` as it is, a convolution `[h, w, in, out]` as `[h·w·in, out]`): a column index
  *   per nonzero value and a row pointer per row plus one, 4 bytes each.
- * A tensor is never counted above its dense size, `4n` (a format would store it dense then).
+ * A tensor is never counted above its dense size, `bytesPerValue · n` (a format would store it dense then).
+ *
+ * @param values - the tensor's values, row-major (a quantized tensor's as loaded back: its zeros stay exact).
+ * @param shape - its shape.
+ * @param bytesPerValue - bytes of one stored value; default 4 (float32).
  */
-export function tensorSparseBytes(values: ArrayLike<number>, shape: readonly number[]): number {
+export function tensorSparseBytes(values: ArrayLike<number>, shape: readonly number[], bytesPerValue = 4): number {
   const size = values.length;
   let nonzero = 0;
   for (let i = 0; i < size; i += 1) if (values[i] !== 0) nonzero += 1;
@@ -48,7 +52,7 @@ export function tensorSparseBytes(values: ArrayLike<number>, shape: readonly num
   const rows = columns > 0 ? size / columns : 0;
   const bitmap = Math.ceil(size / 8);
   const csr = 4 * nonzero + 4 * (rows + 1);
-  return Math.min(4 * size, 4 * nonzero + Math.min(bitmap, csr));
+  return Math.min(bytesPerValue * size, bytesPerValue * nonzero + Math.min(bitmap, csr));
 }
 
 /** A model's size with its pruned tensors stored sparse, and its zeros counted. */

@@ -350,7 +350,7 @@ export class DistillationRunner {
           ...(reopened ? { resumeFrom: reopened.checkpoint } : {}),
         });
         await run.logMetrics(await this.#evaluate(experiment, data, job.model, job.role, training.epochs.length));
-        await run.logMetrics(await this.#evaluateQuantized(experiment, data, job.model, job.name, run, training.epochs.length));
+        await run.logMetrics(await this.#evaluateQuantized(experiment, data, job.model, job.name, run, training.epochs.length, training.size !== undefined));
         if (this.#options.saveModels !== false) await job.model.save(artifactSaveHandler(run, 'model'));
         const result: RoleResult = { role: job.role, name: job.name, runId: run.runId, kind: job.model.kind, params: paramCount, bytes: paramCount * 4, latencyMs, training };
         this.#reporter.roleFinished(result);
@@ -430,13 +430,14 @@ export class DistillationRunner {
   /**
    * With `evaluate.quantize`: the model saved quantized to each storage type (stored in the run's
    * artifacts as `model-<dtype>/` unless models are not saved), measured on disk and on the test split
-   * after loading it back (`model/bytes_on_disk`, `quantized/<dtype>/bytes`, `quantized/<dtype>/test/...`).
+   * after loading it back (`model/bytes_on_disk`, `quantized/<dtype>/bytes`, `quantized/<dtype>/test/...`;
+   * a pruned model's also `quantized/<dtype>/sparse_bytes`).
    */
-  async #evaluateQuantized(experiment: ResolvedExperiment, data: Dataset, model: Model, name: string, run: RunHandle, step: number): Promise<MetricPoint[]> {
+  async #evaluateQuantized(experiment: ResolvedExperiment, data: Dataset, model: Model, name: string, run: RunHandle, step: number, pruned: boolean): Promise<MetricPoint[]> {
     const dtypes = experiment.evaluate?.quantize;
     if (dtypes === undefined || dtypes.length === 0) return [];
-    const measured = await measureQuantized({ model, data, dtypes, ...(this.#options.saveModels !== false ? { run } : {}) });
-    const sizes = measured.quantized.map((q) => `${q.dtype} ${q.bytes} bytes (${(measured.floatBytes / q.bytes).toFixed(2)}x smaller), test accuracy ${q.accuracy.toFixed(4)}`);
+    const measured = await measureQuantized({ model, data, dtypes, pruned, ...(this.#options.saveModels !== false ? { run } : {}) });
+    const sizes = measured.quantized.map((q) => `${q.dtype} ${q.bytes} bytes (${(measured.floatBytes / q.bytes).toFixed(2)}x smaller${q.sparseBytes !== undefined ? `; ${q.sparseBytes} stored sparse` : ''}), test accuracy ${q.accuracy.toFixed(4)}`);
     this.#reporter.note(`${name}: float32 save ${measured.floatBytes} bytes; quantized: ${sizes.join('; ')}`);
     return quantizedMetricPoints(measured, step);
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import { countErrors } from '../engine/bias-shift.js';
+import { tensorSparseBytes } from '../engine/sparse-size.js';
 import { predictLoadedLogits } from '../engine/quantize/predict-loaded-logits.js';
 import { quantizeArtifacts, type QuantizationDtype } from '../engine/quantize/quantize-artifacts.js';
 import { captureArtifacts } from '../model/capture-artifacts.js';
@@ -24,6 +25,12 @@ export interface QuantizedMeasurement {
   errors: number;
   /** Its test accuracy. */
   accuracy: number;
+  /**
+   * For a pruned model: the bytes of its weights stored sparse at this storage type, from the weights as
+   * loaded back (the uint8 map keeps 0 exact, so pruned weights stay 0): each tensor the smaller of dense
+   * and {@link tensorSparseBytes} at 1 (uint8) or 2 (float16) bytes per value. Weights only, no manifest.
+   */
+  sparseBytes?: number;
 }
 
 /** What {@link measureQuantized} found: the float32 save's size and each quantized save's. */
@@ -44,6 +51,8 @@ export interface MeasureQuantizedOptions {
   dtypes: readonly QuantizationDtype[];
   /** When given, each quantized save is also stored in this run's artifacts (`model-<dtype>/`). */
   run?: RunHandle;
+  /** The model was pruned: also size each quantized save's weights stored sparse ({@link QuantizedMeasurement.sparseBytes}). */
+  pruned?: boolean;
 }
 
 /**
@@ -71,13 +80,15 @@ export async function measureQuantized(options: MeasureQuantizedOptions): Promis
         throw new Error(`The ${dtype}-quantized ${model.kind} model does not load with tf.loadLayersModel: ${cause.message}`, { cause });
       });
       let logits: Float32Array;
+      let sparseBytes: number | undefined;
       try {
         logits = await predictLoadedLogits(loaded, data.test, data.inputShape, EVAL_BATCH);
+        if (options.pruned) sparseBytes = quantizedSparseBytes(loaded, QUANTIZED_BYTES_PER_VALUE[dtype]);
       } finally {
         loaded.dispose();
       }
       const { errors } = countErrors(logits, data.test.y, data.numClasses);
-      quantized.push({ dtype, bytes, errors, accuracy: 1 - errors / data.test.count });
+      quantized.push({ dtype, bytes, errors, accuracy: 1 - errors / data.test.count, ...(sparseBytes !== undefined ? { sparseBytes } : {}) });
       if (run) {
         await run.logArtifact(`${folder}/${MODEL_JSON_NAME}`, files.modelJson);
         await run.logArtifact(`${folder}/${WEIGHTS_NAME}`, files.weights);
@@ -89,10 +100,23 @@ export async function measureQuantized(options: MeasureQuantizedOptions): Promis
   }
 }
 
+const QUANTIZED_BYTES_PER_VALUE: Record<QuantizationDtype, number> = { uint8: 1, float16: 2 };
+
+/** The weights of a loaded (dequantized) model, each tensor stored the smaller way, dense or sparse, at `bytesPerValue`. */
+function quantizedSparseBytes(loaded: tfl.LayersModel, bytesPerValue: number): number {
+  let bytes = 0;
+  for (const weight of loaded.weights) {
+    const value = weight.read();
+    bytes += tensorSparseBytes(value.dataSync(), value.shape, bytesPerValue);
+  }
+  return bytes;
+}
+
 /**
  * The metrics of {@link measureQuantized}'s measurements: `model/bytes_on_disk` and
  * `quantized/<dtype>/bytes` at step 0 (with `model/bytes`), `quantized/<dtype>/test/accuracy` and
- * `quantized/<dtype>/test/errors` at `step` (with `test/errors`).
+ * `quantized/<dtype>/test/errors` at `step` (with `test/errors`); for a pruned model also
+ * `quantized/<dtype>/sparse_bytes` at step 0.
  *
  * @param measured - the measurements.
  * @param step - the step of the test metrics (the number of epochs trained).
@@ -105,6 +129,7 @@ export function quantizedMetricPoints(measured: QuantizedMeasurements, step: num
       { key: `quantized/${q.dtype}/bytes`, value: q.bytes, step: 0, timestamp },
       { key: `quantized/${q.dtype}/test/accuracy`, value: q.accuracy, step, timestamp },
       { key: `quantized/${q.dtype}/test/errors`, value: q.errors, step, timestamp },
+      ...(q.sparseBytes !== undefined ? [{ key: `quantized/${q.dtype}/sparse_bytes`, value: q.sparseBytes, step: 0, timestamp }] : []),
     ]),
   ];
 }

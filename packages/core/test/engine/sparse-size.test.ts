@@ -11,6 +11,24 @@ describe('tensorSparseBytes', () => {
     expect(tensorSparseBytes(values, [4, 8])).toBe(3 * 4 + 4);
   });
 
+  it('quantized values: 1 (uint8) or 2 (float16) bytes each, the indices as before, never above the dense size at that width', () => {
+    const values = new Float32Array(32);
+    values[0] = 1;
+    values[9] = -2;
+    values[31] = 0.5;
+    expect(tensorSparseBytes(values, [4, 8], 1)).toBe(3 + 4);
+    expect(tensorSparseBytes(values, [4, 8], 2)).toBe(6 + 4);
+    // 30 of 32 nonzero: 30 + 4 bytes sparse at uint8, above the 32 dense ones
+    const full = new Float32Array(32).fill(1);
+    full[3] = 0;
+    full[7] = 0;
+    expect(tensorSparseBytes(full, [4, 8], 1)).toBe(32);
+    // at uint8 the bitmap pays once an eighth of the values are zero: 27 nonzero of 32 -> 27 + 4 = 31 < 32
+    const eighth = new Float32Array(32).fill(1);
+    for (const i of [0, 1, 2, 3, 4]) eighth[i] = 0;
+    expect(tensorSparseBytes(eighth, [4, 8], 1)).toBe(31);
+  });
+
   it('a [1000, 2] kernel with 5 nonzero values: CSR is cheaper than the bitmap only when rows are few', () => {
     const tall = new Float32Array(2000);
     for (const i of [0, 10, 100, 1000, 1999]) tall[i] = 1;
