@@ -24,6 +24,7 @@ export * from './transformer/input-embedding.js';
 export * from './transformer/encoder-layer.js';
 export * from './transformer/describe-transformer.js';
 export * from './transformer/initialize-from-teacher.js';
+export * from './transformer/token-states.js';
 export * from './mlp.js';
 export * from './cnn.js';
 export * from './fitnet.js';

@@ -16,6 +16,7 @@ import { SeededDropout } from './layers/seeded-dropout.js';
 import { encoderLayer, LAYER_NORM_EPSILON, layerNormPlacements } from './transformer/encoder-layer.js';
 import { initializeTransformerFromTeacher } from './transformer/initialize-from-teacher.js';
 import { embedInput, transformerEmbeddings } from './transformer/input-embedding.js';
+import { transformerTokenStates } from './transformer/token-states.js';
 
 /** Options of the `transformer` family: the single source of their types, defaults and error messages. */
 export const transformerOptions = z
@@ -67,7 +68,9 @@ export type TransformerOptions = z.output<typeof transformerOptions>;
  * network, each with dropout, a residual connection and layer norm, post or pre); `[CLS]` or mean
  * pooling; linear logits. With token ids, padding (id `padId`, default 0) is masked: attention ignores
  * padded keys and mean pooling averages the real tokens only. Its models support
- * `initializeFrom(teacher, 'every-other-layer')` (DistilBERT).
+ * `initializeFrom(teacher, 'every-other-layer')` (DistilBERT), and with token ids `tokenStates()`
+ * (the last layer's states of the input tokens and the token embedding, for masked-language-model
+ * pre-training).
  *
  * Taps: `embeddings` (the tokens entering layer 1, `[batch, seq, hidden]`, before dropout); for each
  * layer `layer<i>.attn` (attention maps `[batch, heads, seq, seq]`) then `layer<i>` (hidden states
@@ -121,7 +124,7 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
     tfl.layers.dense({ name: 'logits', units: context.numClasses, kernelInitializer: glorotUniformInit(seed, 'logits/kernel'), biasInitializer: 'zeros' }),
     pooled,
   );
-  return tapModel({ kind: 'transformer', input, logits, taps, initializeFrom: initializeTransformerFromTeacher });
+  return tapModel({ kind: 'transformer', input, logits, taps, initializeFrom: initializeTransformerFromTeacher, ...(embedding === 'tokens' ? { tokenStates: transformerTokenStates } : {}) });
 }
 
 /**

@@ -31,3 +31,4 @@ export * from './augment/augment-batch.js';
 export * from './transfer/transfer-set.js';
 export * from './transfer/select-transfer-set.js';
 export * from './text/index.js';
+export * from './token-vocabulary.js';

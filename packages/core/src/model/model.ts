@@ -54,6 +54,12 @@ export interface Model {
    */
   initializeFrom?(teacher: Model, strategy: TeacherInitStrategy): void;
   /**
+   * The model's per-token hidden states, for token-level objectives such as masked-language-model
+   * pre-training, where the family has them (the `transformer` with token ids). Optional: a model
+   * without (an MLP, a CNN, an image transformer) cannot be pre-trained that way.
+   */
+  tokenStates?(): TokenStates;
+  /**
    * The state of the model's own random generators (the dropout masks' position), JSON-safe: a
    * checkpoint stores it so that a resumed training draws the masks an uninterrupted one would.
    * Optional: a model without generators of its own (or whose randomness is a function of the step)
@@ -64,6 +70,18 @@ export interface Model {
   restoreRandomState?(state: ModelRandomState): void;
   /** Frees every variable of the model. */
   dispose(): void;
+}
+
+/** Where a model keeps its per-token hidden states and its token embedding ({@link Model.tokenStates}). */
+export interface TokenStates {
+  /**
+   * The final hidden state of every input token, `[batch, seq, hidden]` (position `i` for the input's
+   * token `i`: no `[CLS]` or other added position), computed from the features of a forward pass
+   * (differentiable: a loss on it trains the model).
+   */
+  read(features: Record<string, tf.Tensor>): tf.Tensor3D;
+  /** The token embedding, `[vocabSize, hidden]`: row `id` is token `id`'s vector (a decoder may be tied to it). */
+  readonly embedding: tf.Variable;
 }
 
 /** A model's random generators' state, by generator (layer) name: JSON-safe values. */

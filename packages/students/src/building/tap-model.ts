@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { LayersModelAdapter, type TeacherInitHook } from '../layers/layers-model-adapter.js';
+import { LayersModelAdapter, type TeacherInitHook, type TokenStatesHook } from '../layers/layers-model-adapter.js';
 import type { NamedTap } from './named-tap.js';
 
 /** What {@link tapModel} wraps. */
@@ -14,6 +14,8 @@ export interface TapModelOptions {
   taps: readonly NamedTap[];
   /** The family's teacher-initialisation routine, if it has one. */
   initializeFrom?: TeacherInitHook;
+  /** The family's reader of per-token hidden states, if it has one. */
+  tokenStates?: TokenStatesHook;
 }
 
 /**
@@ -30,5 +32,6 @@ export function tapModel(options: TapModelOptions): LayersModelAdapter {
     model,
     featureNames: taps.map((tap) => tap.name),
     ...(options.initializeFrom !== undefined && { initializeFrom: options.initializeFrom }),
+    ...(options.tokenStates !== undefined && { tokenStates: options.tokenStates }),
   });
 }

@@ -1,4 +1,4 @@
-import type { ForwardOptions, Model, ModelOutput, ModelRandomState, TeacherInitStrategy } from '@kdlab/core';
+import type { ForwardOptions, Model, ModelOutput, ModelRandomState, TeacherInitStrategy, TokenStates } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { resolveIoTarget } from '../io/resolve-io-target.js';
@@ -20,7 +20,16 @@ export interface LayersModelAdapterOptions {
    * when not, it has none, so the engine can tell that the family does not support it.
    */
   initializeFrom?: TeacherInitHook;
+  /**
+   * The family's way of reading a model's per-token hidden states and token embedding (the token
+   * transformer's, for masked-language-model pre-training). When given, the adapter has
+   * {@link LayersModelAdapter.tokenStates}; when not, it has none.
+   */
+  tokenStates?: TokenStatesHook;
 }
+
+/** A family's reader of a model's per-token hidden states and token embedding ({@link Model.tokenStates}). */
+export type TokenStatesHook = (model: LayersModelAdapter) => TokenStates;
 
 /**
  * A family's teacher-initialisation routine: copies weights from `teacher` into `student`
@@ -52,6 +61,11 @@ export class LayersModelAdapter implements Model {
    * {@link TeacherInitHook}, e.g. the transformer's `every-other-layer`).
    */
   readonly initializeFrom?: (teacher: Model, strategy: TeacherInitStrategy) => void;
+  /**
+   * The model's per-token hidden states and token embedding (present only when the family gave a
+   * {@link TokenStatesHook}, e.g. the transformer with token ids).
+   */
+  readonly tokenStates?: () => TokenStates;
   #disposed = false;
 
   /** @param options - the model, its family id and its tap names. */
@@ -87,6 +101,13 @@ export class LayersModelAdapter implements Model {
       this.initializeFrom = (teacher, strategy) => {
         this.assertLive('initializeFrom');
         hook(this, teacher, strategy);
+      };
+    }
+    const tokenStates = options.tokenStates;
+    if (tokenStates !== undefined) {
+      this.tokenStates = () => {
+        this.assertLive('tokenStates');
+        return tokenStates(this);
       };
     }
   }
@@ -205,7 +226,11 @@ export class LayersModelAdapter implements Model {
 }
 
 /** The `tf.Variable` behind a tfjs-layers `LayerVariable` (`read()` returns it, not a copy). */
-function underlyingVariable(weight: tfl.LayerVariable): tf.Variable {
+/**
+ * The `tf.Variable` behind a tfjs-layers weight (what an optimizer updates).
+ * @throws Error naming the weight when it is not backed by one (a second copy of tfjs-core).
+ */
+export function underlyingVariable(weight: tfl.LayerVariable): tf.Variable {
   const value = weight.read();
   if (!(value instanceof tf.Variable)) {
     throw new Error(`Weight "${weight.name}" is not backed by a tf.Variable (is a second copy of @tensorflow/tfjs-core loaded?).`);
