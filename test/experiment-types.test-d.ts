@@ -13,6 +13,11 @@ const base = {
 defineExperiment({ ...base, losses: [ce({ weight: 0.3 }), hinton({ temperature: 4, weight: 0.7 })] });
 defineExperiment({ ...base, stages: [{ epochs: 2, losses: [hinton({ weight: linearDecay(4, 1) })] }] });
 defineExperiment({ ...base, teacher: { ensemble: [{ model: mlp() }, { model: mlp({ hidden: [32] }), seed: 3 }], combine: 'mean-probs' }, losses: [hinton()] });
+defineExperiment({ ...base, teacher: { model: mlp(), pretrain: { objective: 'mlm', epochs: 2, maskRate: 0.2, batchSize: 16 } }, losses: [ce()] });
+// @ts-expect-error masked-language-model pre-training needs its epochs
+defineExperiment({ ...base, teacher: { model: mlp(), pretrain: { objective: 'mlm' } }, losses: [ce()] });
+// @ts-expect-error the pre-training objective is checked
+defineExperiment({ ...base, teacher: { model: mlp(), pretrain: { objective: 'clm', epochs: 1 } }, losses: [ce()] });
 
 defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: magnitudePrune({ sparsity: 0.9, schedule: 'polynomial', endEpoch: 2 }) }] });
 defineExperiment({ ...base, stages: [{ epochs: 2, losses: [ce()], prune: { kind: 'magnitude', sparsity: 0.9, scope: 'global' } }] });

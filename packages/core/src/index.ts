@@ -57,6 +57,7 @@ export * from './engine/checkpoint/optimizer-state.js';
 export * from './engine/derive-seed.js';
 export * from './engine/measure-latency.js';
 export * from './engine/training-aborted.js';
+export * from './engine/pretrain/pretrain-settings.js';
 export * from './engine/pretrain/mask-tokens.js';
 export * from './engine/pretrain/mlm-head.js';
 export * from './engine/pretrain/mlm-loss.js';

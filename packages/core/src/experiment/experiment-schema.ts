@@ -3,6 +3,7 @@ import { optimizerSchema, trainSettingsOverrideSchema, trainSettingsSchema } fro
 import { weightScheduleSchema } from '../engine/weight-schedule.js';
 import { biasShiftSchema } from '../engine/bias-shift.js';
 import { transferSetSchema } from '../data/transfer/transfer-set.js';
+import { mlmPretrainSchema } from '../engine/pretrain/pretrain-settings.js';
 
 /** A model as written in an experiment: `{ kind: 'mlp', ...options }`; options are checked by the plugin. */
 export const modelSpecSchema = z.looseObject({
@@ -79,6 +80,11 @@ export const singleTeacherSchema = z
     model: modelSpecSchema,
     /** Settings that override the experiment's `train` for this teacher. */
     train: trainSettingsOverrideSchema.optional(),
+    /**
+     * Masked-language-model pre-training before the training on labels (BERT), with its own epochs
+     * and rates. Optional without a default, so that experiments without it keep their config hash.
+     */
+    pretrain: mlmPretrainSchema.optional(),
     /** Seed of this teacher's initialisation and batch order (default: derived from the experiment seed). */
     seed: z.number().int().min(0).optional(),
   })

@@ -3,6 +3,7 @@ import type { PluginRegistries } from '../container/create-container.js';
 import type { PluginRegistry, Identified } from '../container/plugin-registry.js';
 import { trainSettingsSchema, type OptimizerSettings, type TrainSettings } from '../engine/train-settings.js';
 import type { WeightSchedule } from '../engine/weight-schedule.js';
+import { resolvePretrain, type ResolvedPretrain } from '../engine/pretrain/pretrain-settings.js';
 import { ensembleTeacherSchema, experimentSchema, singleTeacherSchema } from './experiment-schema.js';
 import { ExperimentValidationError, formatPath, type ExperimentIssue } from './validation-error.js';
 
@@ -32,6 +33,8 @@ export interface ResolvedTeacherMember {
   model: ResolvedModelSpec;
   /** Its complete training settings. */
   train: TrainSettings;
+  /** Its masked-language-model pre-training, when asked for. */
+  pretrain?: ResolvedPretrain;
   /** Its own seed, when given. */
   seed?: number;
 }
@@ -207,7 +210,12 @@ export function resolveExperiment(raw: unknown, registries: PluginRegistries, so
     const model = resolvePlugin(registries.models, spec.model, ['kind'], [...path, 'model'], issues);
     const train = trainSettingsSchema.safeParse({ ...experiment.train, ...withoutUndefined(shared), ...withoutUndefined(spec.train) });
     if (!train.success) issues.push(...issuesOf(train.error, [...path, 'train']));
-    return { model: model as ResolvedModelSpec, train: train.data!, ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
+    return {
+      model: model as ResolvedModelSpec,
+      train: train.data!,
+      ...(spec.pretrain !== undefined && train.success ? { pretrain: resolvePretrain(spec.pretrain, train.data) } : {}),
+      ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+    };
   };
   const teacher: ResolvedTeacher =
     'ensemble' in experiment.teacher

@@ -42,6 +42,8 @@ import type { CheckpointStore } from './checkpoint-store.js';
 import { droppingLoggedSteps } from './resumed-run-handle.js';
 import type { TrainCheckpoint } from '../engine/checkpoint/train-checkpoint.js';
 import { jsonSafeRole } from './worker-protocol.js';
+import type { ResolvedPretrain } from '../engine/pretrain/pretrain-settings.js';
+import { describePretrain, pretrainTeacher } from './pretrain-teacher.js';
 
 /** What every run of a runner shares. */
 export interface RunnerOptions {
@@ -288,6 +290,8 @@ export class DistillationRunner {
     extraTags?: Record<string, string>;
     /** Which training it is, for its checkpoints. */
     checkpoint: CheckpointId;
+    /** A teacher's masked-language-model pre-training, run first in the same run (skipped when resuming from a checkpoint, which holds the weights after it). */
+    pretrain?: { settings: ResolvedPretrain; seed: number; path: string };
   }): Promise<RoleResult> {
     const { data, experiment } = job;
     const start = this.#start(experiment, job.context, job.name, job.role, job.model, data, job.extraTags);
@@ -311,7 +315,8 @@ export class DistillationRunner {
         job.stagePath,
       );
       try {
-        const describe = job.stages.map((stage) => `${stage.epochs} epochs: ${stage.losses.map((t) => `${JSON.stringify(t.weight)}*${t.kind}`).join(' + ')}${stage.prune ? `, pruned (${JSON.stringify(stage.prune)})` : ''}`).join('; ');
+        const stagesText = job.stages.map((stage) => `${stage.epochs} epochs: ${stage.losses.map((t) => `${JSON.stringify(t.weight)}*${t.kind}`).join(' + ')}${stage.prune ? `, pruned (${JSON.stringify(stage.prune)})` : ''}`).join('; ');
+        const describe = job.pretrain ? `${describePretrain(job.pretrain.settings)}; then ${stagesText}` : stagesText;
         await this.#logSetup(run, experiment, job.context, job.role, describe);
         let teacher: TeacherSignal | undefined;
         if (job.teacher) {
@@ -336,6 +341,18 @@ export class DistillationRunner {
           { key: 'model/latency_ms', value: latencyMs, step: 0 },
           ...(created.lossParamCount > 0 ? [{ key: 'model/loss_params', value: created.lossParamCount, step: 0 }] : []),
         ]);
+        if (job.pretrain && !reopened) {
+          await pretrainTeacher({
+            model: job.model,
+            data,
+            pretrain: job.pretrain.settings,
+            seed: job.pretrain.seed,
+            path: job.pretrain.path,
+            onMetrics: (points) => run.logMetrics(points),
+            onNote: (line) => this.#reporter.note(`${job.name}: ${line}`),
+            ...(this.#options.signal ? { signal: this.#options.signal } : {}),
+          });
+        }
         const training = await trainModel({
           model: job.model,
           stages: created.stages,
@@ -450,7 +467,8 @@ export class DistillationRunner {
   /** The cache key of one teacher member: everything its training depends on. */
   #memberKey(experiment: ResolvedExperiment, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): string {
     const seed = this.#memberSeed(experiment, member, index, count);
-    return TrainedModelCache.key({ member: { model: member.model, train: member.train }, seed, data: teacherData(experiment.data), dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description });
+    // `pretrain` only when there is one: the keys of teachers trained without stay as they were.
+    return TrainedModelCache.key({ member: { model: member.model, train: member.train, ...(member.pretrain ? { pretrain: member.pretrain } : {}) }, seed, data: teacherData(experiment.data), dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description });
   }
 
   #member(experiment: ResolvedExperiment, context: TrialContext, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): Promise<TrainedMember> {
@@ -485,6 +503,7 @@ export class DistillationRunner {
             stagePath: () => 'teacher',
             checkpoint: { kind: 'teachers', key },
             extraTags: { 'kdlab.cache_key': key, ...(count > 1 ? { 'kdlab.teacher_index': String(index + 1) } : {}) },
+            ...(member.pretrain ? { pretrain: { settings: member.pretrain, seed: deriveSeed(seed, 'teacher/pretrain'), path: count > 1 ? `teacher.ensemble.${index}` : 'teacher' } } : {}),
           });
           const trainLogits = await predictLogits(model, data.train, EVAL_BATCH);
           const testLogits = await predictLogits(model, data.test, EVAL_BATCH);

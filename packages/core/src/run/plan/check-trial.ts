@@ -10,6 +10,7 @@ import { checkClassSettings } from '../check-class-settings.js';
 import { createStages } from '../create-stages.js';
 import { initializeStudent } from '../initialize-student.js';
 import { liveTeacherReason } from '../live-teacher-reason.js';
+import { checkPretrain } from './check-pretrain.js';
 import type { PlanProbe } from './plan-probe.js';
 
 /** The issue an error stands for: its field when it names one, else the field given. */
@@ -50,7 +51,8 @@ function checkStages(
  * files (loaded and split), its transfer set and bias-shift classes against the data, every model
  * built (teacher members and student, for their taps and shapes), every loss term created against
  * them for the teacher and the student (regressor shapes included), each stage's `trainable.upTo` and
- * pruning, the teacher signal an ensemble can give, and `student.init` tried on real models. Every problem found,
+ * pruning, the teacher signal an ensemble can give, `student.init` tried on real models, and a teacher's
+ * `pretrain` against its data and model (one masked batch through the model and the head). Every problem found,
  * each with its field path; the checks that depend on a broken part are skipped.
  *
  * @param experiment - The trial's validated experiment.
@@ -87,6 +89,13 @@ export async function checkTrial(experiment: ResolvedExperiment, registries: Plu
     }
     if (!registries.losses.has('ce')) {
       issues.push({ path, message: 'the teacher trains on hard labels with the "ce" loss plugin, which is not registered: load lossesModule from @kdlab/losses.' });
+    }
+    if (member.pretrain) {
+      try {
+        checkPretrain(probed.model, data, member.pretrain, path);
+      } catch (error) {
+        issues.push(issueOf(error, `${path}.pretrain`));
+      }
     }
     return probed.model;
   });
