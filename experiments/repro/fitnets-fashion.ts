@@ -4,16 +4,15 @@
 // recipe. The hints + KD arm is fitnets-fashion-hints.ts (its baselines are these).
 //   npm run repro -- fitnets-mnist
 import { defineExperiment } from '@kdlab/core';
-import { fitnet } from '@kdlab/students';
 import { REPRO_DATA } from './shared-setting.js';
-import { FITNETS_KD_LOSSES, FITNETS_EVALUATE, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER } from './fitnets-setting.js';
+import { FITNETS_KD_LOSSES, FITNETS_EVALUATE, FITNETS_STUDENT, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER } from './fitnets-setting.js';
 
 export default defineExperiment({
   name: 'fitnets-fashion',
   description: 'FitNets on Fashion-MNIST: a ~30K-parameter thin-deep student, plain backprop vs KD (tau = 3, lambda 4 -> 1, no tau^2), 3 seeds.',
   data: { ...REPRO_DATA, dataset: 'fashion-mnist' },
   teacher: FITNETS_TEACHER,
-  student: { model: fitnet({ depth: 9, width: 8 }) },
+  student: { model: FITNETS_STUDENT },
   losses: FITNETS_KD_LOSSES,
   train: FITNETS_STUDENT_TRAIN,
   evaluate: FITNETS_EVALUATE,

@@ -3,16 +3,15 @@
 // block through a ReLU regressor), then 15 of KD, 3 seeds. Its baselines are fitnets-mnist.ts's.
 //   npm run repro -- fitnets-mnist
 import { defineExperiment } from '@kdlab/core';
-import { fitnet } from '@kdlab/students';
 import { REPRO_DATA } from './shared-setting.js';
-import { FITNETS_EVALUATE, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER, fitnetsStages } from './fitnets-setting.js';
+import { FITNETS_EVALUATE, FITNETS_STUDENT, FITNETS_STUDENT_TRAIN, FITNETS_TEACHER, fitnetsStages } from './fitnets-setting.js';
 
 export default defineExperiment({
   name: 'fitnets-mnist',
   description: 'FitNets on MNIST: the ~30K-parameter thin-deep student trained with hints (stage 1) then KD (stage 2), 3 seeds.',
   data: REPRO_DATA,
   teacher: FITNETS_TEACHER,
-  student: { model: fitnet({ depth: 9, width: 8 }) },
+  student: { model: FITNETS_STUDENT },
   stages: fitnetsStages({ guided: 'block5' }),
   train: FITNETS_STUDENT_TRAIN,
   evaluate: FITNETS_EVALUATE,

@@ -1,7 +1,7 @@
 // The setting the FitNets studies of the results page share (study 6, fitnets-mnist; study 7,
 // fitnets-depth): the teacher and the students' training, so that one cached teacher per dataset
 // serves every arm, and the plain-backprop baseline is trained once per student and seed.
-import { linearDecay, type ExperimentDefinition, type TeacherMemberInput } from '@kdlab/core';
+import { linearDecay, magnitudePrune, type ExperimentDefinition, type TeacherMemberInput } from '@kdlab/core';
 import { ce, hint, hinton } from '@kdlab/losses';
 import { cnn, fitnet } from '@kdlab/students';
 
@@ -27,6 +27,9 @@ export const FITNETS_TEACHER = {
  * measured after loading it back: the compression table's "quantized" rows come from these runs.
  */
 export const FITNETS_EVALUATE = { quantize: ['uint8', 'float16'] } satisfies ExperimentDefinition['evaluate'];
+
+/** Study 6's thin-deep student: 9 conv layers of 8, 16 and 32 channels, 30,522 parameters. */
+export const FITNETS_STUDENT = fitnet({ depth: 9, width: 8 });
 
 /** The students' training (plain, KD and hints + KD alike): Adam at 1e-3 on a cosine schedule, batch 128. */
 export const FITNETS_STUDENT_TRAIN = {
@@ -81,3 +84,30 @@ export const FITNETS_DEPTH_SERIES = [
 
 /** The depth series' training: study 6's students' optimizer and schedule, 10 epochs (3 of them hints in the hints + KD arm). */
 export const FITNETS_DEPTH_TRAIN = { ...FITNETS_STUDENT_TRAIN, epochs: 10 } satisfies ExperimentDefinition['train'];
+
+/**
+ * The compression study's (study 8) pruned teacher: the trained teacher itself (`student.init` copy),
+ * pruned to 90% of every kernel along the polynomial schedule over 3 epochs and fine-tuned one more, on
+ * the hard labels with Adam at 1e-4.
+ */
+export const COMPRESSION_TEACHER_PRUNED = {
+  student: { model: FITNETS_TEACHER.model, init: { fromTeacher: 'copy' } },
+  stages: [{ name: 'prune', epochs: 4, losses: [ce({ weight: 1 })], prune: magnitudePrune({ sparsity: 0.9, schedule: 'polynomial', endEpoch: 3, frequency: 50 }) }],
+  train: { epochs: 4, batchSize: 128, optimizer: { kind: 'adam', learningRate: 1e-4 } },
+  baseline: false,
+} satisfies Partial<ExperimentDefinition>;
+
+/**
+ * The compression study's distilled + pruned student: study 6's KD student (its 20 epochs of the authors'
+ * KD cost), then 5 more epochs of the same cost while 75% of every kernel is pruned (polynomial over 4
+ * epochs). No baseline: the table compares with the teacher.
+ */
+export const COMPRESSION_STUDENT_PRUNED = {
+  student: { model: FITNETS_STUDENT },
+  stages: [
+    { name: 'kd', epochs: FITNETS_STUDENT_TRAIN.epochs, losses: FITNETS_KD_LOSSES },
+    { name: 'prune', epochs: 5, losses: FITNETS_KD_LOSSES, prune: magnitudePrune({ sparsity: 0.75, schedule: 'polynomial', endEpoch: 4, frequency: 50 }) },
+  ],
+  train: { ...FITNETS_STUDENT_TRAIN, epochs: FITNETS_STUDENT_TRAIN.epochs + 5 },
+  baseline: false,
+} satisfies Partial<ExperimentDefinition>;

@@ -3,6 +3,7 @@
 // level reached by a fixture built for it. One file, so that @kdlab/core is imported once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyAnalysis } from '../page/study.js';
+import compression from '../studies/compression.js';
 import ensembleToOne from '../studies/ensemble-to-one.js';
 import fitnetsDepth from '../studies/fitnets-depth.js';
 import fitnetsMnist from '../studies/fitnets-mnist.js';
@@ -824,5 +825,140 @@ describe('study 7: fitnets-depth', () => {
     const empty = await analyse(undefined);
     expect(cell(empty.tables[0]!, '9', 'plain backprop')).toBe('n/a');
     expect(empty.verdict.level).toBe('not run yet');
+  });
+});
+
+describe('study 8: compression', () => {
+  const study = compression;
+  const TEACHER_PARAMS = 349_254;
+  const STUDENT_PARAMS = 30_522;
+  const JSON_BYTES = 3_000;
+  const teacherFile = 4 * TEACHER_PARAMS + JSON_BYTES;
+
+  interface Fixture {
+    teacherAccuracy: number;
+    /** Test accuracy of the teacher's uint8 file. */
+    teacherUint8: number;
+    /** Per seed: the pruned teacher's accuracy. */
+    teacherPruned: readonly number[];
+    /** Per seed: the KD student's accuracy, and its uint8 file's. */
+    kd: readonly number[];
+    kdUint8: readonly number[];
+    studentPruned: readonly number[];
+  }
+  const GOOD: Fixture = { teacherAccuracy: 0.994, teacherUint8: 0.9938, teacherPruned: [0.992, 0.991, 0.993], kd: [0.99, 0.991, 0.989], kdUint8: [0.9895, 0.9905, 0.989], studentPruned: [0.985, 0.986, 0.984] };
+
+  const quantized = (params: number, uint8Accuracy: number, float16Accuracy: number) => ({
+    'quantized/uint8/bytes': params + JSON_BYTES + 300,
+    'quantized/uint8/test/accuracy': uint8Accuracy,
+    'quantized/float16/bytes': 2 * params + JSON_BYTES + 200,
+    'quantized/float16/test/accuracy': float16Accuracy,
+  });
+
+  function stores(f: Fixture, prunedSeeds = 3): Record<string, RunSpec[]> {
+    const fitnets: RunSpec[] = [
+      { name: 'teacher', role: 'teacher', params: { seed: 0 }, metrics: { 'model/params': TEACHER_PARAMS, 'model/bytes_on_disk': teacherFile, 'test/accuracy': f.teacherAccuracy, 'model/latency_ms': 2, ...quantized(TEACHER_PARAMS, f.teacherUint8, f.teacherAccuracy) } },
+    ];
+    f.kd.forEach((accuracy, seed) =>
+      fitnets.push({ name: `kd-${seed}`, role: 'distilled', teacher: 'teacher', params: { studentSeed: seed, 'losses.1.temperature': 3 }, metrics: { 'model/params': STUDENT_PARAMS, 'model/bytes_on_disk': 4 * STUDENT_PARAMS + JSON_BYTES, 'test/accuracy': accuracy, 'model/latency_ms': 1 + seed / 10, ...quantized(STUDENT_PARAMS, f.kdUint8[seed]!, accuracy) } }),
+    );
+    // a hints + KD run, which the table must leave out
+    fitnets.push({ name: 'hints-0', role: 'distilled', teacher: 'teacher', params: { studentSeed: 0, 'stages.0.name': 'hints' }, metrics: { 'model/params': STUDENT_PARAMS, 'model/bytes_on_disk': 1, 'test/accuracy': 0.5 } });
+    const compressionRuns: RunSpec[] = [];
+    for (let seed = 0; seed < prunedSeeds; seed++) {
+      compressionRuns.push({
+        name: `teacher-pruned-${seed}`,
+        role: 'distilled',
+        params: { studentSeed: seed, 'student.model.kind': 'cnn' },
+        metrics: { 'model/params': TEACHER_PARAMS, 'model/nonzero_params': 36_000, 'model/sparse_bytes': 190_000, 'model/bytes_on_disk': teacherFile, 'test/accuracy': f.teacherPruned[seed]!, 'model/latency_ms': 2.1, ...quantized(TEACHER_PARAMS, f.teacherPruned[seed]! - 0.001, f.teacherPruned[seed]!), 'quantized/uint8/sparse_bytes': 80_000 },
+      });
+      compressionRuns.push({
+        name: `student-pruned-${seed}`,
+        role: 'distilled',
+        params: { studentSeed: seed, 'student.model.kind': 'fitnet' },
+        metrics: { 'model/params': STUDENT_PARAMS, 'model/nonzero_params': 8_000, 'model/sparse_bytes': 36_000, 'model/bytes_on_disk': 4 * STUDENT_PARAMS + JSON_BYTES, 'test/accuracy': f.studentPruned[seed]!, 'model/latency_ms': 1, ...quantized(STUDENT_PARAMS, f.studentPruned[seed]!, f.studentPruned[seed]!), 'quantized/uint8/sparse_bytes': 12_000 },
+      });
+    }
+    return { 'fitnets-mnist': fitnets, 'compression-mnist': compressionRuns };
+  }
+
+  const fashion = (s: Record<string, RunSpec[]>): Record<string, RunSpec[]> => ({ ...s, 'fitnets-fashion': s['fitnets-mnist']!.map((r) => ({ ...r, name: `f-${r.name}`, ...(r.teacher ? { teacher: `f-${r.teacher}` } : {}) })), 'compression-fashion': s['compression-mnist']!.map((r) => ({ ...r, name: `f-${r.name}` })) });
+
+  const BROWSER = {
+    measuredAt: '2026-12-06T14:32:30.815Z',
+    cpu: 'Test CPU',
+    browser: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+    tfjs: '4.22.0',
+    pages: (['teacher', 'student'] as const).flatMap((model, m) =>
+      (['float32', 'uint8'] as const).map((variant, v) => ({ model, variant, backend: 'wasm', params: 1, batch1: { median: 1, mean: 1.5 + m + v / 10, runs: 200 }, batched: { batchSize: 100, perImage: 0.5 + m + v / 10 }, loadMs: 100 })),
+    ),
+  };
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(runs: Record<string, RunSpec[]> | undefined, browser: unknown = BROWSER): Promise<StudyAnalysis> {
+    // browser null: no peer results
+    const store = `${root}/store-${n++}`;
+    if (runs !== undefined) await writeStore(store, runs);
+    return study.analyse(await loadStudyRuns(store, study, browser === null ? new Map() : new Map([['browser-latency/compression', browser]])));
+  }
+  const row = (data: string, model: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === model;
+
+  it('tables bytes on disk, compression, accuracy and retention with intervals, and latency in Node and the browser, as computed by hand', async () => {
+    const analysis = await analyse(fashion(stores(GOOD)));
+    const [measured, quoted] = analysis.tables;
+    const t = measured!;
+    expect(cell(t, row('MNIST', 'teacher (float32)'), 'bytes')).toBe(teacherFile.toLocaleString('en-US'));
+    expect(cell(t, row('MNIST', 'teacher (float32)'), 'compression')).toBe('1.0x');
+    expect(cell(t, row('MNIST', 'teacher (float32)'), 'retention (%)')).toBe('100'); // one whole value, shown as it is
+    const uint8File = TEACHER_PARAMS + JSON_BYTES + 300;
+    expect(cell(t, row('MNIST', 'teacher, uint8'), 'bytes')).toBe(uint8File.toLocaleString('en-US'));
+    expect(cell(t, row('MNIST', 'teacher, uint8'), 'compression')).toBe(`${(teacherFile / uint8File).toFixed(1)}x`);
+    expect(cell(t, row('MNIST', 'teacher, uint8'), 'retention (%)')).toBe(((100 * GOOD.teacherUint8) / GOOD.teacherAccuracy).toFixed(1));
+    // pruned: the file less its dense weights plus the sparse weights
+    const prunedBytes = teacherFile - 4 * TEACHER_PARAMS + 190_000;
+    expect(cell(t, row('MNIST', 'teacher pruned 90%'), 'bytes')).toBe(prunedBytes.toLocaleString('en-US'));
+    expect(cell(t, row('MNIST', 'teacher pruned 90%'), 'parameters (nonzero)')).toBe('36,000');
+    expect(cell(t, row('MNIST', 'teacher pruned 90%'), 'n')).toBe('3');
+    expect(cell(t, row('MNIST', 'teacher pruned 90%'), 'test accuracy (%)')).toBe(summaryText(GOOD.teacherPruned.map((a) => a * 100), 2));
+    expect(cell(t, row('MNIST', 'teacher pruned 90%'), 'retention (%)')).toBe(summaryText(GOOD.teacherPruned.map((a) => (100 * a) / GOOD.teacherAccuracy), 1));
+    const prunedUint8 = uint8File - TEACHER_PARAMS + 80_000;
+    expect(cell(t, row('MNIST', 'teacher pruned 90%, uint8'), 'compression')).toBe(`${(teacherFile / prunedUint8).toFixed(1)}x`);
+    expect(cell(t, row('MNIST', 'distilled student'), 'n')).toBe('3'); // the hints run is left out
+    expect(cell(t, row('MNIST', 'distilled student'), 'compression')).toBe(`${(teacherFile / (4 * STUDENT_PARAMS + JSON_BYTES)).toFixed(1)}x`);
+    expect(cell(t, row('MNIST', 'distilled student'), 'Node (ms)')).toBe('1.10');
+    expect(cell(t, row('MNIST', 'distilled, uint8'), 'retention (%)')).toBe(summaryText(GOOD.kdUint8.map((a) => (100 * a) / GOOD.teacherAccuracy), 1));
+    expect(cell(t, row('MNIST', 'distilled, uint8'), 'browser (ms, alone / batched)')).toBe('2.60 / 1.60');
+    expect(cell(t, row('MNIST', 'teacher, float16'), 'browser (ms, alone / batched)')).toBe('1.50 / 0.50');
+    const kdUint8File = STUDENT_PARAMS + JSON_BYTES + 300;
+    expect(cell(quoted!, 'distillation + quantization', 'MNIST')).toBe(`${(teacherFile / kdUint8File).toFixed(1)}x at ${mean(GOOD.kdUint8.map((a) => (100 * a) / GOOD.teacherAccuracy)).toFixed(1)}%`);
+    expect(cell(quoted!, 'naive pruning', 'quoted')).toBe('3-5x at 85-92%');
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.notes[0]).toContain('headless Chromium 156 (TensorFlow.js 4.22.0, backend wasm) on Test CPU');
+  });
+
+  it('partly reproduced when quantization loses more than the quoted retention on one dataset', async () => {
+    const poor = stores({ ...GOOD, teacherUint8: 0.85 });
+    const analysis = await analyse({ ...fashion(stores(GOOD)), 'fitnets-mnist': poor['fitnets-mnist']! });
+    expect(analysis.verdict.level).toBe('partly reproduced');
+    expect(analysis.verdict.text).not.toContain('quantization alone on MNIST');
+    expect(analysis.verdict.text).toContain('quantization alone on Fashion-MNIST');
+  });
+
+  it('incomplete while pruned runs lack seeds or a dataset is missing; not run yet without runs; a malformed peer file is an error naming the field', async () => {
+    expect((await analyse(fashion(stores(GOOD, 2)))).verdict.level).toBe('incomplete');
+    const mnistOnly = await analyse(stores(GOOD), null);
+    expect(mnistOnly.verdict.level).toBe('incomplete');
+    expect(cell(mnistOnly.tables[0]!, row('MNIST', 'distilled, uint8'), 'browser (ms, alone / batched)')).toBe('n/a');
+    expect(mnistOnly.notes[0]).toContain('not measured yet');
+    expect((await analyse(undefined)).verdict.level).toBe('not run yet');
+    await expect(analyse(stores(GOOD), { ...BROWSER, pages: [{ model: 'teacher' }] })).rejects.toThrow(/browser-latency results are malformed: pages\.0\.variant/);
   });
 });
