@@ -644,6 +644,16 @@ describe('study 5: ensemble-to-one', () => {
     expect(analysis.verdict.level).toBe('partly reproduced');
   });
 
+  it('partly reproduced when the ensemble\'s student keeps the gain over member 1\'s but is no better than its baseline; a note says member 1\'s student is worse than the baseline', async () => {
+    const fromOne = [190, 196, 188]; // +15, +16, +16 over the baseline
+    const fromEnsemble = [174, 181, 171]; // -16, -15, -17 against member 1's; -1, +1, -1 against the baseline
+    const analysis = await analyse({ ensemble: ENSEMBLE, fromOne, fromEnsemble });
+    expect(mean(kept(fromOne, fromEnsemble))).toBeGreaterThan(0.5);
+    expect(analysis.verdict.level).toBe('partly reproduced');
+    expect(analysis.verdict.text).toContain(`differs from its baseline by ${differenceText(fromEnsemble, BASELINE)} errors`);
+    expect(analysis.notes).toEqual([expect.stringContaining(`Distilled from member 1 alone, the student is significantly worse than its baseline (${differenceText(fromOne, BASELINE)} errors): member 1 (150 errors) is about as good as the baseline student (${summaryText(BASELINE)})`)]);
+  });
+
   it('not reproduced when the ensemble\'s student is no better than member 1\'s', async () => {
     const analysis = await analyse({ ensemble: ENSEMBLE, fromEnsemble: [162, 163, 171] }); // +2, -2, +1
     expect(analysis.verdict.level).toBe('not reproduced');
