@@ -27,6 +27,27 @@ describe('classificationMetrics', () => {
     expect(m.ece).toBeCloseTo((Math.abs(c0 - 1) + Math.abs(c1 - 0)) / 2, 6);
   });
 
+  it('computes each class\'s F1 and their mean (macro F1) as computed by hand', () => {
+    // labels     0 0 0 1 1 2
+    // predicted  0 0 1 1 2 2   (one-hot logits)
+    const labels = new Int32Array([0, 0, 0, 1, 1, 2]);
+    const predicted = [0, 0, 1, 1, 2, 2];
+    const logits = new Float32Array(predicted.flatMap((p) => [0, 1, 2].map((c) => (c === p ? 5 : 0))));
+    const m = classificationMetrics(logits, labels, 3);
+    // class 0: TP 2, FP 0, FN 1 -> 4/5; class 1: TP 1, FP 1, FN 1 -> 2/4; class 2: TP 1, FP 1, FN 0 -> 2/3
+    expect(m.f1ByClass[0]).toBeCloseTo(0.8, 12);
+    expect(m.f1ByClass[1]).toBeCloseTo(0.5, 12);
+    expect(m.f1ByClass[2]).toBeCloseTo(2 / 3, 12);
+    expect(m.f1).toBeCloseTo((0.8 + 0.5 + 2 / 3) / 3, 12);
+  });
+
+  it('scores 1 for a class neither present nor predicted, and 0 for one present but never predicted', () => {
+    const labels = new Int32Array([0, 0, 1]);
+    const logits = new Float32Array([1, 0, 0, 1, 0, 0, 1, 0, 0]); // everything predicted 0
+    const m = classificationMetrics(logits, labels, 3);
+    expect(m.f1ByClass).toEqual([0.8, 0, 1]); // class 0: 2 TP, 1 FP -> 4/5
+  });
+
   it('rejects logits whose size does not match the labels, naming both', () => {
     expect(() => classificationMetrics(new Float32Array(5), new Int32Array(2), 3)).toThrow(/5 values, expected 2 x 3/);
   });

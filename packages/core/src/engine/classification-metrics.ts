@@ -8,6 +8,13 @@ export interface ClassificationMetrics {
   ece: number;
   /** Top-1 agreement with reference predictions (the teacher's), when given. */
   agreement?: number;
+  /**
+   * F1 of each class, `2 TP / (2 TP + FP + FN)` with the class as the positive one (a class neither
+   * present nor predicted scores 1: nothing to get wrong).
+   */
+  f1ByClass: number[];
+  /** Macro F1: the mean of {@link ClassificationMetrics.f1ByClass}. */
+  f1: number;
   /** Predicted class per example. */
   predictions: Int32Array;
 }
@@ -77,7 +84,28 @@ export function classificationMetrics(
   for (let b = 0; b < ECE_BINS; b += 1) {
     if (binCount[b]! > 0) ece += Math.abs(binConfidence[b]! - binCorrect[b]!) / count;
   }
-  const metrics: ClassificationMetrics = { accuracy: correct / count, nll: nll / count, ece, predictions };
+  const f1ByClass = classF1(predictions, labels, numClasses);
+  const f1 = f1ByClass.reduce((sum, value) => sum + value, 0) / numClasses;
+  const metrics: ClassificationMetrics = { accuracy: correct / count, nll: nll / count, ece, f1ByClass, f1, predictions };
   if (reference) metrics.agreement = agree / count;
   return metrics;
+}
+
+/** Each class's F1 from predicted and true labels: `2 TP / (2 TP + FP + FN)`, 1 where the denominator is 0. */
+function classF1(predictions: Int32Array, labels: Int32Array, numClasses: number): number[] {
+  const truePositives = new Float64Array(numClasses);
+  const predicted = new Float64Array(numClasses);
+  const actual = new Float64Array(numClasses);
+  for (let i = 0; i < labels.length; i += 1) {
+    const p = predictions[i]!;
+    const y = labels[i]!;
+    predicted[p]! += 1;
+    actual[y]! += 1;
+    if (p === y) truePositives[y]! += 1;
+  }
+  return Array.from({ length: numClasses }, (_, c) => {
+    // 2 TP + FP + FN = predicted + actual
+    const denominator = predicted[c]! + actual[c]!;
+    return denominator === 0 ? 1 : (2 * truePositives[c]!) / denominator;
+  });
 }

@@ -175,6 +175,8 @@ function testPoints(prefix: string, metrics: ClassificationMetrics, step: number
     { key: `${prefix}/accuracy`, value: metrics.accuracy, step, timestamp },
     { key: `${prefix}/nll`, value: metrics.nll, step, timestamp },
     { key: `${prefix}/ece`, value: metrics.ece, step, timestamp },
+    { key: `${prefix}/f1`, value: metrics.f1, step, timestamp },
+    ...metrics.f1ByClass.map((value, c) => ({ key: `${prefix}/f1_class_${c}`, value, step, timestamp })),
   ];
   if (metrics.agreement !== undefined) points.push({ key: `${prefix}/agreement`, value: metrics.agreement, step, timestamp });
   return points;
