@@ -8,6 +8,7 @@ import { tapModel } from './building/tap-model.js';
 import { checkBuildContext } from './layers/check-build-context.js';
 import { ClassToken } from './layers/class-token.js';
 import { FirstToken } from './layers/first-token.js';
+import { FusedLayerNormalization } from './layers/fused-layer-normalization.js';
 import type { LayersModelAdapter } from './layers/layers-model-adapter.js';
 import { MaskedMeanPooling } from './layers/masked-mean-pooling.js';
 import { PaddingMask } from './layers/padding-mask.js';
@@ -104,7 +105,7 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
   const mask = padId === null ? undefined : applyLayer(new PaddingMask({ name: 'padding_mask', padId, prefix: cls ? 1 : 0 }), input);
   let x = cls ? applyLayer(new ClassToken({ name: 'class_token', seed: deriveSeed(seed, 'class_token') }), tokens) : tokens;
   x = applyLayer(new LearnedPositionEmbedding({ name: 'position_embedding', maxLength: maxLength + (cls ? 1 : 0), seed: deriveSeed(seed, 'position_embedding') }), x);
-  if (options.norm === 'post') x = applyLayer(tfl.layers.layerNormalization({ name: 'embedding_norm', epsilon: LAYER_NORM_EPSILON }), x);
+  if (options.norm === 'post') x = applyLayer(new FusedLayerNormalization({ name: 'embedding_norm', epsilon: LAYER_NORM_EPSILON }), x);
   const taps: NamedTap[] = [{ name: 'embeddings', tensor: x }];
   if (options.dropout > 0) x = applyLayer(new SeededDropout({ name: 'embedding_dropout', rate: options.dropout, seed: deriveSeed(seed, 'embedding_dropout') }), x);
   for (let index = 1; index <= options.layers; index += 1) {
@@ -113,7 +114,7 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
     taps.push({ name: `${name}.attn`, tensor: layer.attention }, { name, tensor: layer.hidden });
     x = layer.hidden;
   }
-  if (options.norm === 'pre') x = applyLayer(tfl.layers.layerNormalization({ name: 'final_norm', epsilon: LAYER_NORM_EPSILON }), x);
+  if (options.norm === 'pre') x = applyLayer(new FusedLayerNormalization({ name: 'final_norm', epsilon: LAYER_NORM_EPSILON }), x);
   const pooled = cls
     ? applyLayer(new FirstToken({ name: 'pool' }), x)
     : mask

@@ -112,24 +112,32 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
     return outputs;
   }
 
+  /**
+   * The attention itself, in few kernels (each kernel of a step costs tens of microseconds on
+   * tfjs-node beyond its arithmetic): each projection one product with its bias fused, the score scale
+   * `1 / sqrt(headSize)` folded into the query kernel and bias (`hidden * (hidden + 1)` values scaled
+   * instead of the `[batch, heads, seq, seq]` scores), the output projection with its bias fused. The
+   * same function as projecting, adding and scaling one by one, to float32 rounding. (One product of
+   * the three kernels side by side, cut after one transpose, was slower: on wasm its five-dimensional
+   * transpose or its split cost more than the two products it saves.)
+   */
   private attend(input: tf.Tensor, mask: tf.Tensor | undefined): tf.Tensor[] {
     return tf.tidy(() => {
-      const x = input;
-      const [batch, seq, hidden] = x.shape as [number, number, number];
+      const [batch, seq, hidden] = input.shape as [number, number, number];
       const headSize = hidden / this.heads;
-      const [wq, bq, wk, bk, wv, bv, wo, bo] = this.#weights.map((weight) => weight.read());
-      const flat = tf.reshape(x, [batch * seq, hidden]);
-      const heads = (kernel: tf.Tensor, bias: tf.Tensor) =>
-        tf.transpose(tf.reshape(tf.add(tf.matMul(flat, kernel as tf.Tensor2D), bias), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
-      const query = heads(wq!, bq!);
-      const key = heads(wk!, bk!);
-      const value = heads(wv!, bv!);
-      let scores = tf.mul(tf.matMul(query, key, false, true), 1 / Math.sqrt(headSize));
+      const [wq, bq, wk, bk, wv, bv, wo, bo] = this.#weights.map((weight) => weight.read()) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+      const flat = tf.reshape(input, [batch * seq, hidden]) as tf.Tensor2D;
+      const heads = (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.transpose(tf.reshape(tf.fused.matMul({ a: flat, b: kernel, bias }), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
+      const scale = 1 / Math.sqrt(headSize);
+      const query = heads(tf.mul(wq, scale), tf.mul(bq, scale));
+      const key = heads(wk, bk);
+      const value = heads(wv, bv);
+      let scores = tf.matMul(query, key, false, true);
       // (mask - 1) * 1e9: 0 for a real key, MASKED_SCORE for a padded one, the same for every query and head.
       if (mask !== undefined) scores = tf.add(scores, tf.reshape(tf.mul(tf.sub(mask, 1), -MASKED_SCORE), [batch, 1, 1, seq]));
       const attention = tf.softmax(scores);
-      const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [batch * seq, hidden]);
-      const output = tf.reshape(tf.add(tf.matMul(context as tf.Tensor2D, wo as tf.Tensor2D), bo!), [batch, seq, hidden]);
+      const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [batch * seq, hidden]) as tf.Tensor2D;
+      const output = tf.reshape(tf.fused.matMul({ a: context, b: wo, bias: bo }), [batch, seq, hidden]);
       return [output, attention];
     });
   }

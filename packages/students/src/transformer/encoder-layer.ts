@@ -2,6 +2,8 @@ import { deriveSeed } from '@kdlab/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { applyLayer, applyMultiOutputLayer } from '../building/apply-layer.js';
 import { glorotUniformInit } from '../building/initializers.js';
+import { FusedLayerNormalization } from '../layers/fused-layer-normalization.js';
+import { withFusedGelu } from '../layers/fused-gelu.js';
 import { MultiHeadSelfAttention } from '../layers/multi-head-self-attention.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 
@@ -53,11 +55,13 @@ export interface EncoderLayerOutput {
 export function encoderLayer(x: tfl.SymbolicTensor, options: EncoderLayerOptions): EncoderLayerOutput {
   const { name, seed } = options;
   const hiddenSize = x.shape[2] as number;
-  const norm = (suffix: string) => tfl.layers.layerNormalization({ name: `${name}_${suffix}_norm`, epsilon: LAYER_NORM_EPSILON });
+  const norm = (suffix: string) => new FusedLayerNormalization({ name: `${name}_${suffix}_norm`, epsilon: LAYER_NORM_EPSILON });
   const dropout = (input: tfl.SymbolicTensor, suffix: string) =>
     options.dropout > 0 ? applyLayer(new SeededDropout({ name: `${name}_${suffix}_dropout`, rate: options.dropout, seed: deriveSeed(seed, `${name}_${suffix}_dropout`) }), input) : input;
-  const dense = (suffix: string, units: number, activation: 'gelu' | 'linear') =>
-    tfl.layers.dense({ name: `${name}_${suffix}`, units, activation, kernelInitializer: glorotUniformInit(seed, `${name}_${suffix}/kernel`), biasInitializer: 'zeros' });
+  const dense = (suffix: string, units: number, activation: 'gelu' | 'linear') => {
+    const layer = tfl.layers.dense({ name: `${name}_${suffix}`, units, activation, kernelInitializer: glorotUniformInit(seed, `${name}_${suffix}/kernel`), biasInitializer: 'zeros' });
+    return activation === 'gelu' ? withFusedGelu(layer) : layer;
+  };
   const attentionLayer = new MultiHeadSelfAttention({ name: `${name}_attention`, heads: options.heads, seed: deriveSeed(seed, `${name}_attention`) });
   const pre = options.norm === 'pre';
 
