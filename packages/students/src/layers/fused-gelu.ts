@@ -4,7 +4,9 @@ import { gelu } from '../ops/gelu.js';
 
 /** tfjs-layers' activation object as a dense layer holds it. */
 interface ActivationObject {
+  /** The activation of `x`. */
   apply(x: tf.Tensor, axis?: number): tf.Tensor;
+  /** The name it is saved under (`gelu`). */
   getClassName(): string;
 }
 
