@@ -52,6 +52,11 @@ export function significantlyBelowZero(difference: PairedDifference | undefined)
   return difference?.ci !== undefined && difference.ci.high < 0;
 }
 
+/** Whether a paired difference's 95% interval lies above 0 (the treated arm significantly higher). */
+export function significantlyAboveZero(difference: PairedDifference | undefined): boolean {
+  return difference?.ci !== undefined && difference.ci.low > 0;
+}
+
 /** Whether a paired difference's 95% interval contains 0 (no significant difference). */
 export function containsZero(difference: PairedDifference | undefined): boolean {
   return difference?.ci !== undefined && difference.ci.low <= 0 && difference.ci.high >= 0;

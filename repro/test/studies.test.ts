@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyAnalysis } from '../page/study.js';
 import compression from '../studies/compression.js';
+import distilbertSpam from '../studies/distilbert-spam.js';
 import ensembleToOne from '../studies/ensemble-to-one.js';
 import fitnetsDepth from '../studies/fitnets-depth.js';
 import fitnetsMnist from '../studies/fitnets-mnist.js';
@@ -970,5 +971,89 @@ describe('study 8: compression', () => {
     expect(mnistOnly.notes[0]).toContain('not measured yet');
     expect((await analyse(undefined)).verdict.level).toBe('not run yet');
     await expect(analyse(stores(GOOD), { ...BROWSER, pages: [{ model: 'teacher' }] })).rejects.toThrow(/browser-latency results are malformed: pages\.0\.variant/);
+  });
+});
+
+describe('study 9: distilbert-spam', () => {
+  const study = distilbertSpam;
+
+  // per seed: [test accuracy, spam F1] as fractions
+  interface Fixture {
+    teacher: [number, number];
+    baseline: readonly [number, number][];
+    initCos: readonly [number, number][];
+    initKd: readonly [number, number][];
+    randomCos: readonly [number, number][];
+    randomKd: readonly [number, number][];
+  }
+  const GOOD: Fixture = {
+    teacher: [0.98, 0.96],
+    baseline: [[0.93, 0.86], [0.94, 0.88], [0.925, 0.85]],
+    initCos: [[0.975, 0.95], [0.978, 0.955], [0.972, 0.948]],
+    initKd: [[0.97, 0.94], [0.971, 0.944], [0.968, 0.94]],
+    randomCos: [[0.95, 0.9], [0.955, 0.91], [0.948, 0.897]],
+    randomKd: [[0.945, 0.89], [0.95, 0.9], [0.944, 0.888]],
+  };
+
+  function runsOf(f: Fixture): RunSpec[] {
+    const metrics = ([acc, f1]: readonly [number, number], params: number, latency: number) => ({ 'test/accuracy': acc, 'test/f1_class_1': f1, 'test/f1_class_0': 0.99, 'model/params': params, 'model/latency_ms': latency });
+    const runs: RunSpec[] = [{ name: 'teacher', role: 'teacher', params: { seed: 0 }, metrics: metrics(f.teacher, 1_900_000, 4) }];
+    f.baseline.forEach((m, seed) => runs.push({ name: `baseline-${seed}`, role: 'baseline', params: { studentSeed: seed }, metrics: metrics(m, 1_500_000, 2) }));
+    const arm = (name: string, list: readonly [number, number][], init: boolean, cosine: boolean) =>
+      list.forEach((m, seed) =>
+        runs.push({ name: `${name}-${seed}`, role: 'distilled', teacher: 'teacher', params: { studentSeed: seed, ...(init ? { 'student.init.fromTeacher': 'every-other-layer' } : {}), 'losses.1.kind': 'hinton', ...(cosine ? { 'losses.2.kind': 'cosine' } : {}) }, metrics: metrics(m, 1_500_000, 2.5) }),
+      );
+    arm('init-cos', f.initCos, true, true);
+    arm('init-kd', f.initKd, true, false);
+    arm('random-cos', f.randomCos, false, true);
+    arm('random-kd', f.randomKd, false, false);
+    return runs;
+  }
+
+  let root: string;
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+
+  async function analyse(f: Fixture | undefined): Promise<StudyAnalysis> {
+    const store = `${root}/store-${n++}`;
+    if (f !== undefined) await writeStore(store, { 'distilbert-spam': runsOf(f) });
+    return study.analyse(await loadStudyRuns(store, study));
+  }
+  const pct = (list: readonly [number, number][], i: 0 | 1): number[] => list.map((m) => 100 * m[i]);
+
+  it('reproduced: init and cosine each raise spam F1 significantly and the best student keeps 97% of the teacher\'s; tables by hand', async () => {
+    const analysis = await analyse(GOOD);
+    const [scores, differences] = analysis.tables;
+    expect(cell(scores!, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'parameters')).toBe('1,900,000');
+    expect(cell(scores!, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'spam F1 (%)')).toBe('96'); // one whole value, as it is
+    expect(cell(scores!, 'baseline (2 layers, random init, labels only)', 'parameters')).toBe('1,500,000 (21% fewer)');
+    expect(cell(scores!, 'every-other-layer init, KD + cosine', 'n')).toBe('3');
+    expect(cell(scores!, 'every-other-layer init, KD + cosine', 'accuracy (%)')).toBe(summaryText(pct(GOOD.initCos, 0), 2));
+    expect(cell(scores!, 'every-other-layer init, KD + cosine', 'spam F1 (%)')).toBe(summaryText(pct(GOOD.initCos, 1), 2));
+    expect(cell(scores!, 'every-other-layer init, KD + cosine', 'F1 retention (%)')).toBe(summaryText(GOOD.initCos.map((m) => (100 * m[1]) / GOOD.teacher[1]), 1));
+    expect(cell(scores!, 'random init, KD', 'speed-up')).toBe('1.60x');
+    expect(cell(differences!, 'every-other-layer init - random init (KD + cosine)', 'spam F1')).toBe(differenceText(pct(GOOD.initCos, 1), pct(GOOD.randomCos, 1), 2));
+    expect(cell(differences!, 'cosine - none (every-other-layer init)', 'accuracy')).toBe(differenceText(pct(GOOD.initCos, 0), pct(GOOD.initKd, 0), 2));
+    expect(cell(differences!, 'every-other-layer init, KD + cosine - baseline', 'spam F1')).toBe(differenceText(pct(GOOD.initCos, 1), pct(GOOD.baseline, 1), 2));
+    expect(analysis.verdict.level).toBe('reproduced');
+    expect(analysis.plots.map((p) => p.name)).toEqual(['spam-f1']);
+  });
+
+  it('partly reproduced when the cosine loss adds nothing significant', async () => {
+    const analysis = await analyse({ ...GOOD, initKd: [[0.975, 0.952], [0.977, 0.951], [0.973, 0.95]] }); // -0.2, +0.4, -0.2 points
+    expect(analysis.verdict.level).toBe('partly reproduced');
+  });
+
+  it('not reproduced when neither init nor cosine helps and retention is low; incomplete and not run yet', async () => {
+    const flat: Fixture = { ...GOOD, initCos: GOOD.randomKd, initKd: GOOD.randomKd, randomCos: GOOD.randomKd };
+    expect((await analyse(flat)).verdict.level).toBe('not reproduced');
+    const missing = await analyse({ ...GOOD, randomKd: GOOD.randomKd.slice(0, 2) });
+    expect(missing.verdict.level).toBe('incomplete');
+    expect((await analyse(undefined)).verdict.level).toBe('not run yet');
   });
 });

@@ -122,6 +122,7 @@ describe('writeResultsPage on a fixture store', () => {
       { id: 'ensemble-to-one', verdict: 'reproduced' },
       { id: 'fitnets-mnist', verdict: 'not run yet' },
       { id: 'fitnets-depth', verdict: 'not run yet' },
+      { id: 'distilbert-spam', verdict: 'not run yet' },
       { id: 'compression', verdict: 'not run yet' },
     ]);
     expect(page.startsWith('# Results: what kdlab reproduces\n')).toBe(true);
@@ -211,7 +212,7 @@ describe('writeResultsPage on a fixture store', () => {
 
       await writeFile(file, JSON.stringify({ runs: [{ role: 'teacher', seed: 0, test_errors: null }] }));
       const bad = await writeResultsPage(withTwin(), { store: peerStore, page: twinPage, root });
-      expect(bad.verdicts.map((v) => v.verdict)).toEqual(['analysis failed', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet']);
+      expect(bad.verdicts.map((v) => v.verdict)).toEqual(['analysis failed', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet']);
       expect(await readFile(twinPage, 'utf8')).toMatch(/\*\*The analysis failed:\*\* the PyTorch twin's results are malformed: runs\.0\.test_errors: /);
 
       await writeFile(file, '{ not json');
@@ -223,7 +224,7 @@ describe('writeResultsPage on a fixture store', () => {
     const empty = join(root, 'empty-store');
     await mkdir(empty);
     const result = await writeResultsPage(STUDIES, { store: empty, page: join(root, 'empty', 'results.md'), root });
-    expect(result.verdicts.map((v) => v.verdict)).toEqual(['not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet']);
+    expect(result.verdicts.map((v) => v.verdict)).toEqual(['not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet', 'not run yet']);
     expect(result.plots).toEqual([]);
     expect(await readFile(result.csv, 'utf8')).toBe(`${RUNS_CSV_COLUMNS.join(',')}\n`);
     expect(existsSync(join(root, 'empty', 'results'))).toBe(true);
