@@ -4,13 +4,17 @@ import * as tf from '@tensorflow/tfjs-core';
  * Layer normalisation over the last axis, `(x - mean) / sqrt(variance + epsilon) * gamma + beta`
  * (each row's mean and biased variance), with its gradient written out.
  *
- * Forward: the very ops of tfjs-layers' `LayerNormalization` (`moments`, the mean and variance tiled
- * over the features and the scale and offset over the rows, `batchNorm`), so the values are those of
- * stock tfjs to the bit, and a saved model answers the same when tfjs loads it. Backward: one entry
+ * Forward: the values of tfjs-layers' `LayerNormalization` to the bit, so that a saved model answers
+ * the same when stock tfjs loads it: its very ops (`moments`, the mean and variance tiled over the
+ * features and the scale and offset over the rows, `batchNorm`), except on tfjs-node, where its
+ * `batchNorm` kernel of tiled inputs is five element-wise TensorFlow ops, which give the same values
+ * with the moments' `x - mean` reused and the scale and offset broadcast instead of tiled (three
+ * tiles and a subtraction fewer). Backward: one entry
  * of the tape instead of the gradients of those ops, which run on the full input shape (about 40
  * kernels per norm); for `xhat` the normalised input and `rstd = 1 / sqrt(variance + epsilon)`:
  * `dbeta = sum(dy)`, `dgamma = sum(dy * xhat)` over every axis but the last, and
- * `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = dy * gamma`, means over the last axis.
+ * `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = dy * gamma`, means over the last axis
+ * (each a matrix-vector product with `gamma / features`).
  *
  * @param x - the input, `[..., features]`, rank 2 or more.
  * @param gamma - the scale, `[features]`.
@@ -20,32 +24,54 @@ import * as tf from '@tensorflow/tfjs-core';
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const rank = input.rank;
-    const features = input.shape[rank - 1]!;
-    const { mean, variance } = tf.moments(input, [rank - 1], true);
-    const rows = input.shape.map((size, axis) => (axis === rank - 1 ? 1 : size));
-    const broadcast = (v: tf.Tensor) => tf.reshape(v, [...new Array<number>(rank - 1).fill(1), features]);
-    const value = tf.batchNorm(
-      input,
-      tf.tile(mean, [...new Array<number>(rank - 1).fill(1), features]),
-      tf.tile(variance, [...new Array<number>(rank - 1).fill(1), features]),
-      tf.tile(broadcast(offset), rows),
-      tf.tile(broadcast(scale), rows),
-      epsilon,
-    );
-    save([input, mean, variance, scale]);
+    // tf.moments' own ops (mean, x - mean, its square, their mean), keeping x - mean for what follows
+    const mean = tf.mean(input, -1, true);
+    const centered = tf.sub(input, mean);
+    const variance = tf.mean(tf.square(centered), -1, true);
+    const value = tf.getBackend() === 'tensorflow' ? tensorflowBatchNorm(centered, variance, scale, offset, epsilon) : tiledBatchNorm(input, mean, variance, scale, offset, epsilon);
+    save([centered, variance, scale]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [z, mu, sigma2, weight] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const [deviation, sigma2, weight] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const features = deviation.shape[deviation.rank - 1]!;
         const outer = Array.from({ length: dy.rank - 1 }, (_, axis) => axis);
+        const rowShape = [...deviation.shape.slice(0, -1), 1];
         const rstd = tf.rsqrt(tf.add(sigma2, epsilon));
-        const xhat = tf.mul(tf.sub(z, mu), rstd);
-        const g = tf.mul(dy, weight);
-        const dx = tf.mul(tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), -1, true))), rstd);
-        return [dx, tf.sum(tf.mul(dy, xhat), outer), tf.sum(dy, outer)];
+        const xhat = tf.mul(deviation, rstd);
+        const dyXhat = tf.mul(dy, xhat);
+        // mean(g) and mean(g * xhat), g = dy * gamma, as products with gamma / features (one pass each)
+        const column = tf.reshape(tf.div(weight, features), [features, 1]);
+        const rowMean = (t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(t, [-1, features]), column), rowShape);
+        const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, weight), rowMean(dy)), tf.mul(xhat, rowMean(dyXhat))), rstd);
+        return [dx, tf.sum(dyXhat, outer), tf.sum(dy, outer)];
       },
     };
   });
   return normalise(x, gamma, beta);
+}
+
+/** The stock computation: moments tiled to the input's shape, and the backend's `batchNorm` kernel. */
+function tiledBatchNorm(input: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, epsilon: number): tf.Tensor {
+  const rank = input.rank;
+  const features = input.shape[rank - 1]!;
+  const ones = new Array<number>(rank - 1).fill(1);
+  const rows = input.shape.map((size, axis) => (axis === rank - 1 ? 1 : size));
+  const broadcast = (v: tf.Tensor) => tf.reshape(v, [...ones, features]);
+  return tf.batchNorm(input, tf.tile(mean, [...ones, features]), tf.tile(variance, [...ones, features]), tf.tile(broadcast(offset), rows), tf.tile(broadcast(scale), rows), epsilon);
+}
+
+/**
+ * What tfjs-node's `FusedBatchNorm` kernel computes for inputs of rank above 1 (tfjs-node 4.22,
+ * kernels/FusedBatchNorm.js): `(x - mean) * (rsqrt(variance + epsilon) * scale) + offset`, with `x - mean`
+ * the one the moments computed and the scale and offset broadcast instead of tiled (the same exact
+ * subtraction, products and sum per element). The variance alone is tiled: TensorFlow's `Rsqrt` is a
+ * vectorised approximation that can round otherwise for the elements of a small tensor it does one by
+ * one, so it runs on the very tensor it runs on in stock tfjs.
+ */
+function tensorflowBatchNorm(centered: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, epsilon: number): tf.Tensor {
+  const rank = centered.rank;
+  const tiled = tf.tile(variance, [...new Array<number>(rank - 1).fill(1), centered.shape[rank - 1]!]);
+  const inverse = tf.mul(tf.rsqrt(tf.add(tiled, tf.scalar(epsilon))), scale);
+  return tf.add(tf.mul(centered, inverse), offset);
 }
