@@ -7,6 +7,7 @@ import { BACKEND_NAMES } from './backend-name.js';
 import { loadNativePackage } from './native/load-native-package.js';
 import { findNativeDir } from './native/native-location.js';
 import { NATIVE_PACKAGES, type NativeBackendName } from './native/native-package.js';
+import { registerTensorflowReshape } from './native/tensorflow-reshape.js';
 import { applyNativeThreads, describeNativeThreads, resolveNativeThreads, type NativeThreadSettings } from './native/native-threads.js';
 import { quietTensorFlow } from './native/tensorflow-log.js';
 
@@ -68,6 +69,7 @@ async function loadNative(name: NativeBackendName, options: SelectBackendOptions
   loadedNativeThreads = threads;
   if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError(name, `${pkg} loaded but the "tensorflow" backend did not initialise.`);
   await tf.ready();
+  registerTensorflowReshape();
   const binding = (tf.backend() as { binding?: { TF_Version?: string } }).binding;
   const library = `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} C library`;
   const origin = loaded.nativeDir !== undefined ? `, built in ${loaded.nativeDir}` : '';
