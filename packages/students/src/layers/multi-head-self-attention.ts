@@ -126,8 +126,9 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
       const [batch, seq, hidden] = input.shape as [number, number, number];
       const headSize = hidden / this.heads;
       const [wq, bq, wk, bk, wv, bv, wo, bo] = this.#weights.map((weight) => weight.read()) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
-      const flat = tf.reshape(input, [batch * seq, hidden]) as tf.Tensor2D;
-      const heads = (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.transpose(tf.reshape(tf.fused.matMul({ a: flat, b: kernel, bias }), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
+      // rank 3, as tfjs' matMul makes its operands: its reshapes of them are then to their own shapes
+      const flat = tf.reshape(input, [1, batch * seq, hidden]) as tf.Tensor3D;
+      const heads = (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.transpose(tf.reshape(tf.fused.matMul({ a: flat, b: tf.reshape(kernel, [1, hidden, hidden]) as tf.Tensor3D, bias }), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
       const scale = 1 / Math.sqrt(headSize);
       const query = heads(tf.mul(wq, scale), tf.mul(bq, scale));
       const key = heads(wk, bk);
@@ -136,8 +137,8 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
       // (mask - 1) * 1e9: 0 for a real key, MASKED_SCORE for a padded one, the same for every query and head.
       if (mask !== undefined) scores = tf.add(scores, tf.reshape(tf.mul(tf.sub(mask, 1), -MASKED_SCORE), [batch, 1, 1, seq]));
       const attention = tf.softmax(scores);
-      const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [batch * seq, hidden]) as tf.Tensor2D;
-      const output = tf.reshape(tf.fused.matMul({ a: context, b: wo, bias: bo }), [batch, seq, hidden]);
+      const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [1, batch * seq, hidden]) as tf.Tensor3D;
+      const output = tf.reshape(tf.fused.matMul({ a: context, b: tf.reshape(wo, [1, hidden, hidden]) as tf.Tensor3D, bias: bo }), [batch, seq, hidden]);
       return [output, attention];
     });
   }

@@ -11,10 +11,12 @@ import * as tf from '@tensorflow/tfjs-core';
  * with the moments' `x - mean` reused and the scale and offset broadcast instead of tiled (three
  * tiles and a subtraction fewer). Backward: one entry
  * of the tape instead of the gradients of those ops, which run on the full input shape (about 40
- * kernels per norm); for `xhat` the normalised input and `rstd = 1 / sqrt(variance + epsilon)`:
- * `dbeta = sum(dy)`, `dgamma = sum(dy * xhat)` over every axis but the last, and
- * `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = dy * gamma`, means over the last axis
- * (each a matrix-vector product with `gamma / features`).
+ * kernels per norm); for `xhat = (x - mean) * rstd` the normalised input, `rstd = 1 / sqrt(variance +
+ * epsilon)`: `dbeta = sum(dy)`, `dgamma = sum(dy * xhat)` over every axis but the last, and
+ * `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = dy * gamma`, means over the last axis.
+ * Computed with `p = dy * (x - mean)` in six passes over the input's shape: `dgamma = rstdᵀ p` and the
+ * two row means `mean(g) = dy · gamma / features`, `mean(g * xhat) = rstd * (p · gamma / features)`
+ * as matrix products.
  *
  * @param x - the input, `[..., features]`, rank 2 or more.
  * @param gamma - the scale, `[features]`.
@@ -35,16 +37,17 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsil
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [deviation, sigma2, weight] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const features = deviation.shape[deviation.rank - 1]!;
-        const outer = Array.from({ length: dy.rank - 1 }, (_, axis) => axis);
         const rowShape = [...deviation.shape.slice(0, -1), 1];
+        const rows = tf.util.sizeFromShape(rowShape);
         const rstd = tf.rsqrt(tf.add(sigma2, epsilon));
-        const xhat = tf.mul(deviation, rstd);
-        const dyXhat = tf.mul(dy, xhat);
-        // mean(g) and mean(g * xhat), g = dy * gamma, as products with gamma / features (one pass each)
+        // with p = dy * (x - mean): dgamma = sum over rows of rstd * p, mean(g * xhat) = rstd * mean(p * gamma)
+        const p = tf.mul(dy, deviation);
         const column = tf.reshape(tf.div(weight, features), [features, 1]);
-        const rowMean = (t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(t, [-1, features]), column), rowShape);
-        const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, weight), rowMean(dy)), tf.mul(xhat, rowMean(dyXhat))), rstd);
-        return [dx, tf.sum(dyXhat, outer), tf.sum(dy, outer)];
+        const rowMean = (t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(t, [rows, features]), column), rowShape);
+        const c = tf.mul(tf.square(rstd), rowMean(p));
+        const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, weight), rowMean(dy)), tf.mul(deviation, c)), rstd);
+        const dgamma = tf.reshape(tf.matMul(tf.reshape(rstd, [rows, 1]), tf.reshape(p, [rows, features]), true, false), [features]);
+        return [dx, dgamma, tf.sum(dy, Array.from({ length: dy.rank - 1 }, (_, axis) => axis))];
       },
     };
   });
