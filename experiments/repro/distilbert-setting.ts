@@ -27,6 +27,9 @@ export const SPAM_STUDENT = transformer({ ...ENCODER, layers: 2 });
 /** The students' training (baseline and distilled): 4 epochs of Adam at 1e-4, batch 32, as the teacher's fine-tuning. */
 export const SPAM_STUDENT_TRAIN = { epochs: 4, batchSize: 32, optimizer: { kind: 'adam', learningRate: 1e-4 } } satisfies ExperimentDefinition['train'];
 
-/** Task distillation as DistilBERT's: the labels, the teacher's soft targets at T = 2, without and with the cosine loss on the last hidden states. */
+/**
+ * Task distillation as DistilBERT's: the labels, the teacher's soft targets at T = 2, without and with
+ * the cosine loss on the last hidden states (over the real tokens only, as DistilBERT's: `mask`).
+ */
 export const SPAM_KD = [ce({ weight: 0.5 }), hinton({ temperature: 2, weight: 0.5 })];
-export const SPAM_KD_COSINE = [...SPAM_KD, cosine({ student: 'layer2', teacher: 'layer4', weight: 0.5 })];
+export const SPAM_KD_COSINE = [...SPAM_KD, cosine({ student: 'layer2', teacher: 'layer4', mask: 'mask', weight: 0.5 })];

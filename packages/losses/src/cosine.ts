@@ -11,6 +11,15 @@ export const cosineOptions = z.strictObject({
   student: tapName('student').describe("The student's hidden-state tap; its last axis is the hidden dimension."),
   /** The teacher's hidden-state tap, of the same shape as the student's. */
   teacher: tapName('teacher').describe("The teacher's hidden-state tap, of the same shape as the student's."),
+  /**
+   * A student tap weighting the positions, of the hidden-state taps' shape without the hidden axis
+   * (`[seq]`): 1 for a real token, 0 for padding, as the token `transformer`'s `mask` tap gives. With it,
+   * only real tokens count, as in DistilBERT. Optional without a default, so that experiments without it
+   * keep their config hash.
+   */
+  mask: tapName('mask')
+    .describe("A student tap weighting the positions ([seq], 1 real token, 0 padding: the token transformer's 'mask'); only real tokens count, as in DistilBERT.")
+    .optional(),
 });
 
 /** The parsed options of the `cosine` loss. */
@@ -28,9 +37,10 @@ const COSINE_EPS = 1e-12;
  * `L = (1/N) Σ_n (1 − cos(s_n, t_n))`, with `cos(s, t) = sᵀt / √((‖s‖² + 1e-12)(‖t‖² + 1e-12))`,
  *
  * PyTorch's `nn.CosineEmbeddingLoss` with target 1 and mean reduction, as DistilBERT applies it to the
- * last hidden states (`alpha_cos`). DistilBERT leaves out padded tokens; this loss does not see the
- * padding, so every position counts, padded ones included. The taps must have the same shape (DistilBERT's student keeps the
- * teacher's hidden size). The teacher's tap is a constant.
+ * last hidden states (`alpha_cos`). DistilBERT leaves out padded tokens: with `mask`, a student tap of
+ * weights `m_n` (1 for a real token, 0 for padding), `L = Σ_n m_n (1 − cos(s_n, t_n)) / Σ_n m_n`; without
+ * it every position counts, padded ones included. The taps must have the same shape (DistilBERT's student
+ * keeps the teacher's hidden size). The teacher's tap is a constant.
  *
  * Reference: Sanh, Debut, Chaumond, Wolf 2019, "DistilBERT, a distilled version of BERT", arXiv:1910.01108 (section 3).
  */
@@ -39,7 +49,7 @@ export const cosineLoss = defineLoss({
   description: "DistilBERT's cosine embedding loss: mean of 1 − cos(student, teacher) over every hidden-state vector.",
   reference: 'Sanh, Debut, Chaumond, Wolf 2019, "DistilBERT, a distilled version of BERT: smaller, faster, cheaper and lighter", arXiv:1910.01108',
   options: cosineOptions,
-  needs: (options) => ({ teacherLogits: false, studentFeatures: [options.student], teacherFeatures: [options.teacher] }),
+  needs: (options) => ({ teacherLogits: false, studentFeatures: options.mask === undefined ? [options.student] : [options.student, options.mask], teacherFeatures: [options.teacher] }),
   create(options, context): LossInstance {
     requireTeacher('cosine', context, 'feature taps');
     const shapes = resolveTapPair('cosine', { student: options.student, teacher: options.teacher }, context);
@@ -48,10 +58,23 @@ export const cosineLoss = defineLoss({
       throw tapShapeError('cosine', shapes, 'the cosine loss compares hidden states position by position, so both taps need the same shape');
     }
     const hidden = studentShape[studentShape.length - 1] ?? 1;
+    const maskTap = options.mask;
+    if (maskTap !== undefined) {
+      const maskShape = context.studentFeatureShapes[maskTap];
+      const positions = studentShape.slice(0, -1);
+      if (maskShape === undefined) {
+        throw new Error(`cosine loss: the student has no feature tap "${maskTap}" for mask (its taps: ${Object.entries(context.studentFeatureShapes).map(([name, shape]) => `${name} [${shape.join(',')}]`).join(', ')}).`);
+      }
+      if (maskShape.length !== positions.length || maskShape.some((size, axis) => size !== positions[axis])) {
+        throw new Error(`cosine loss: mask tap "${maskTap}" [${maskShape.join(',')}] must have the positions of hidden-state tap "${options.student}" [${studentShape.join(',')}], i.e. [${positions.join(',')}].`);
+      }
+    }
     return {
       variables: [],
       compute(inputs: LossInputs): tf.Scalar {
         const [studentTap, teacherTap] = takeTapPair('cosine', shapes, inputs.student, inputs.teacher);
+        const maskValues = maskTap === undefined ? undefined : inputs.student.features[maskTap];
+        if (maskTap !== undefined && maskValues === undefined) throw new Error(`cosine loss: compute() was given no student tap "${maskTap}" for mask.`);
         return tf.tidy(() => {
           const student = tf.reshape(studentTap, [-1, hidden]);
           const teacher = tf.reshape(stopGradient(teacherTap), [-1, hidden]);
@@ -59,7 +82,10 @@ export const cosineLoss = defineLoss({
           const studentSquared = tf.add(tf.sum(tf.square(student), 1), COSINE_EPS);
           const teacherSquared = tf.add(tf.sum(tf.square(teacher), 1), COSINE_EPS);
           const cosines = tf.div(products, tf.sqrt(tf.mul(studentSquared, teacherSquared)));
-          return tf.mean(tf.sub(1, cosines));
+          if (maskValues === undefined) return tf.mean(tf.sub(1, cosines));
+          const weights = tf.reshape(stopGradient(maskValues), [-1]);
+          // A batch of padding only (no real token) counts nothing rather than dividing by 0.
+          return tf.div(tf.sum(tf.mul(weights, tf.sub(1, cosines))), tf.maximum(tf.sum(weights), 1));
         });
       },
       dispose(): void {},
@@ -84,7 +110,7 @@ export const cosineDocumentation: LossDocumentation = {
   ],
   details: [
     'PyTorch\'s `nn.CosineEmbeddingLoss` with target 1 and mean reduction, as DistilBERT applies it to the last hidden states.',
-    'DistilBERT leaves out padded tokens; this loss does not see the padding, so every position counts, padded ones included (the token `transformer` masks padding in its attention and pooling; its hidden states at padded positions are computed, but nothing else reads them).',
+    'DistilBERT leaves out padded tokens: give `mask`, a student tap of 1s for real tokens and 0s for padding of the positions\' shape (the token `transformer`\'s `mask` tap), and L = Σ_n m_n (1 − cos(s_n, t_n)) / Σ_n m_n. Without it every position counts, padded ones included.',
     'The taps must have the same shape (checked at create, naming both layers and shapes); the teacher\'s tap is a constant.',
   ],
   example: { student: 'hidden', teacher: 'hidden' },

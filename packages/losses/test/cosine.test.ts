@@ -48,6 +48,47 @@ describe('cosine loss (DistilBERT)', () => {
     });
   });
 
+  describe('with a mask tap (DistilBERT leaves out padding)', () => {
+    const masked = (studentShape: number[], maskShape: number[]) =>
+      cosineLoss.create(cosineOptions.parse({ student: 'hidden', teacher: 'hidden', mask: 'mask' }), featureContext({ hidden: studentShape, mask: maskShape }, { hidden: studentShape }));
+
+    it('averages 1 − cos over the real positions only, as the unmasked loss on those positions alone', () => {
+      tf.tidy(() => {
+        const student = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 71);
+        const teacher = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 72);
+        const mask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 0]]);
+        const value = masked([4, 3], [4]).compute(featureInputs({ hidden: student, mask }, { hidden: teacher })).dataSync()[0]!;
+        // the 5 real positions, gathered, through the unmasked loss
+        const rows = [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2]];
+        const pick = (t: tf.Tensor) => tf.stack(rows.map(([b, p]) => tf.reshape(tf.slice(t, [b!, p!, 0], [1, 1, 3]), [3])));
+        expect(value).toBeCloseTo(cosineValue(pick(student), pick(teacher)), 6);
+        // changing the padded positions' states changes nothing
+        const noisy = tf.add(student, tf.mul(tf.sub(1, tf.expandDims(mask, 2)), 10));
+        expect(masked([4, 3], [4]).compute(featureInputs({ hidden: noisy, mask }, { hidden: teacher })).dataSync()[0]!).toBeCloseTo(value, 6);
+      });
+    });
+
+    it('has a gradient that agrees with float64 central differences, and none at padded positions', () => {
+      const loss = masked([3, 4], [3]);
+      const student = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 73);
+      const teacher = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 74);
+      const mask = tf.tensor2d([[1, 0, 1], [1, 1, 0]]);
+      const check = checkGradient((s) => loss.compute(featureInputs({ hidden: s, mask }, { hidden: teacher })), student, { absoluteTolerance: 1e-5 });
+      expect(check.passed, check.summary).toBe(true);
+      const gradient = tf.grad((s: tf.Tensor) => loss.compute(featureInputs({ hidden: s, mask }, { hidden: teacher })))(student);
+      const values = gradient.arraySync() as number[][][];
+      expect(values[0]![1]!.every((g) => g === 0) && values[1]![2]!.every((g) => g === 0)).toBe(true);
+      expect(values[0]![0]!.some((g) => g !== 0)).toBe(true);
+      tf.dispose([student, teacher, mask, gradient]);
+    });
+
+    it('needs the mask tap and checks its shape at create', () => {
+      expect(cosineLoss.needs(cosineOptions.parse({ student: 'a', teacher: 'b', mask: 'm' }))).toEqual({ teacherLogits: false, studentFeatures: ['a', 'm'], teacherFeatures: ['b'] });
+      expect(() => masked([4, 3], [5])).toThrow('cosine loss: mask tap "mask" [5] must have the positions of hidden-state tap "hidden" [4,3], i.e. [4].');
+      expect(() => cosineLoss.create(cosineOptions.parse({ student: 'hidden', teacher: 'hidden', mask: 'pad' }), featureContext({ hidden: [4, 3] }, { hidden: [4, 3] }))).toThrow('cosine loss: the student has no feature tap "pad" for mask (its taps: hidden [4,3]).');
+    });
+  });
+
   describe('checks shapes at create, naming both layers and both shapes', () => {
     it.each([
       ['another hidden size', [8, 16], [8, 32], 'cosine loss: student tap "hidden" [8,16] and teacher tap "hidden" [8,32] cannot be matched: the cosine loss compares hidden states position by position, so both taps need the same shape.'],

@@ -73,7 +73,9 @@ export type TransformerOptions = z.output<typeof transformerOptions>;
  * (the last layer's states of the input tokens and the token embedding, for masked-language-model
  * pre-training).
  *
- * Taps: `embeddings` (the tokens entering layer 1, `[batch, seq, hidden]`, before dropout); for each
+ * Taps: with padding masked, `mask` first (`[batch, seq]`, 1 for a real token or `[CLS]`, 0 for padding,
+ * aligned with the hidden states: what the `cosine` loss's `mask` reads); `embeddings` (the tokens
+ * entering layer 1, `[batch, seq, hidden]`, before dropout); for each
  * layer `layer<i>.attn` (attention maps `[batch, heads, seq, seq]`) then `layer<i>` (hidden states
  * after the layer); `pool` (`[batch, hidden]`, what the logits read).
  */
@@ -106,7 +108,7 @@ function buildTransformer(options: TransformerOptions, context: ModelBuildContex
   let x = cls ? applyLayer(new ClassToken({ name: 'class_token', seed: deriveSeed(seed, 'class_token') }), tokens) : tokens;
   x = applyLayer(new LearnedPositionEmbedding({ name: 'position_embedding', maxLength: maxLength + (cls ? 1 : 0), seed: deriveSeed(seed, 'position_embedding') }), x);
   if (options.norm === 'post') x = applyLayer(new FusedLayerNormalization({ name: 'embedding_norm', epsilon: LAYER_NORM_EPSILON }), x);
-  const taps: NamedTap[] = [{ name: 'embeddings', tensor: x }];
+  const taps: NamedTap[] = [...(mask ? [{ name: 'mask', tensor: mask }] : []), { name: 'embeddings', tensor: x }];
   if (options.dropout > 0) x = applyLayer(new SeededDropout({ name: 'embedding_dropout', rate: options.dropout, seed: deriveSeed(seed, 'embedding_dropout') }), x);
   for (let index = 1; index <= options.layers; index += 1) {
     const name = `layer${index}`;

@@ -70,11 +70,20 @@ describe('transformer', () => {
     patches.dispose();
   });
 
-  it('taps the embeddings, each layer\'s attention maps and hidden states, and the pooled vector', () => {
+  it('taps the padding mask, the embeddings, each layer\'s attention maps and hidden states, and the pooled vector', () => {
     const model = build();
-    expect(model.featureNames).toEqual(['embeddings', 'layer1.attn', 'layer1', 'layer2.attn', 'layer2', 'pool']);
-    expect(model.featureShapes()).toEqual({ embeddings: [7, 8], 'layer1.attn': [2, 7, 7], layer1: [7, 8], 'layer2.attn': [2, 7, 7], layer2: [7, 8], pool: [8] });
+    expect(model.featureNames).toEqual(['mask', 'embeddings', 'layer1.attn', 'layer1', 'layer2.attn', 'layer2', 'pool']);
+    expect(model.featureShapes()).toEqual({ mask: [7], embeddings: [7, 8], 'layer1.attn': [2, 7, 7], layer1: [7, 8], 'layer2.attn': [2, 7, 7], layer2: [7, 8], pool: [8] });
+    // the mask: 1 for [CLS] and the real tokens, 0 where the id is the pad id (0)
+    const ids = tf.tensor2d([[5, 3, 0, 0, 0, 0], [1, 2, 3, 4, 5, 6]]);
+    const { features } = model.forward(ids, { training: false });
+    expect(features['mask']!.arraySync()).toEqual([[1, 1, 1, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1]]);
+    tf.dispose([ids, ...Object.values(features)]);
     model.dispose();
+    // without padding masking, no mask tap
+    const unmasked = build({ padId: null });
+    expect(unmasked.featureNames[0]).toBe('embeddings');
+    unmasked.dispose();
   });
 
   it('attention maps are distributions over the keys, and [CLS] pooling reads token 0 of the last layer', () => {
