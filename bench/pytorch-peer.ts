@@ -9,6 +9,12 @@ export interface PytorchPeer {
   blas?: string | null;
   /** Whether that BLAS is OpenBLAS or MKL (not the reference implementation). */
   optimizedBlas?: boolean;
+  /** OpenBLAS's kernels for this CPU (`openblas_get_corename()`), or `null` for another BLAS. */
+  blasCore?: string | null;
+  /** `unset`: the peer's processes drop the machine's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (OpenBLAS picks its kernels); `keep`: they keep them. */
+  openblasEnv?: 'unset' | 'keep';
+  /** The machine's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, where set. */
+  machineOpenblasSettings?: Record<string, string>;
   /** Why PyTorch cannot run. */
   error?: string;
 }

@@ -28,6 +28,8 @@ export interface BenchOptions {
   sweepRounds: number;
   /** The Python that has Debian's torch. */
   python: string;
+  /** `unset` (default): PyTorch's processes drop OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, so OpenBLAS picks its kernels for this CPU; `keep`: they keep the machine's. */
+  openblasEnv: 'unset' | 'keep';
   /** Where the JSON results go. */
   json: string;
 }
@@ -42,6 +44,11 @@ function positive(text: string | undefined, fallback: number, flag: string): num
   const parsed = Number(text);
   if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`bench/run.ts: ${flag} must be a positive integer, got "${text}"`);
   return parsed;
+}
+
+function openblasEnv(text: string | undefined): 'unset' | 'keep' {
+  if (text === undefined || text === 'unset' || text === 'keep') return text ?? 'unset';
+  throw new Error(`bench/run.ts: --openblas-env must be unset or keep, got "${text}"`);
 }
 
 /** Parses `npm run bench -- [options]`; errors name the option. */
@@ -66,6 +73,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     sweepTorchThreads: positive(value(argv, '--sweep-torch-threads'), 1, '--sweep-torch-threads'),
     sweepRounds: positive(value(argv, '--sweep-rounds'), 1, '--sweep-rounds'),
     python: value(argv, '--python') ?? '/usr/bin/python3',
+    openblasEnv: openblasEnv(value(argv, '--openblas-env')),
     json: value(argv, '--json') ?? '.kdlab/bench/latest.json',
   };
 }

@@ -15,7 +15,7 @@ import { targetTable } from './report/targets.js';
 import { parseBenchOptions, type BenchOptions } from './run-options.js';
 import type { StepWorkload } from './steps/kdlab-workloads.js';
 import { participantsFor } from './steps/participants.js';
-import { bestMs, measureWorkload, samplesPerSecond, type ParticipantResult } from './steps/run-steps.js';
+import { bestCpuMs, bestMs, measureWorkload, samplesPerSecond, type ParticipantResult } from './steps/run-steps.js';
 import { sweepContenders } from './sweep/contenders.js';
 import { exportMnistSplit } from './sweep/export-split.js';
 import { runSweep, type SweepResult } from './sweep/run-sweeps.js';
@@ -30,7 +30,11 @@ async function runSteps(options: BenchOptions, python: string | undefined): Prom
     const measured = await measureWorkload(workload, participantsFor(workload, settings), options, ROOT);
     results.set(workload, measured);
     for (const result of measured) {
-      const line = result.error !== undefined ? `not run (${result.error})` : `${fixed(bestMs(result), 1)} ms/step, ${fixed(samplesPerSecond(result))} samples/s, peak ${mebibytes(result.peakRssKb)} MiB`;
+      const cpu = bestCpuMs(result);
+      const line =
+        result.error !== undefined
+          ? `not run (${result.error})`
+          : `${fixed(bestMs(result), 1)} ms/step, ${fixed(samplesPerSecond(result))} samples/s, peak ${mebibytes(result.peakRssKb)} MiB${cpu === undefined ? '' : `, ${fixed(cpu, 1)} CPU ms/step`}`;
       console.log(`  ${workload.padEnd(11)} ${result.participant.label.padEnd(38)} ${line}`);
     }
     const described = measured.find((result) => result.description !== undefined);
@@ -78,11 +82,15 @@ async function main(): Promise<void> {
   const before = machineState();
   console.log(`kdlab bench, ${new Date().toISOString()}`);
   printMachine('machine at start', before);
+  // read by bench/pytorch/runtime.py in every PyTorch process (they inherit this environment)
+  process.env['KDLAB_BENCH_OPENBLAS_ENV'] = options.openblasEnv;
   const peer = checkPytorchPeer(options.python, ROOT);
   const python = peer.error === undefined ? options.python : undefined;
   if (python === undefined) console.log(`PyTorch: not available (${peer.error}); kdlab runs alone and no ratios are computed`);
   else {
-    console.log(`PyTorch ${peer.torch}, BLAS ${peer.blas ?? 'none found'}`);
+    const settings = Object.entries(peer.machineOpenblasSettings ?? {}).map(([name, setting]) => `${name}=${setting}`).join(' ');
+    const env = settings === '' ? '' : peer.openblasEnv === 'keep' ? ` (the machine's ${settings} kept: --openblas-env keep)` : ` (the machine's ${settings} dropped in PyTorch's processes: OpenBLAS's own choice)`;
+    console.log(`PyTorch ${peer.torch}, BLAS ${peer.blas ?? 'none found'}${peer.blasCore ? `, OpenBLAS kernels ${peer.blasCore}${env}` : ''}`);
     if (peer.optimizedBlas !== true) {
       console.log('WARNING: PyTorch is using the reference BLAS, about 10x slower than OpenBLAS: install it (apt-get install libopenblas0-pthread) for a fair peer.');
     }

@@ -137,13 +137,14 @@ def main():
             continue
         if command[0] == "run":
             budget_ms, min_steps = float(command[1]), int(command[2])
-            times = []
+            times, cpu_times = [], []
             started = time.perf_counter()
             while len(times) < min_steps or (time.perf_counter() - started) * 1000 < budget_ms:
-                begin = time.perf_counter()
+                begin, cpu = time.perf_counter(), time.process_time()
                 step()
                 times.append((time.perf_counter() - begin) * 1000)
-            send({"times": times})
+                cpu_times.append((time.process_time() - cpu) * 1000)
+            send({"times": times, "cpuTimes": cpu_times})
         elif command[0] == "quit":
             peak, rss = memory_kb()
             send({"peakRssKb": peak, "rssKb": rss})

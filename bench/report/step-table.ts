@@ -1,5 +1,5 @@
 import type { StepWorkload } from '../steps/kdlab-workloads.js';
-import { bestMs, samplesPerSecond, type ParticipantResult } from '../steps/run-steps.js';
+import { bestCpuMs, bestMs, samplesPerCpuSecond, samplesPerSecond, type ParticipantResult } from '../steps/run-steps.js';
 import { fixed, markdownTable, mebibytes, ratio } from './markdown.js';
 
 /**
@@ -12,7 +12,12 @@ export function pytorchReferences(result: ParticipantResult, all: readonly Parti
   return pytorch.filter((other) => other.participant.threads === threads);
 }
 
-/** The steps table: every runner of every workload, with kdlab's speed and memory against PyTorch's. */
+/**
+ * The steps table: every runner of every workload, with kdlab's speed and memory against PyTorch's;
+ * then the processor time per step (the worker process's, every thread, best round's median) and the
+ * speed ratio by it, which load from other processes on a shared machine disturbs far less than the
+ * wall time.
+ */
 export function stepTable(results: ReadonlyMap<StepWorkload, ParticipantResult[]>): string {
   const rows: string[][] = [];
   for (const [workload, list] of results) {
@@ -28,8 +33,14 @@ export function stepTable(results: ReadonlyMap<StepWorkload, ParticipantResult[]
         mebibytes(result.peakRssKb),
         references.map((reference) => `${ratio(samplesPerSecond(result), samplesPerSecond(reference))}${which(reference)}`).join(', '),
         references.map((reference) => ratio(result.peakRssKb, reference.peakRssKb)).join(', '),
+        fixed(bestCpuMs(result), 1),
+        references.map((reference) => `${ratio(samplesPerCpuSecond(result), samplesPerCpuSecond(reference))}${which(reference)}`).join(', '),
       ]);
     }
   }
-  return markdownTable(['workload', 'runner', 'ms/step', 'samples/s', 'peak RSS MiB', 'kdlab / PyTorch speed', 'kdlab / PyTorch memory'], rows, [2, 3, 4]);
+  return markdownTable(
+    ['workload', 'runner', 'ms/step', 'samples/s', 'peak RSS MiB', 'kdlab / PyTorch speed', 'kdlab / PyTorch memory', 'CPU ms/step', 'kdlab / PyTorch speed per CPU ms'],
+    rows,
+    [2, 3, 4, 7],
+  );
 }

@@ -20,10 +20,16 @@ export interface ReadyAnswer {
   runtime: string;
 }
 
-/** The answer to `run`: the wall time of each step, in milliseconds. */
+/** The answer to `run`: the wall time of each step, and the processor time its process spent on it, in milliseconds. */
 export interface TimesAnswer {
   /** Milliseconds per step, in order. */
   times: number[];
+  /**
+   * Processor milliseconds of the whole process per step (user + system, every thread: Node's
+   * `process.cpuUsage`, Python's `time.process_time`), in order: what the step cost, whatever else
+   * the machine ran meanwhile.
+   */
+  cpuTimes?: number[];
 }
 
 /** The answer to `quit`: the worker's memory, read from `/proc/self/status`. */

@@ -27,6 +27,8 @@ export interface ParticipantResult {
   batchSize?: number;
   /** Median step of each round, in ms. */
   roundMedians: number[];
+  /** Median processor time per step of each round, in ms (the worker process's, every thread). */
+  cpuRoundMedians?: number[];
   /** Peak resident set of the worker process (VmHWM), in KiB. */
   peakRssKb?: number;
   /** Why it did not run. */
@@ -52,6 +54,17 @@ function median(values: readonly number[]): number {
 /** The best round's median step (ms), or `undefined` when it never ran. */
 export function bestMs(result: ParticipantResult): number | undefined {
   return result.roundMedians.length === 0 ? undefined : Math.min(...result.roundMedians);
+}
+
+/** The best round's median processor time per step (ms), or `undefined` when the worker did not measure it. */
+export function bestCpuMs(result: ParticipantResult): number | undefined {
+  return result.cpuRoundMedians === undefined || result.cpuRoundMedians.length === 0 ? undefined : Math.min(...result.cpuRoundMedians);
+}
+
+/** Samples per processor-second at the best round's median processor time per step. */
+export function samplesPerCpuSecond(result: ParticipantResult): number | undefined {
+  const ms = bestCpuMs(result);
+  return ms === undefined || result.batchSize === undefined ? undefined : (result.batchSize / ms) * 1000;
 }
 
 /** Samples per second at the best round's median step. */
@@ -87,7 +100,9 @@ export async function measureWorkload(workload: StepWorkload, participants: Part
       for (const index of order) {
         if (results[index]!.error !== undefined) continue;
         try {
-          results[index]!.roundMedians.push(median(await clients[index]!.run(settings.roundMs, settings.minSteps)));
+          const answer = await clients[index]!.run(settings.roundMs, settings.minSteps);
+          results[index]!.roundMedians.push(median(answer.times));
+          if (answer.cpuTimes !== undefined && answer.cpuTimes.length > 0) (results[index]!.cpuRoundMedians ??= []).push(median(answer.cpuTimes));
         } catch (error) {
           results[index]!.error = (error as Error).message;
         }

@@ -84,9 +84,9 @@ export class StepWorkerClient {
   }
 
   /** Runs steps for at least `budgetMs` and `minSteps`; answers each step's milliseconds. */
-  async run(budgetMs: number, minSteps: number): Promise<number[]> {
+  async run(budgetMs: number, minSteps: number): Promise<TimesAnswer> {
     this.#child.stdin!.write(`run ${budgetMs} ${minSteps}\n`);
-    return ((await this.#next()) as TimesAnswer).times;
+    return (await this.#next()) as TimesAnswer;
   }
 
   /** Ends the worker; answers its peak and current resident set. */
