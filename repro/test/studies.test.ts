@@ -12,7 +12,7 @@ import hintonMnistFull from '../studies/hinton-mnist-full.js';
 import lessData from '../studies/less-data.js';
 import omittedThree from '../studies/omitted-three.js';
 import temperatureByWidth from '../studies/temperature-by-width.js';
-import { loadStudyRuns, makeTempDir, removeTempDir, writeStore, type RunSpec } from './support/fixture-store.js';
+import { fixtureAnalysis, loadStudyRuns, makeTempDir, removeTempDir, writeStore, type RunSpec } from './support/fixture-store.js';
 import { cell, differenceText, interval, mean, minus, sd, summaryText } from './support/reference.js';
 
 describe('study 1: hinton-mnist-full', () => {
@@ -694,20 +694,7 @@ describe('study 6: fitnets-mnist', () => {
     return runs;
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(stores: Partial<Record<'fitnets-mnist' | 'fitnets-fashion', RunSpec[]>> | undefined): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (stores !== undefined) await writeStore(store, stores);
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyse = fixtureAnalysis(study);
 
   const percent = (errors: readonly number[]): number[] => errors.map((e) => e / 100);
   const row = (data: string, model: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === model;
@@ -784,20 +771,8 @@ describe('study 7: fitnets-depth', () => {
     return runs;
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(f: Fixture | undefined, seeds = 2): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (f !== undefined) await writeStore(store, { 'fitnets-depth': runsOf(f, seeds) });
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  const analyse = (f: Fixture | undefined, seeds = 2): Promise<StudyAnalysis> => analyseStore(f === undefined ? undefined : { 'fitnets-depth': runsOf(f, seeds) });
   const percent = (errors: readonly number[]): number[] => errors.map((e) => e / 100);
 
   it('partly reproduced when every depth trains and hints beat plain backprop on every seed at depth 19; the table by depth', async () => {
@@ -905,21 +880,10 @@ describe('study 8: compression', () => {
     ),
   };
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(runs: Record<string, RunSpec[]> | undefined, browser: unknown = BROWSER): Promise<StudyAnalysis> {
-    // browser null: no peer results
-    const store = `${root}/store-${n++}`;
-    if (runs !== undefined) await writeStore(store, runs);
-    return study.analyse(await loadStudyRuns(store, study, browser === null ? new Map() : new Map([['browser-latency/compression', browser]])));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  // browser null: no peer results
+  const analyse = (runs: Record<string, RunSpec[]> | undefined, browser: unknown = BROWSER): Promise<StudyAnalysis> =>
+    analyseStore(runs, browser === null ? new Map() : new Map([['browser-latency/compression', browser]]));
   const row = (data: string, model: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === model;
 
   it('tables bytes on disk, compression, accuracy and retention with intervals, and latency in Node and the browser, as computed by hand', async () => {
@@ -1010,20 +974,8 @@ describe('study 9: distilbert-spam', () => {
     return runs;
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(f: Fixture | undefined): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (f !== undefined) await writeStore(store, { 'distilbert-spam': runsOf(f) });
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  const analyse = (f: Fixture | undefined): Promise<StudyAnalysis> => analyseStore(f === undefined ? undefined : { 'distilbert-spam': runsOf(f) });
   const pct = (list: readonly [number, number][], i: 0 | 1): number[] => list.map((m) => 100 * m[i]);
 
   it('reproduced: init and cosine each raise spam F1 significantly and the best student keeps 97% of the teacher\'s; tables by hand', async () => {

@@ -1,10 +1,11 @@
 // A small study store for the results-page tests: synthetic runs written with kdlab's own local MLflow
 // tracker into a temporary folder (never repro/store), and read back as the page reads them.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRunSource, MlrunsTracker, type MetricPoint, type RunStatus, type StoredRun } from '@kdlab/core';
-import type { StudyDefinition } from '../../page/study.js';
+import type { StudyAnalysis, StudyDefinition } from '../../page/study.js';
 import { readExperiments, studyRuns, type StudyRuns } from '../../page/study-runs.js';
 
 /** One synthetic run, as kdlab's orchestration would log it. */
@@ -105,4 +106,25 @@ export async function readStore(store: string, names: readonly string[]): Promis
 /** One study's view of the store's runs (with the peers' parsed JSON by name), as the page builds it. */
 export async function loadStudyRuns(store: string, study: StudyDefinition, peers: ReadonlyMap<string, unknown> = new Map()): Promise<StudyRuns> {
   return studyRuns(await readStore(store, study.experimentNames), study.experimentNames, peers);
+}
+
+/**
+ * A study's analysis on fixture stores, for one `describe`: a temporary folder made before its tests and
+ * removed after them; each call writes the runs given (none: an empty store) into a fresh store there and
+ * analyses it, with the peers' results given.
+ */
+export function fixtureAnalysis(study: StudyDefinition): (runs?: Readonly<Record<string, readonly RunSpec[]>>, peers?: ReadonlyMap<string, unknown>) => Promise<StudyAnalysis> {
+  let root = '';
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeTempDir(root);
+  });
+  return async (runs, peers = new Map()) => {
+    const store = `${root}/store-${n++}`;
+    if (runs !== undefined) await writeStore(store, runs);
+    return study.analyse(await loadStudyRuns(store, study, peers));
+  };
 }
