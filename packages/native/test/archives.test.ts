@@ -60,7 +60,7 @@ describe('ZipArchive, on zips written by Python zipfile', () => {
     const { folder, path, data } = await wheel([{ path: 'lib.so', data: 'abc'.repeat(40), method: 'store' }]);
     const bytes = await readFile(path);
     const { offset } = data.get('lib.so')!;
-    bytes[offset + 10] ^= 0xff;
+    bytes[offset + 10] = bytes[offset + 10]! ^ 0xff;
     await writeFile(path, bytes);
     const archive = new ZipArchive(path);
     await expect(archive.extract([{ member: 'lib.so', destination: join(folder, 'out', 'lib.so') }])).rejects.toThrow(/archive\.whl: member "lib\.so": CRC-32 mismatch/);
@@ -72,7 +72,7 @@ describe('ZipArchive, on zips written by Python zipfile', () => {
     const { folder, path, data } = await wheel([{ path: 'pkg/libtensorflow_cc.so.2', data: randomBytes(4096).toString('hex') }]);
     const bytes = await readFile(path);
     const { offset, length } = data.get('pkg/libtensorflow_cc.so.2')!;
-    for (let at = offset + (length >> 1); at < offset + (length >> 1) + 16; at++) bytes[at] ^= 0x5a;
+    for (let at = offset + (length >> 1); at < offset + (length >> 1) + 16; at++) bytes[at] = bytes[at]! ^ 0x5a;
     await writeFile(path, bytes);
     await expect(new ZipArchive(path).extract([{ member: 'pkg/libtensorflow_cc.so.2', destination: join(folder, 'lib.so') }])).rejects.toThrow(
       /archive\.whl: member "pkg\/libtensorflow_cc\.so\.2": /,
