@@ -3,13 +3,14 @@
  * cross-entropy, Adam, batch 128) on the native backend (tfjs-node, e.g. built by `kdlab native build`)
  * against tfjs' wasm backend with kdlab's kernels. Run from the repository root:
  * `npx tsx --conditions=@kdlab/source bench/native/step.ts` (options: `--steps 10`, `--rounds 3`,
- * `--backends node,wasm`, `--threads N` for the native backend's intra-op threads).
+ * `--backends node,wasm`, `--threads N` for the native backend's intra-op threads; `--help` lists them).
  * Rounds alternate between the backends and each keeps its best round, so that load from other
  * processes on the machine disturbs the comparison as little as possible.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { parseBackendRequest, selectBackend, type BackendInfo, type BackendName } from '@kdlab/core';
+import { parseFlags, positiveInteger } from '../flags.js';
 
 const BATCH_SIZE = 128;
 
@@ -20,17 +21,33 @@ interface Options {
   threads?: number;
 }
 
+const SCRIPT = 'bench/native/step.ts';
+
+const FLAGS = {
+  script: SCRIPT,
+  command: `npx tsx --conditions=@kdlab/source ${SCRIPT}`,
+  summary: "The MLP teacher's training step on the native backend (tfjs-node) against wasm, in alternating rounds.",
+  options: {
+    steps: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    backends: { type: 'string', default: 'node,wasm' },
+    threads: { type: 'string' },
+  },
+  describe: {
+    steps: 'timed steps per round (the median is kept)',
+    rounds: "alternating rounds (each backend's best is kept)",
+    backends: 'backends to time, comma-separated',
+    threads: "the native backend's intra-op threads (default: kdlab's choice)",
+  },
+} as const;
+
 function parseOptions(argv: string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const index = argv.indexOf(flag);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
-  const threads = value('--threads');
+  const flags = parseFlags(FLAGS, argv);
   return {
-    steps: Number(value('--steps') ?? 10),
-    rounds: Number(value('--rounds') ?? 3),
-    backends: (value('--backends') ?? 'node,wasm').split(',').map((name) => parseBackendRequest(name, '--backends') as BackendName),
-    ...(threads !== undefined ? { threads: Number(threads) } : {}),
+    steps: positiveInteger(SCRIPT, '--steps', flags.steps),
+    rounds: positiveInteger(SCRIPT, '--rounds', flags.rounds),
+    backends: flags.backends.split(',').map((name) => parseBackendRequest(name, '--backends') as BackendName),
+    ...(flags.threads !== undefined ? { threads: positiveInteger(SCRIPT, '--threads', flags.threads) } : {}),
   };
 }
 

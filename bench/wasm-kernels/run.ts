@@ -1,7 +1,7 @@
 /**
  * Times training steps on tfjs' wasm backend with and without kdlab's wasm kernels, and where the
  * time goes per kernel. Run from the repository root: `npx tsx bench/wasm-kernels/run.ts`
- * (options: `--steps 8`, `--rounds 3`, `--only mlp,kd,cnn`).
+ * (options: `--steps 6`, `--rounds 3`, `--only mlp,kd,cnn`; `--help` lists them).
  * Timings alternate between the two setups round by round and keep each setup's best round, so that
  * load from other processes on the machine disturbs the comparison as little as possible.
  */
@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 // Run from source, like the tests: the package needs no build for the benchmark.
 import { registerWasmKernels, unregisterWasmKernels } from '../../packages/wasm-kernels/src/index.js';
+import { parseFlags, positiveInteger } from '../flags.js';
 import { cnnStep, kdStep, mlpTeacherStep } from './workloads.js';
 import type { Workload } from './workloads.js';
 
@@ -25,15 +26,30 @@ interface Options {
   only: string[];
 }
 
+const SCRIPT = 'bench/wasm-kernels/run.ts';
+
+const FLAGS = {
+  script: SCRIPT,
+  command: `npx tsx ${SCRIPT}`,
+  summary: "Training steps on tfjs' wasm backend with and without kdlab's wasm kernels, and where the time goes per kernel.",
+  options: {
+    steps: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'mlp,kd,cnn' },
+  },
+  describe: {
+    steps: 'timed steps per round (the median is kept)',
+    rounds: "alternating rounds (each setup's best is kept)",
+    only: 'workloads to time, comma-separated (mlp, kd, cnn)',
+  },
+} as const;
+
 function parseOptions(argv: string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const index = argv.indexOf(flag);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
+  const flags = parseFlags(FLAGS, argv);
   return {
-    steps: Number(value('--steps') ?? 6),
-    rounds: Number(value('--rounds') ?? 3),
-    only: (value('--only') ?? 'mlp,kd,cnn').split(','),
+    steps: positiveInteger(SCRIPT, '--steps', flags.steps),
+    rounds: positiveInteger(SCRIPT, '--rounds', flags.rounds),
+    only: flags.only.split(','),
   };
 }
 
@@ -148,7 +164,7 @@ async function main(): Promise<void> {
   const rows: Array<{ workload: Workload; results: Map<Setup, SetupResult> }> = [];
   for (const key of options.only) {
     const factory = factories[key];
-    if (factory === undefined) throw new Error(`bench/wasm-kernels: unknown workload '${key}' (known: ${Object.keys(factories).join(', ')})`);
+    if (factory === undefined) throw new Error(`${SCRIPT}: --only: unknown workload '${key}' (known: ${Object.keys(factories).join(', ')})`);
     useSetup('stock wasm');
     const workload = factory();
     const results = await measure(workload, options);
