@@ -5,18 +5,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  configHash,
-  createRootContainer,
-  datasetsModule,
-  describeTrial,
-  expandSweep,
-  loadExperimentFile,
-  pluginRegistries,
-  readMlrunsStore,
-  resolveExperiment,
-  type MlrunsRunRecord,
-} from '@kdlab/core';
+import { configHash, loadExperimentFile } from '@kdlab/runner';
+import { createRootContainer, describeTrial, expandSweep, pluginRegistries, resolveExperiment } from '@kdlab/core';
+import { datasetsModule } from '@kdlab/data';
+import { readMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import { lossesModule } from '@kdlab/losses';
 import { studentsModule } from '@kdlab/students';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRootContainer, pluginRegistries } from '../src/container/create-container.js';
 import { pluginModule } from '../src/container/plugin-module.js';
-import { configHash } from '../src/run/config-hash.js';
+import { configHash } from '../../runner/src/config-hash.js';
 import { ExperimentValidationError } from '../src/experiment/validation-error.js';
 import { resolveExperiment } from '../src/experiment/resolve-experiment.js';
 import { fakeCe, fakeDigits, fakeHinton, fakeMlp } from './support/fake-plugins.js';

@@ -4,7 +4,7 @@ import { pluginModule } from '../src/container/plugin-module.js';
 import { ExperimentValidationError } from '../src/experiment/validation-error.js';
 import { resolveExperiment } from '../src/experiment/resolve-experiment.js';
 import { pruningsModule } from '../src/prune/prunings-module.js';
-import { configHash } from '../src/run/config-hash.js';
+import { configHash } from '../../runner/src/config-hash.js';
 import { fakeCe, fakeDigits, fakeHinton, fakeMlp } from './support/fake-plugins.js';
 
 const registries = pluginRegistries(createRootContainer(pluginModule({ losses: [fakeCe, fakeHinton], models: [fakeMlp], datasets: [fakeDigits] }), pruningsModule));

@@ -1,16 +1,7 @@
 import { lstat, readFile, readlink, realpath, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  TarArchive,
-  ZipArchive,
-  addonTensorFlowIncludes,
-  includeClosure,
-  nativeDirLayout,
-  placeLibrary,
-  planLibraryLayout,
-  type LibraryArchive,
-} from '../src/index.js';
+import { TarArchive, ZipArchive, addonTensorFlowIncludes, includeClosure, nativeDirLayout, placeLibrary, planLibraryLayout, type LibraryArchive } from '../src/index.js';
 import { FAKE_ADDON_SOURCES, FAKE_HEADERS, fakeWheelInputs } from './support/fake-tensorflow.js';
 import { tarWithGnuTar, zipWithPython } from './support/real-archives.js';
 import { tempFolder } from './support/temp-folder.js';
