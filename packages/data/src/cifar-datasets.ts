@@ -28,7 +28,7 @@ import {
 } from './locate-data.js';
 import { readDataFile } from './read-data-file.js';
 import { splitCanonical } from './split-dataset.js';
-import { normaliseTarPath, readTar } from './ustar.js';
+import { readTarMembers } from './read-tar-members.js';
 import { validateDatasetRequest } from './validate-request.js';
 
 /** A CIFAR dataset in the binary ("for C programs") distribution. */
@@ -140,10 +140,8 @@ export async function readCifarSource(spec: CifarDatasetSpec, source: CifarSourc
     const [train, test] = await Promise.all([read(spec.trainFiles), read(spec.testFiles)]);
     return { train, test };
   }
-  const members = new Map<string, Uint8Array>();
-  for (const entry of readTar(source.path, await readDataFile(source.path))) {
-    if (entry.type === 'file') members.set(normaliseTarPath(entry.name), entry.data);
-  }
+  const names = [...spec.trainFiles, ...spec.testFiles].map((name) => `${spec.folder}/${name}`);
+  const members = await readTarMembers(source.path, new Set(names));
   const member = (name: string): CifarFile => {
     const path = `${spec.folder}/${name}`;
     const bytes = members.get(path);

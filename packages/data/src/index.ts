@@ -20,7 +20,7 @@ export * from './mnist-package.js';
 export * from './mnist-10k.js';
 export * from './idx-format.js';
 export * from './idx-datasets.js';
-export * from './ustar.js';
+export * from './read-tar-members.js';
 export * from './cifar-format.js';
 export * from './cifar-class-names.js';
 export * from './cifar-datasets.js';
