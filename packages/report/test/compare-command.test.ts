@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compareCommand, defaultHtmlReportPath } from '../../cli/src/commands/compare-command.js';
+import { runInProcess, type InProcessResult } from '../../../test/support/run-in-process.js';
 import { makeTempFolder, type TempFolder } from '../../tracking/test/temp-store.js';
 import { writeFixtureRuns } from './support/fixture-runs.js';
 import { temperatureSweep } from './support/sweep-fixtures.js';
@@ -9,26 +10,7 @@ import { temperatureSweep } from './support/sweep-fixtures.js';
 let store: TempFolder;
 
 /** Runs `kdlab compare <args>` in this process; returns what it printed and its exit code. */
-async function compare(args: string[], env: Record<string, string | undefined> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    await compareCommand().exitOverride().parseAsync(args, { from: 'user' });
-    return { stdout, stderr, code: Number(process.exitCode ?? 0) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    process.exitCode = undefined;
-  }
-}
+const compare = (args: string[], env: Record<string, string> = {}): Promise<InProcessResult> => runInProcess(compareCommand(), args, env);
 
 beforeAll(async () => {
   store = await makeTempFolder('kdlab-compare-command-');

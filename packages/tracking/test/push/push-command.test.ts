@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pushCommand } from '../../../cli/src/commands/push-command.js';
+import { runInProcess, type InProcessResult } from '../../../../test/support/run-in-process.js';
 import { pushLedgerPath } from '../../src/push/index.js';
 import { FakeMlflowServer } from '../remote/support/fake-mlflow-server.js';
 import { makeTempFolder, type TempFolder } from '../temp-store.js';
@@ -30,27 +31,8 @@ afterEach(async () => {
 });
 
 /** Runs `kdlab push <args>` in this process with exactly `env` as its MLflow variables; returns what it printed and its exit code. */
-async function push(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const saved = Object.fromEntries(CREDENTIAL_VARIABLES.map((key) => [key, process.env[key]]));
-  for (const key of CREDENTIAL_VARIABLES) delete process.env[key];
-  Object.assign(process.env, env);
-  try {
-    await pushCommand().exitOverride().parseAsync(args, { from: 'user' });
-    return { stdout, stderr, code: Number(process.exitCode ?? 0) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    process.exitCode = undefined;
-  }
-}
+const push = (args: string[], env: Record<string, string> = {}): Promise<InProcessResult> =>
+  runInProcess(pushCommand(), args, { ...Object.fromEntries(CREDENTIAL_VARIABLES.map((key) => [key, undefined])), ...env });
 
 describe('kdlab push (in process)', () => {
   it('copies the store, prints a line per run and a summary, and never prints or stores the credentials', async () => {
