@@ -8,9 +8,9 @@ import { endRunsOfGoneProcesses } from '../src/mlruns/end-gone-runs.js';
 import { RUN_LIVENESS_FILE } from '../src/mlruns/run-liveness-file.js';
 import { MlrunsTracker, readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import type { RunHandle, RunStatus } from '@kdlab/core';
+import { continueToEpochFive, logThreeEpochs, T0 } from './support/resumed-training.js';
 import { makeTempFolder, type TempFolder } from './temp-store.js';
 
-const T0 = 1_700_000_000_000;
 let temp: TempFolder;
 let root: string;
 const trackers: MlrunsTracker[] = [];
@@ -56,21 +56,13 @@ const stepsOf = (run: MlrunsRunRecord): Record<string, number[]> =>
   Object.fromEntries(Object.entries(run.metrics).map(([key, points]) => [key, points.map((point) => point.step)]));
 
 /**
- * A training of 3 epochs: `train/loss` and `val/accuracy` at steps 1..3, `train/lr` at step 1 only, a
- * param. Ended with `endWith` when given (its process caught Ctrl-C); otherwise its tracker is closed
+ * A training of 3 epochs ({@link logThreeEpochs}). Ended with `endWith` when given (its process caught Ctrl-C); otherwise its tracker is closed
  * without ending it, and the run stays RUNNING with its liveness record, as a process that dies leaves it.
  */
 async function training(endWith?: RunStatus): Promise<RunHandle> {
   const tracker = openTracker();
   const run = await tracker.startRun({ experimentName: 'resume', runName: 'student', startTime: T0 });
-  await run.logParams({ 'optimizer.lr': 0.1 });
-  await run.logMetrics([{ key: 'train/lr', value: 0.1, step: 1, timestamp: T0 + 1 }]);
-  for (let step = 1; step <= 3; step += 1) {
-    await run.logMetrics([
-      { key: 'train/loss', value: 1 / step, step, timestamp: T0 + step },
-      { key: 'val/accuracy', value: 0.5 + step / 10, step, timestamp: T0 + step },
-    ]);
-  }
+  await logThreeEpochs(run);
   if (endWith !== undefined) await run.end(endWith);
   await tracker.close();
   return run;
@@ -123,14 +115,7 @@ describe('MlrunsTracker.resumeRun', () => {
 
     await handle.logParams({ 'optimizer.lr': 0.1 });
     await expect(handle.logParams({ 'optimizer.lr': 0.2 })).rejects.toThrow(/Param 'optimizer\.lr' of run [0-9a-f]{32} was already logged with value '0\.1'/);
-    for (let step = 1; step <= 5; step += 1) {
-      // As the trainer does: points at or below the last stored step are not logged again.
-      const points = [
-        { key: 'train/loss', value: 1 / step, step, timestamp: T0 + 100 + step },
-        { key: 'val/accuracy', value: 0.5 + step / 10, step, timestamp: T0 + 100 + step },
-      ].filter((point) => step > (lastSteps[point.key] ?? Number.NEGATIVE_INFINITY));
-      if (points.length > 0) await handle.logMetrics(points);
-    }
+    await continueToEpochFive(handle, lastSteps);
     await handle.end('FINISHED');
 
     const finished = await recordOf(died.runId);

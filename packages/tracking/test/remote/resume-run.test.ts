@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncJournals, type MlflowServerTracker, type SyncJournalsOptions } from '@kdlab/tracking';
-import type { RunHandle } from '@kdlab/core';
+import { continueToEpochFive, logThreeEpochs, T0 } from '../support/resumed-training.js';
 import { makeTempFolder, type TempFolder } from '../temp-store.js';
 import { journalFiles, journalLines, rewriteWriter } from './support/dead-journal.js';
 import { FakeMlflowServer, type StoredRun } from './support/fake-mlflow-server.js';
 import { testTracker } from './support/test-tracker.js';
 
-const T0 = 1_700_000_000_000;
 const fast: SyncJournalsOptions['client'] = { env: {}, retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 10 } };
 let server: FakeMlflowServer;
 let temp: TempFolder;
@@ -34,18 +33,6 @@ function openTracker(url = server.url): { tracker: MlflowServerTracker; warnings
   const made = testTracker(url, journalDir);
   trackers.push(made.tracker);
   return made;
-}
-
-/** Logs 3 epochs: `train/loss` and `val/accuracy` at steps 1..3, `train/lr` at step 1 only, a param. */
-async function logThreeEpochs(run: RunHandle): Promise<void> {
-  await run.logParams({ 'optimizer.lr': 0.1 });
-  await run.logMetrics([{ key: 'train/lr', value: 0.1, step: 1, timestamp: T0 + 1 }]);
-  for (let step = 1; step <= 3; step += 1) {
-    await run.logMetrics([
-      { key: 'train/loss', value: 1 / step, step, timestamp: T0 + step },
-      { key: 'val/accuracy', value: 0.5 + step / 10, step, timestamp: T0 + step },
-    ]);
-  }
 }
 
 /**
@@ -86,14 +73,7 @@ describe('MlflowServerTracker.resumeRun', () => {
 
     await handle.logParams({ 'optimizer.lr': 0.1 });
     await expect(handle.logParams({ 'optimizer.lr': 0.2 })).rejects.toThrow(/Param 'optimizer\.lr' of run [0-9a-f]{32} was already logged with value '0\.1'/);
-    for (let step = 1; step <= 5; step += 1) {
-      // As the trainer does: points at or below the last stored step are not logged again.
-      const points = [
-        { key: 'train/loss', value: 1 / step, step, timestamp: T0 + 100 + step },
-        { key: 'val/accuracy', value: 0.5 + step / 10, step, timestamp: T0 + 100 + step },
-      ].filter((point) => step > (lastSteps[point.key] ?? Number.NEGATIVE_INFINITY));
-      if (points.length > 0) await handle.logMetrics(points);
-    }
+    await continueToEpochFive(handle, lastSteps);
     await handle.end('FINISHED');
     await tracker.close();
 
