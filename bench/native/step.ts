@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { parseBackendRequest, selectBackend, type BackendInfo, type BackendName } from '@kdlab/core';
 import { parseFlags, positiveInteger } from '../flags.js';
+import { medianStepMs, parseRounds, roundFlags } from '../step-rounds.js';
 
 const BATCH_SIZE = 128;
 
@@ -22,20 +23,19 @@ interface Options {
 }
 
 const SCRIPT = 'bench/native/step.ts';
+const ROUNDS = roundFlags('10', 'backend');
 
 const FLAGS = {
   script: SCRIPT,
   command: `npx tsx --conditions=@kdlab/source ${SCRIPT}`,
   summary: "The MLP teacher's training step on the native backend (tfjs-node) against wasm, in alternating rounds.",
   options: {
-    steps: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
+    ...ROUNDS.options,
     backends: { type: 'string', default: 'node,wasm' },
     threads: { type: 'string' },
   },
   describe: {
-    steps: 'timed steps per round (the median is kept)',
-    rounds: "alternating rounds (each backend's best is kept)",
+    ...ROUNDS.describe,
     backends: 'backends to time, comma-separated',
     threads: "the native backend's intra-op threads (default: kdlab's choice)",
   },
@@ -44,8 +44,7 @@ const FLAGS = {
 function parseOptions(argv: string[]): Options {
   const flags = parseFlags(FLAGS, argv);
   return {
-    steps: positiveInteger(SCRIPT, '--steps', flags.steps),
-    rounds: positiveInteger(SCRIPT, '--rounds', flags.rounds),
+    ...parseRounds(SCRIPT, flags),
     backends: flags.backends.split(',').map((name) => parseBackendRequest(name, '--backends') as BackendName),
     ...(flags.threads !== undefined ? { threads: positiveInteger(SCRIPT, '--threads', flags.threads) } : {}),
   };
@@ -85,11 +84,6 @@ function teacherStep(backend: BackendInfo): TeacherStep {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workloads: TeacherStep[] = [];
@@ -108,13 +102,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < options.rounds; round++) {
     for (const workload of workloads) {
       await tf.setBackend(workload.backend.tfBackend);
-      const times: number[] = [];
-      for (let step = 0; step < options.steps; step++) {
-        const start = performance.now();
-        workload.step();
-        times.push(performance.now() - start);
-      }
-      best.set(workload, Math.min(best.get(workload) ?? Number.POSITIVE_INFINITY, median(times)));
+      best.set(workload, Math.min(best.get(workload) ?? Number.POSITIVE_INFINITY, medianStepMs(workload.step, options.steps)));
     }
   }
   console.log(`\nteacher step: MLP 784-1200-1200-10, Adam, batch ${BATCH_SIZE}; median of ${options.steps} steps, best of ${options.rounds} rounds`);

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 // Run from source, like the tests: the package needs no build for the benchmark.
 import { registerWasmKernels, unregisterWasmKernels } from '../../packages/wasm-kernels/src/index.js';
-import { parseFlags, positiveInteger } from '../flags.js';
+import { parseFlags } from '../flags.js';
+import { medianStepMs, parseRounds, roundFlags } from '../step-rounds.js';
 import { cnnStep, kdStep, mlpTeacherStep } from './workloads.js';
 import type { Workload } from './workloads.js';
 
@@ -27,19 +28,18 @@ interface Options {
 }
 
 const SCRIPT = 'bench/wasm-kernels/run.ts';
+const ROUNDS = roundFlags('6', 'setup');
 
 const FLAGS = {
   script: SCRIPT,
   command: `npx tsx ${SCRIPT}`,
   summary: "Training steps on tfjs' wasm backend with and without kdlab's wasm kernels, and where the time goes per kernel.",
   options: {
-    steps: { type: 'string', default: '6' },
-    rounds: { type: 'string', default: '3' },
+    ...ROUNDS.options,
     only: { type: 'string', default: 'mlp,kd,cnn' },
   },
   describe: {
-    steps: 'timed steps per round (the median is kept)',
-    rounds: "alternating rounds (each setup's best is kept)",
+    ...ROUNDS.describe,
     only: 'workloads to time, comma-separated (mlp, kd, cnn)',
   },
 } as const;
@@ -47,8 +47,7 @@ const FLAGS = {
 function parseOptions(argv: string[]): Options {
   const flags = parseFlags(FLAGS, argv);
   return {
-    steps: positiveInteger(SCRIPT, '--steps', flags.steps),
-    rounds: positiveInteger(SCRIPT, '--rounds', flags.rounds),
+    ...parseRounds(SCRIPT, flags),
     only: flags.only.split(','),
   };
 }
@@ -57,22 +56,6 @@ function useSetup(setup: Setup): void {
   unregisterWasmKernels();
   if (setup === 'stock + missing kernels') registerWasmKernels({ replaceStockKernels: false });
   if (setup === 'wasm + kdlab') registerWasmKernels();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Median milliseconds per step over `steps` steps. */
-function timeSteps(workload: Workload, steps: number): number {
-  const times: number[] = [];
-  for (let index = 0; index < steps; index++) {
-    const start = performance.now();
-    workload.step();
-    times.push(performance.now() - start);
-  }
-  return median(times);
 }
 
 /** Milliseconds per kernel name in one profiled step. */
@@ -107,7 +90,7 @@ async function measure(workload: Workload, options: Options): Promise<Map<Setup,
   for (let round = 0; round < options.rounds; round++) {
     for (const setup of runnable) {
       useSetup(setup);
-      const ms = timeSteps(workload, options.steps);
+      const ms = medianStepMs(workload.step, options.steps);
       const result = results.get(setup)!;
       result.msPerStep = Math.min(result.msPerStep ?? Number.POSITIVE_INFINITY, ms);
     }
