@@ -73,26 +73,24 @@ export async function writePushFixtureStore(root: string): Promise<{ ids: PushFi
   await baseline.logMetrics([{ key: 'test/accuracy', value: 0.86, step: 3, timestamp: T0 + 230 }]);
   await baseline.end('FINISHED');
 
-  const distilled1 = await tracker.startRun({
-    experimentName: 'kd-sweep',
-    runName: 'distilled-t4-s0',
-    parentRunId: sweep.runId,
-    tags: { ...user, 'kdlab.role': 'distilled', 'kdlab.teacher_run_id': teacher.runId, 'kdlab.baseline_run_id': baseline.runId },
-    startTime: T0 + 240,
-  });
+  /** A distilled trial of the sweep, taught by `teacher`, against `baseline`. */
+  const distilledTrial = (runName: string, startTime: number): Promise<RunHandle> =>
+    tracker.startRun({
+      experimentName: 'kd-sweep',
+      runName,
+      parentRunId: sweep.runId,
+      tags: { ...user, 'kdlab.role': 'distilled', 'kdlab.teacher_run_id': teacher.runId, 'kdlab.baseline_run_id': baseline.runId },
+      startTime,
+    });
+
+  const distilled1 = await distilledTrial('distilled-t4-s0', T0 + 240);
   await distilled1.logParams({ seed: 0, 'sweep.losses.1.temperature': 4, 'losses.1.temperature': 4 });
   await epochs(distilled1, T0 + 250, [0.82, 0.87, 0.89]);
   await distilled1.logMetrics([{ key: 'test/accuracy', value: 0.89, step: 3, timestamp: T0 + 260 }]);
   await distilled1.logArtifact('config.json', '{"temperature":4}');
   await distilled1.end('FINISHED');
 
-  const distilled2 = await tracker.startRun({
-    experimentName: 'kd-sweep',
-    runName: 'distilled-t8-s0',
-    parentRunId: sweep.runId,
-    tags: { ...user, 'kdlab.role': 'distilled', 'kdlab.teacher_run_id': teacher.runId, 'kdlab.baseline_run_id': baseline.runId },
-    startTime: T0 + 270,
-  });
+  const distilled2 = await distilledTrial('distilled-t8-s0', T0 + 270);
   await distilled2.logParams({ seed: 0, 'sweep.losses.1.temperature': 8, config: LONG_PARAM });
   await epochs(distilled2, T0 + 280, [0.5, Number.NaN]);
   await distilled2.logMetrics([{ key: 'test/ece', value: Infinity, step: 2, timestamp: T0 + 290 }]);
