@@ -22,6 +22,25 @@ export const PARENT_RUN_TAG = 'mlflow.parentRunId';
 /** The tag holding the user who started a run; it also sets the run's `user_id`. */
 export const USER_TAG = 'mlflow.user';
 
+/**
+ * A new run's `options.tags` with `mlflow.runName` set to its name, after the checks both trackers make
+ * before they look at the parent: a non-empty run name, valid tag keys, no `mlflow.runName` tag that
+ * names another run.
+ */
+export function namedRunTags(options: StartRunOptions): Record<string, string> {
+  if (typeof options.runName !== 'string' || options.runName.trim() === '') {
+    throw new Error(`Run name must be a non-empty string (experiment '${options.experimentName}').`);
+  }
+  const tags: Record<string, string> = { ...options.tags };
+  for (const key of Object.keys(tags)) assertValidEntityKey('tag', key);
+  const given = tags[RUN_NAME_TAG];
+  if (given !== undefined && given !== options.runName) {
+    throw new Error(`Run name '${options.runName}' and tag ${RUN_NAME_TAG}='${given}' differ; give one name.`);
+  }
+  tags[RUN_NAME_TAG] = options.runName;
+  return tags;
+}
+
 /** How to open a local store. */
 export interface MlrunsTrackerOptions {
   /** The store: a folder path or a `file:` URI, relative or absolute. Defaults to `./mlruns`. */
@@ -165,16 +184,7 @@ export class MlrunsTracker implements Tracker {
   }
 
   private initialTags(options: StartRunOptions): Record<string, string> {
-    if (typeof options.runName !== 'string' || options.runName.trim() === '') {
-      throw new Error(`Run name must be a non-empty string (experiment '${options.experimentName}').`);
-    }
-    const tags: Record<string, string> = { ...options.tags };
-    for (const key of Object.keys(tags)) assertValidEntityKey('tag', key);
-    const given = tags[RUN_NAME_TAG];
-    if (given !== undefined && given !== options.runName) {
-      throw new Error(`Run name '${options.runName}' and tag ${RUN_NAME_TAG}='${given}' differ; give one name.`);
-    }
-    tags[RUN_NAME_TAG] = options.runName;
+    const tags = namedRunTags(options);
     if (options.parentRunId !== undefined) {
       if (!RUN_ID_PATTERN.test(options.parentRunId)) throw new Error(`Parent run id '${options.parentRunId}' is not a valid run id.`);
       const givenParent = tags[PARENT_RUN_TAG];

@@ -7,9 +7,7 @@ import { JournalWriter, type JournalWriterOptions } from '../journal/journal-wri
 import { SessionJournal } from '../journal/session-journal.js';
 import { Heartbeat } from '../liveness/heartbeat.js';
 import { currentProcessIdentity } from '../liveness/process-identity.js';
-import { assertValidEntityKey } from '../mlruns/entity-key.js';
-import { PARENT_RUN_TAG, USER_TAG } from '../mlruns/mlruns-tracker.js';
-import { RUN_NAME_TAG } from '../mlruns/mlruns-run-handle.js';
+import { namedRunTags, PARENT_RUN_TAG, USER_TAG } from '../mlruns/mlruns-tracker.js';
 import { newRunId } from '../mlruns/new-ids.js';
 import { RUN_ID_PATTERN } from '../mlruns/store-layout.js';
 import { currentUserName } from '../standard-tags.js';
@@ -381,16 +379,7 @@ function describeHolding(journal: JournalHoldingRun): string {
 
 /** The tags a run starts with, and its parent, checked as the local store checks them. */
 function initialTags(options: StartRunOptions): { tags: Record<string, string>; parentRunId: string | undefined } {
-  if (typeof options.runName !== 'string' || options.runName.trim() === '') {
-    throw new Error(`Run name must be a non-empty string (experiment '${options.experimentName}').`);
-  }
-  const tags: Record<string, string> = { ...options.tags };
-  for (const key of Object.keys(tags)) assertValidEntityKey('tag', key);
-  const givenName = tags[RUN_NAME_TAG];
-  if (givenName !== undefined && givenName !== options.runName) {
-    throw new Error(`Run name '${options.runName}' and tag ${RUN_NAME_TAG}='${givenName}' differ; give one name.`);
-  }
-  tags[RUN_NAME_TAG] = options.runName;
+  const tags = namedRunTags(options);
   const givenParent = tags[PARENT_RUN_TAG];
   if (options.parentRunId !== undefined && givenParent !== undefined && givenParent !== options.parentRunId) {
     throw new Error(`parentRunId '${options.parentRunId}' and tag ${PARENT_RUN_TAG}='${givenParent}' differ.`);
