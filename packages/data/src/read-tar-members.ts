@@ -41,8 +41,8 @@ export async function readTarMembers(file: string, wanted: ReadonlySet<string>):
     const path = normaliseTarPath(header.name);
     const keep = header.type === 'file' && wanted.has(path);
     const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => {
-      if (keep) chunks.push(chunk);
+    stream.on('data', (chunk: unknown) => {
+      if (keep) chunks.push(chunk as Buffer);
     });
     stream.on('end', () => {
       if (keep) members.set(path, new Uint8Array(Buffer.concat(chunks)));

@@ -161,8 +161,8 @@ interface RecordedScenario {
 }
 
 const recordings: [string, string][] = [
-  ['MLflow 2.12.2', '../../../../mlflow/test/fixtures/exchanges/run-lifecycle.json'],
-  ['MLflow 3.6', '../../../../mlflow/test/fixtures/exchanges-3.6/run-lifecycle.json'],
+  ['MLflow 2.12.2', '../../../mlflow/test/fixtures/exchanges/run-lifecycle.json'],
+  ['MLflow 3.6', '../../../mlflow/test/fixtures/exchanges-3.6/run-lifecycle.json'],
 ];
 
 describe('MlflowServerTracker.resumeRun on recorded answers', () => {
