@@ -15,6 +15,14 @@ interface PackageJson {
   name: string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/** What a package may be installed without: its optional dependencies and its optional peer dependencies. */
+function optionalPackages(manifest: PackageJson): Set<string> {
+  const optionalPeers = Object.keys(manifest.peerDependencies ?? {}).filter((name) => manifest.peerDependenciesMeta?.[name]?.optional === true);
+  return new Set([...Object.keys(manifest.optionalDependencies ?? {}), ...optionalPeers]);
 }
 
 function packageJson(name: string): PackageJson {
@@ -33,7 +41,7 @@ describe('the packages import each other in one direction', () => {
 
   it.each(PACKAGES)('@kdlab/%s imports only Node built-ins, its own files and the packages its package.json declares', (name) => {
     const manifest = packageJson(name);
-    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})]);
     const builtins = new Set(builtinModules);
     const undeclared: string[] = [];
     for (const file of sourceFiles(repoRoot, `packages/${name}/src`)) {
@@ -49,6 +57,18 @@ describe('the packages import each other in one direction', () => {
       }
     }
     expect(undeclared).toEqual([]);
+  });
+
+  it.each(PACKAGES)('@kdlab/%s loads what it may be installed without (optional dependencies and peers) only through import(), never statically', (name) => {
+    const optional = optionalPackages(packageJson(name));
+    const staticImports: string[] = [];
+    for (const file of sourceFiles(repoRoot, `packages/${name}/src`)) {
+      for (const edge of importsOf(repoRoot, file)) {
+        const dependency = packageName(edge.specifier);
+        if (dependency !== undefined && optional.has(dependency) && !edge.typeOnly && !edge.dynamic) staticImports.push(`${file}: ${edge.specifier}`);
+      }
+    }
+    expect(staticImports).toEqual([]);
   });
 
   it('@kdlab/core depends on no other kdlab package but @kdlab/wasm-kernels, and on nothing heavy', () => {

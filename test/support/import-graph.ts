@@ -8,6 +8,8 @@ export interface ImportEdge {
   readonly specifier: string;
   /** `import type`, `export type`, or an import whose every named binding is `type`: erased, loads nothing. */
   readonly typeOnly: boolean;
+  /** `import('...')`: loaded only when the code that calls it runs (a static import loads with its file). */
+  readonly dynamic: boolean;
   /** The repository-relative `.ts` file a relative specifier names; undefined for a bare one. */
   readonly file?: string;
 }
@@ -40,9 +42,9 @@ export function importsOf(repoRoot: string, file: string): ImportEdge[] {
   const text = readFileSync(join(repoRoot, file), 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const edges: ImportEdge[] = [];
-  const add = (specifier: string, typeOnly: boolean): void => {
+  const add = (specifier: string, typeOnly: boolean, dynamic = false): void => {
     const target = specifier.startsWith('.') ? resolveRelative(repoRoot, file, specifier) : undefined;
-    edges.push(target === undefined ? { specifier, typeOnly } : { specifier, typeOnly, file: target });
+    edges.push(target === undefined ? { specifier, typeOnly, dynamic } : { specifier, typeOnly, dynamic, file: target });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) add(node.moduleSpecifier.text, allBindingsTypeOnly(node.importClause));
@@ -52,7 +54,7 @@ export function importsOf(repoRoot: string, file: string): ImportEdge[] {
       add(node.moduleSpecifier.text, typeOnly);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
-      if (argument !== undefined && ts.isStringLiteralLike(argument)) add(argument.text, false);
+      if (argument !== undefined && ts.isStringLiteralLike(argument)) add(argument.text, false, true);
     } else if (ts.isImportTypeNode(node)) return; // `import('x').T` in a type position loads nothing
     ts.forEachChild(node, visit);
   };
