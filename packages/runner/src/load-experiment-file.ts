@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 import type { ContainerModule } from 'inversify';
+import { ensureTypeScriptLoader } from './typescript-loader.js';
 
 /** What an experiment file exports. */
 export interface LoadedExperimentFile {
@@ -15,20 +15,6 @@ export interface LoadedExperimentFile {
    * study registers its own losses and models without touching kdlab.
    */
   plugins: ContainerModule[];
-}
-
-let registered = false;
-
-/**
- * Registers tsx's loader for the whole process (not a namespaced one): the experiment file and the
- * plugins it imports must share kdlab's module instances (one TensorFlow.js engine, one zod, one
- * inversify), so they are imported into the same module graph as the CLI.
- */
-function ensureTypeScriptLoader(): void {
-  if (registered) return;
-  registered = true;
-  if (process.execArgv.some((arg) => arg.includes('tsx'))) return; // already running under tsx
-  register();
 }
 
 /**

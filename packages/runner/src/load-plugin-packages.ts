@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ContainerModule } from 'inversify';
+import { ensureTypeScriptLoader } from './typescript-loader.js';
 
 /**
  * The plugin packages the CLI loads by default. They are imported by name at run time (core cannot
@@ -25,6 +26,8 @@ export async function loadPluginPackages(specifiers: readonly string[]): Promise
   const modules: ContainerModule[] = [];
   for (const specifier of specifiers) {
     let exported: Record<string, unknown>;
+    // A plugin file in TypeScript (`--plugin ./my-plugins.ts`) loads through tsx, as experiment files do.
+    if (/\.[cm]?tsx?$/.test(specifier)) ensureTypeScriptLoader();
     try {
       exported = (await import(importTarget(specifier))) as Record<string, unknown>;
     } catch (error) {
