@@ -19,7 +19,7 @@ const COMPLETE = ['hinton-mnist-full.ts', 'temperature-by-width.ts', 'omitted-th
 let runs: MlrunsRunRecord[];
 beforeAll(async () => {
   runs = (await readMlrunsStore(join(root, 'repro/store/mlruns'))).runs;
-}, 60_000);
+}, 120_000);
 
 describe('the committed study store', () => {
   it.each(COMPLETE)('has a finished distilled run for every trial of experiments/repro/%s, found by its config hash', async (file) => {
