@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** The kdlab test projects: one per package plus the cross-package tests under test/. */
-const packages = ['mlflow', 'wasm-kernels', 'core', 'losses', 'students', 'native'];
+const packages = ['mlflow', 'wasm-kernels', 'core', 'data', 'tracking', 'losses', 'students', 'runner', 'report', 'export', 'cli', 'native'];
 
 export default defineConfig({
   ssr: { resolve: { conditions: ['@kdlab/source'] } },

@@ -1,3 +1,4 @@
+import { parseFlags, positiveInteger, type FlagOptions, type FlagSpec } from './flags.js';
 import { STEP_WORKLOADS, type StepWorkload } from './steps/kdlab-workloads.js';
 
 /** The options of `npm run bench` (see bench/README.md). */
@@ -34,46 +35,83 @@ export interface BenchOptions {
   json: string;
 }
 
-function value(argv: string[], flag: string): string | undefined {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1] : undefined;
+const SCRIPT = 'bench/run.ts';
+
+/** The flags of `npm run bench`, with their defaults. */
+export const BENCH_FLAGS = {
+  script: SCRIPT,
+  command: 'npm run bench --',
+  summary: "kdlab's training steps against the same models in PyTorch, then the end-to-end sweeps (see bench/README.md).",
+  options: {
+    only: { type: 'string', default: STEP_WORKLOADS.join(',') },
+    backends: { type: 'string', default: 'wasm,node' },
+    threads: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    'round-ms': { type: 'string', default: '1200' },
+    'min-steps': { type: 'string', default: '3' },
+    'no-sweep': { type: 'boolean' },
+    'sweep-teacher-epochs': { type: 'string', default: '2' },
+    'sweep-epochs': { type: 'string', default: '2' },
+    'sweep-jobs': { type: 'string', default: '2' },
+    'sweep-torch-threads': { type: 'string', default: '1' },
+    'sweep-rounds': { type: 'string', default: '1' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    'openblas-env': { type: 'string', default: 'unset' },
+    json: { type: 'string', default: '.kdlab/bench/latest.json' },
+  },
+  describe: {
+    only: 'step workloads to time, comma-separated',
+    backends: 'kdlab backends to time (wasm, node)',
+    threads: 'threads of tfjs-node and PyTorch in the step comparison; a list compares at each count',
+    rounds: 'alternating rounds per workload',
+    'round-ms': "each runner's minimum milliseconds per round",
+    'min-steps': "each runner's minimum steps per round",
+    'no-sweep': 'skip the end-to-end sweeps',
+    'sweep-teacher-epochs': "epochs of the sweep's teacher",
+    'sweep-epochs': 'epochs of each sweep student',
+    'sweep-jobs': 'kdlab run --jobs in the sweep',
+    'sweep-torch-threads': "PyTorch's threads in the sweep",
+    'sweep-rounds': "rounds of the sweeps (each keeps its best)",
+    python: "the Python that has Debian's torch",
+    'openblas-env': "unset: PyTorch's processes drop OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE; keep: they keep the machine's",
+    json: 'where the JSON results go',
+  },
+} as const satisfies FlagSpec<FlagOptions>;
+
+function openblasEnv(text: string): 'unset' | 'keep' {
+  if (text === 'unset' || text === 'keep') return text;
+  throw new Error(`${SCRIPT}: --openblas-env must be unset or keep, got "${text}"`);
 }
 
-function positive(text: string | undefined, fallback: number, flag: string): number {
-  if (text === undefined) return fallback;
-  const parsed = Number(text);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`bench/run.ts: ${flag} must be a positive integer, got "${text}"`);
-  return parsed;
-}
-
-function openblasEnv(text: string | undefined): 'unset' | 'keep' {
-  if (text === undefined || text === 'unset' || text === 'keep') return text ?? 'unset';
-  throw new Error(`bench/run.ts: --openblas-env must be unset or keep, got "${text}"`);
-}
-
-/** Parses `npm run bench -- [options]`; errors name the option. */
+/**
+ * Parses `npm run bench -- [options]` with `node:util` `parseArgs`: an unknown flag stops with the
+ * usage; `--help` prints it; bad values throw naming the option.
+ *
+ * @param argv - The arguments after the script.
+ */
 export function parseBenchOptions(argv: string[]): BenchOptions {
-  const only = (value(argv, '--only') ?? STEP_WORKLOADS.join(',')).split(',').filter((name) => name !== '');
+  const flags = parseFlags(BENCH_FLAGS, argv);
+  const only = flags.only.split(',').filter((name) => name !== '');
   for (const name of only) {
-    if (!(STEP_WORKLOADS as readonly string[]).includes(name)) throw new Error(`bench/run.ts: --only: unknown workload "${name}" (known: ${STEP_WORKLOADS.join(', ')})`);
+    if (!(STEP_WORKLOADS as readonly string[]).includes(name)) throw new Error(`${SCRIPT}: --only: unknown workload "${name}" (known: ${STEP_WORKLOADS.join(', ')})`);
   }
-  const backends = (value(argv, '--backends') ?? 'wasm,node').split(',').filter((name) => name !== '');
-  for (const name of backends) if (name !== 'wasm' && name !== 'node') throw new Error(`bench/run.ts: --backends: unknown backend "${name}" (known: wasm, node)`);
+  const backends = flags.backends.split(',').filter((name) => name !== '');
+  for (const name of backends) if (name !== 'wasm' && name !== 'node') throw new Error(`${SCRIPT}: --backends: unknown backend "${name}" (known: wasm, node)`);
   return {
     only: only as StepWorkload[],
     backends: backends as Array<'wasm' | 'node'>,
-    threads: (value(argv, '--threads') ?? '1').split(',').map((count) => positive(count, 1, '--threads')),
-    rounds: positive(value(argv, '--rounds'), 3, '--rounds'),
-    roundMs: positive(value(argv, '--round-ms'), 1200, '--round-ms'),
-    minSteps: positive(value(argv, '--min-steps'), 3, '--min-steps'),
-    sweep: !argv.includes('--no-sweep'),
-    sweepTeacherEpochs: positive(value(argv, '--sweep-teacher-epochs'), 2, '--sweep-teacher-epochs'),
-    sweepEpochs: positive(value(argv, '--sweep-epochs'), 2, '--sweep-epochs'),
-    sweepJobs: positive(value(argv, '--sweep-jobs'), 2, '--sweep-jobs'),
-    sweepTorchThreads: positive(value(argv, '--sweep-torch-threads'), 1, '--sweep-torch-threads'),
-    sweepRounds: positive(value(argv, '--sweep-rounds'), 1, '--sweep-rounds'),
-    python: value(argv, '--python') ?? '/usr/bin/python3',
-    openblasEnv: openblasEnv(value(argv, '--openblas-env')),
-    json: value(argv, '--json') ?? '.kdlab/bench/latest.json',
+    threads: flags.threads.split(',').map((count) => positiveInteger(SCRIPT, '--threads', count)),
+    rounds: positiveInteger(SCRIPT, '--rounds', flags.rounds),
+    roundMs: positiveInteger(SCRIPT, '--round-ms', flags['round-ms']),
+    minSteps: positiveInteger(SCRIPT, '--min-steps', flags['min-steps']),
+    sweep: flags['no-sweep'] !== true,
+    sweepTeacherEpochs: positiveInteger(SCRIPT, '--sweep-teacher-epochs', flags['sweep-teacher-epochs']),
+    sweepEpochs: positiveInteger(SCRIPT, '--sweep-epochs', flags['sweep-epochs']),
+    sweepJobs: positiveInteger(SCRIPT, '--sweep-jobs', flags['sweep-jobs']),
+    sweepTorchThreads: positiveInteger(SCRIPT, '--sweep-torch-threads', flags['sweep-torch-threads']),
+    sweepRounds: positiveInteger(SCRIPT, '--sweep-rounds', flags['sweep-rounds']),
+    python: flags.python,
+    openblasEnv: openblasEnv(flags['openblas-env']),
+    json: flags.json,
   };
 }

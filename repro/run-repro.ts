@@ -75,14 +75,14 @@ async function main(): Promise<void> {
   let failed = false;
   if (!options['page-only']) {
     if (options.backend === 'node' || options.backend === 'node-gpu') {
-      const code = run(process.execPath, [join(ROOT, 'packages/core/bin/kdlab.mjs'), 'native', 'build', ...(options.backend === 'node-gpu' ? ['--gpu'] : [])]);
+      const code = run(process.execPath, [join(ROOT, 'packages/cli/bin/kdlab.mjs'), 'native', 'build', ...(options.backend === 'node-gpu' ? ['--gpu'] : [])]);
       if (code !== 0) exitWith(1, `repro: the native backend could not be built (see above); run with --backend wasm to use the WebAssembly backend instead.`);
     }
     for (const study of chosen) {
       for (const { name, provides } of study.debianPackages ?? []) ensureDebianPackage(name, provides);
       for (const file of study.experiments) {
         const code = run(process.execPath, [
-          join(ROOT, 'packages/core/bin/kdlab.mjs'), 'run', file,
+          join(ROOT, 'packages/cli/bin/kdlab.mjs'), 'run', file,
           '--backend', options.backend, '--jobs', options.jobs,
           // Relative to the repository root: the store's name is part of the cached teachers' keys.
           '--tracking-uri', join(storeName, 'mlruns'), '--cache-dir', join(storeName, 'cache'), '--no-save-models',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMlrunsStore, validateMlrunsStore } from '@kdlab/core';
+import { readMlrunsStore, validateMlrunsStore } from '@kdlab/tracking';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-ensemble-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMlrunsStore } from '@kdlab/core';
+import { readMlrunsStore } from '@kdlab/tracking';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-cli-no-models-'));

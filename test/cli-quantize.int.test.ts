@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/core';
+import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import { fileSystemHandler } from '@kdlab/students';
 import { runCli } from './support/run-cli.js';
 

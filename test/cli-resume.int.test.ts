@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/core';
+import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import { runCli } from './support/run-cli.js';
 
 /**

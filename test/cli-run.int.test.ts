@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/core';
+import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-cli-'));

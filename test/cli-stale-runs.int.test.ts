@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import {
-  currentProcessIdentity,
-  livenessRecord,
-  MlrunsTracker,
-  readMlrunsStore,
-  RUN_LIVENESS_FILE,
-  validateMlrunsStore,
-  type LivenessRecord,
-  type MlrunsRunRecord,
-} from '@kdlab/core';
+import { currentProcessIdentity, livenessRecord, MlrunsTracker, readMlrunsStore, RUN_LIVENESS_FILE, validateMlrunsStore, type LivenessRecord, type MlrunsRunRecord } from '@kdlab/tracking';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-stale-'));

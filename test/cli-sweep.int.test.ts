@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/core';
+import { readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-sweep-'));
@@ -48,7 +48,7 @@ describe('kdlab run on a sweep', () => {
     expect(temps).toEqual(['2/0', '2/1', '8/0', '8/1']);
     // One teacher, two workers: the baselines train alongside the teacher and wait for it only for
     // their agreement with it (the order itself is tested with a scripted executor in
-    // packages/core/test/run/run-sweep-scheduling.test.ts; timings are not asserted here).
+    // packages/runner/test/run-sweep-scheduling.test.ts; timings are not asserted here).
     for (const run of byRole('baseline')) expect(run.metrics['test/agreement']![0]!.value).toBeGreaterThan(0);
   });
 

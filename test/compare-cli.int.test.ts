@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFixtureRuns } from '../packages/core/test/report/support/fixture-runs.js';
-import { temperatureSweep } from '../packages/core/test/report/support/sweep-fixtures.js';
+import { writeFixtureRuns } from '../packages/report/test/support/fixture-runs.js';
+import { temperatureSweep } from '../packages/report/test/support/sweep-fixtures.js';
 import { runCli } from './support/run-cli.js';
 
 let scratch: string;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildComparison, LocalRunSource, renderHtmlReport } from '../packages/core/src/report/index.js';
-import { writeFixtureRuns } from '../packages/core/test/report/support/fixture-runs.js';
-import { findChromium, HeadlessChromium, pngSize } from '../packages/core/test/report/support/headless-chromium.js';
-import { twoPathSweep } from '../packages/core/test/report/support/sweep-fixtures.js';
+import { buildComparison, LocalRunSource, renderHtmlReport } from '@kdlab/report';
+import { writeFixtureRuns } from '../packages/report/test/support/fixture-runs.js';
+import { findChromium, HeadlessChromium, pngSize } from '../packages/report/test/support/headless-chromium.js';
+import { twoPathSweep } from '../packages/report/test/support/sweep-fixtures.js';
 
 const chromium = findChromium();
 if (chromium === undefined) {

@@ -8,29 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureArtifacts,
-  createRootContainer,
-  datasetsModule,
-  decodeSampleFile,
-  MlrunsTracker,
-  modelFiles,
-  pluginRegistries,
-  predictExportFolder,
-  quantizeArtifacts,
-  selectBackend,
-  serveFolder,
-  trainModel,
-  trainSettingsSchema,
-  writeModelFolder,
-  type Dataset,
-  type ExportFolderPredictions,
-  type ExportPageResult,
-  type ServedFolder,
-} from '@kdlab/core';
+import { captureArtifacts, createRootContainer, modelFiles, pluginRegistries, quantizeArtifacts, selectBackend, trainModel, trainSettingsSchema, writeModelFolder, type Dataset } from '@kdlab/core';
+import { datasetsModule } from '@kdlab/data';
+import { decodeSampleFile, predictExportFolder, serveFolder, type ExportFolderPredictions, type ExportPageResult, type ServedFolder } from '@kdlab/export';
+import { MlrunsTracker } from '@kdlab/tracking';
 import { ceLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
-import { findChromium, HeadlessChromium, type PageVisit } from '../packages/core/test/report/support/headless-chromium.js';
+import { findChromium, HeadlessChromium, type PageVisit } from '../packages/report/test/support/headless-chromium.js';
 import { runCli } from './support/run-cli.js';
 
 const chromium = findChromium();

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../packages/core/src/cli/main.js';
+import { main } from '../packages/cli/src/main.js';
 import { repoRoot } from './support/run-cli.js';
 
 /**

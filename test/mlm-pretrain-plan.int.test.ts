@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkPlan,
-  configHash,
-  createRootContainer,
-  datasetsModule,
-  defineDataset,
-  ExperimentValidationError,
-  pluginModule,
-  pluginRegistries,
-  resolveExperiment,
-  SPECIAL_TOKEN_IDS,
-  type TokenizedTextDataset,
-} from '@kdlab/core';
+import { checkPlan, configHash } from '@kdlab/runner';
+import { createRootContainer, defineDataset, ExperimentValidationError, pluginModule, pluginRegistries, resolveExperiment } from '@kdlab/core';
+import { datasetsModule, SPECIAL_TOKEN_IDS, type TokenizedTextDataset } from '@kdlab/data';
 import { lossesModule } from '@kdlab/losses';
 import { studentsModule } from '@kdlab/students';
 

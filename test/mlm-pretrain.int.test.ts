@@ -2,24 +2,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRootContainer,
-  createSpamAssassinDataset,
-  pluginModule,
-  createTracker,
-  datasetsModule,
-  pluginRegistries,
-  readMlrunsStore,
-  resolveExperiment,
-  runExperiment,
-  selectBackend,
-  TrainedModelCache,
-  type BackendInfo,
-  type ExperimentResult,
-  type MlrunsRunRecord,
-  type RunReporter,
-  type TokenizedTextDataset,
-} from '@kdlab/core';
+import { createRootContainer, pluginModule, pluginRegistries, resolveExperiment, selectBackend, type BackendInfo } from '@kdlab/core';
+import { createSpamAssassinDataset, datasetsModule, type TokenizedTextDataset } from '@kdlab/data';
+import { createTracker, readMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
+import { runExperiment, TrainedModelCache, type ExperimentResult, type RunReporter } from '@kdlab/runner';
 import { lossesModule } from '@kdlab/losses';
 import { studentsModule } from '@kdlab/students';
 

@@ -3,28 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPruning,
-  createRootContainer,
-  createTracker,
-  datasetsModule,
-  pluginRegistries,
-  prunedCount,
-  pruningsModule,
-  readMlrunsStore,
-  resolveExperiment,
-  runExperiment,
-  selectBackend,
-  trainModel,
-  trainSettingsSchema,
-  type BackendInfo,
-  type Dataset,
-  type MetricPoint,
-  type Model,
-  type ResolvedPruneSpec,
-  type TrainCheckpoint,
-  type TrainStage,
-} from '@kdlab/core';
+import { createPruning, runExperiment } from '@kdlab/runner';
+import { createRootContainer, pluginRegistries, prunedCount, pruningsModule, resolveExperiment, selectBackend, trainModel, trainSettingsSchema, type BackendInfo, type Dataset, type MetricPoint, type Model, type ResolvedPruneSpec, type TrainCheckpoint, type TrainStage } from '@kdlab/core';
+import { createTracker, readMlrunsStore } from '@kdlab/tracking';
+import { datasetsModule } from '@kdlab/data';
 import { ceLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
 

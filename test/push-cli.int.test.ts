@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeMlflowServer } from '../packages/core/test/tracking/remote/support/fake-mlflow-server.js';
-import { copiesOf } from '../packages/core/test/tracking/push/support/push-checks.js';
-import { writePushFixtureStore } from '../packages/core/test/tracking/push/support/push-fixture-store.js';
+import { FakeMlflowServer } from '../packages/tracking/test/remote/support/fake-mlflow-server.js';
+import { copiesOf } from '../packages/tracking/test/push/support/push-checks.js';
+import { writePushFixtureStore } from '../packages/tracking/test/push/support/push-fixture-store.js';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-push-cli-'));

@@ -7,24 +7,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureArtifacts,
-  measureQuantized,
-  createRootContainer,
-  datasetsModule,
-  modelFiles,
-  pluginRegistries,
-  predictLoadedLogits,
-  predictLogits,
-  quantizeArtifacts,
-  selectBackend,
-  trainModel,
-  trainSettingsSchema,
-  writeModelFolder,
-  type Dataset,
-  type Model,
-  type QuantizationDtype,
-} from '@kdlab/core';
+import { captureArtifacts, createRootContainer, modelFiles, pluginRegistries, predictLoadedLogits, predictLogits, quantizeArtifacts, selectBackend, trainModel, trainSettingsSchema, writeModelFolder, type Dataset, type Model, type QuantizationDtype } from '@kdlab/core';
+import { measureQuantized } from '@kdlab/runner';
+import { datasetsModule } from '@kdlab/data';
 import { ceLoss, lossesModule } from '@kdlab/losses';
 import { fileSystemHandler, mlpModel, studentsModule, type LayersModelAdapter } from '@kdlab/students';
 

@@ -1,15 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRootContainer,
-  datasetsModule,
-  pluginRegistries,
-  selectBackend,
-  SPAM_ASSASSIN_SEQUENCE_LENGTH,
-  SPAM_ASSASSIN_VOCAB_SIZE,
-  trainModel,
-  trainSettingsSchema,
-  type Dataset,
-} from '@kdlab/core';
+import { createRootContainer, pluginRegistries, selectBackend, trainModel, trainSettingsSchema, type Dataset } from '@kdlab/core';
+import { datasetsModule, SPAM_ASSASSIN_SEQUENCE_LENGTH, SPAM_ASSASSIN_VOCAB_SIZE } from '@kdlab/data';
 import { ceLoss, lossesModule } from '@kdlab/losses';
 import { studentsModule, transformerModel } from '@kdlab/students';
 

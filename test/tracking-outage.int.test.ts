@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeMlflowServer } from '../packages/core/test/tracking/remote/support/fake-mlflow-server.js';
+import { FakeMlflowServer } from '../packages/tracking/test/remote/support/fake-mlflow-server.js';
 import { runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-outage-'));

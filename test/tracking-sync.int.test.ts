@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeMlflowServer } from '../packages/core/test/tracking/remote/support/fake-mlflow-server.js';
+import { FakeMlflowServer } from '../packages/tracking/test/remote/support/fake-mlflow-server.js';
 import { repoRoot, runCli } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-sync-'));
@@ -32,7 +32,7 @@ describe('kdlab sync', () => {
     const journalDir = join(scratch, 'journal');
     const child = spawn(
       process.execPath,
-      ['--conditions=@kdlab/source', '--import', 'tsx', 'packages/core/test/tracking/remote/support/logging-child.ts', server.url, journalDir],
+      ['--conditions=@kdlab/source', '--import', 'tsx', 'packages/tracking/test/remote/support/logging-child.ts', server.url, journalDir],
       { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let stderr = '';

@@ -1,24 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  LiveTeacher,
-  createPruning,
-  createRootContainer,
-  datasetsModule,
-  magnitudePruning,
-  pluginRegistries,
-  pruningsModule,
-  selectBackend,
-  trainModel,
-  trainSettingsSchema,
-  type Dataset,
-  type MetricPoint,
-  type Model,
-  type PruningInstance,
-  type TrainCheckpoint,
-  type TrainResult,
-  type TrainStage,
-} from '@kdlab/core';
+import { LiveTeacher, createRootContainer, magnitudePruning, pluginRegistries, pruningsModule, selectBackend, trainModel, trainSettingsSchema, type Dataset, type MetricPoint, type Model, type PruningInstance, type TrainCheckpoint, type TrainResult, type TrainStage } from '@kdlab/core';
+import { createPruning } from '@kdlab/runner';
+import { datasetsModule } from '@kdlab/data';
 import { ceLoss, dkdLoss, hintLoss, hintonLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
 

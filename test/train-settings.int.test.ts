@@ -1,17 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRootContainer,
-  datasetsModule,
-  pluginRegistries,
-  selectBackend,
-  trainModel,
-  trainSettingsSchema,
-  type Dataset,
-  type MetricPoint,
-  type Model,
-  type TrainResult,
-  type WeightedTerm,
-} from '@kdlab/core';
+import { createRootContainer, pluginRegistries, selectBackend, trainModel, trainSettingsSchema, type Dataset, type MetricPoint, type Model, type TrainResult, type WeightedTerm } from '@kdlab/core';
+import { datasetsModule } from '@kdlab/data';
 import { ceLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
 

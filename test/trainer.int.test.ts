@@ -1,21 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CachedTeacherLogits,
-  LiveTeacher,
-  createRootContainer,
-  datasetsModule,
-  deriveSeed,
-  pluginRegistries,
-  predictLogits,
-  selectBackend,
-  trainModel,
-  trainSettingsSchema,
-  type Dataset,
-  type Model,
-  type TrainResult,
-  type WeightedTerm,
-} from '@kdlab/core';
+import { CachedTeacherLogits, LiveTeacher, createRootContainer, deriveSeed, pluginRegistries, predictLogits, selectBackend, trainModel, trainSettingsSchema, type Dataset, type Model, type TrainResult, type WeightedTerm } from '@kdlab/core';
+import { datasetsModule } from '@kdlab/data';
 import { ceLoss, hintonLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
 

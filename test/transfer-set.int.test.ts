@@ -3,32 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyTransferSet,
-  CachedTeacherLogits,
-  createRootContainer,
-  gatherMatrixRows,
-  LiveTeacher,
-  predictLogits,
-  trainModel,
-  trainSettingsSchema,
-  createTracker,
-  datasetsModule,
-  pluginRegistries,
-  readMlrunsStore,
-  resolveExperiment,
-  runExperiment,
-  selectBackend,
-  TrainedModelCache,
-  validateMlrunsStore,
-  type BackendInfo,
-  type Dataset,
-  type ExperimentResult,
-  type MlrunsRunRecord,
-  type RunReporter,
-  type TrainProgress,
-  type WeightedTerm,
-} from '@kdlab/core';
+import { applyTransferSet, gatherMatrixRows, datasetsModule } from '@kdlab/data';
+import { CachedTeacherLogits, createRootContainer, LiveTeacher, predictLogits, trainModel, trainSettingsSchema, pluginRegistries, resolveExperiment, selectBackend, type BackendInfo, type Dataset, type TrainProgress, type WeightedTerm } from '@kdlab/core';
+import { createTracker, readMlrunsStore, validateMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
+import { runExperiment, TrainedModelCache, type ExperimentResult, type RunReporter } from '@kdlab/runner';
 import { ceLoss, hintonLoss, lossesModule } from '@kdlab/losses';
 import { mlpModel, studentsModule } from '@kdlab/students';
 

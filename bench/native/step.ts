@@ -3,13 +3,15 @@
  * cross-entropy, Adam, batch 128) on the native backend (tfjs-node, e.g. built by `kdlab native build`)
  * against tfjs' wasm backend with kdlab's kernels. Run from the repository root:
  * `npx tsx --conditions=@kdlab/source bench/native/step.ts` (options: `--steps 10`, `--rounds 3`,
- * `--backends node,wasm`, `--threads N` for the native backend's intra-op threads).
+ * `--backends node,wasm`, `--threads N` for the native backend's intra-op threads; `--help` lists them).
  * Rounds alternate between the backends and each keeps its best round, so that load from other
  * processes on the machine disturbs the comparison as little as possible.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { parseBackendRequest, selectBackend, type BackendInfo, type BackendName } from '@kdlab/core';
+import { parseFlags, positiveInteger } from '../flags.js';
+import { medianStepMs, parseRounds, roundFlags } from '../step-rounds.js';
 
 const BATCH_SIZE = 128;
 
@@ -20,17 +22,31 @@ interface Options {
   threads?: number;
 }
 
+const SCRIPT = 'bench/native/step.ts';
+const ROUNDS = roundFlags('10', 'backend');
+
+const FLAGS = {
+  script: SCRIPT,
+  command: `npx tsx --conditions=@kdlab/source ${SCRIPT}`,
+  summary: "The MLP teacher's training step on the native backend (tfjs-node) against wasm, in alternating rounds.",
+  options: {
+    ...ROUNDS.options,
+    backends: { type: 'string', default: 'node,wasm' },
+    threads: { type: 'string' },
+  },
+  describe: {
+    ...ROUNDS.describe,
+    backends: 'backends to time, comma-separated',
+    threads: "the native backend's intra-op threads (default: kdlab's choice)",
+  },
+} as const;
+
 function parseOptions(argv: string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const index = argv.indexOf(flag);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
-  const threads = value('--threads');
+  const flags = parseFlags(FLAGS, argv);
   return {
-    steps: Number(value('--steps') ?? 10),
-    rounds: Number(value('--rounds') ?? 3),
-    backends: (value('--backends') ?? 'node,wasm').split(',').map((name) => parseBackendRequest(name, '--backends') as BackendName),
-    ...(threads !== undefined ? { threads: Number(threads) } : {}),
+    ...parseRounds(SCRIPT, flags),
+    backends: flags.backends.split(',').map((name) => parseBackendRequest(name, '--backends') as BackendName),
+    ...(flags.threads !== undefined ? { threads: positiveInteger(SCRIPT, '--threads', flags.threads) } : {}),
   };
 }
 
@@ -68,11 +84,6 @@ function teacherStep(backend: BackendInfo): TeacherStep {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workloads: TeacherStep[] = [];
@@ -91,13 +102,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < options.rounds; round++) {
     for (const workload of workloads) {
       await tf.setBackend(workload.backend.tfBackend);
-      const times: number[] = [];
-      for (let step = 0; step < options.steps; step++) {
-        const start = performance.now();
-        workload.step();
-        times.push(performance.now() - start);
-      }
-      best.set(workload, Math.min(best.get(workload) ?? Number.POSITIVE_INFINITY, median(times)));
+      best.set(workload, Math.min(best.get(workload) ?? Number.POSITIVE_INFINITY, medianStepMs(workload.step, options.steps)));
     }
   }
   console.log(`\nteacher step: MLP 784-1200-1200-10, Adam, batch ${BATCH_SIZE}; median of ${options.steps} steps, best of ${options.rounds} rounds`);

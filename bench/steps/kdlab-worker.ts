@@ -9,13 +9,29 @@ import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseBackendRequest, selectBackend, type BackendName } from '@kdlab/core';
+import { parseFlags, positiveInteger } from '../flags.js';
 import { buildKdlabStep, STEP_WORKLOADS, type StepWorkload } from './kdlab-workloads.js';
 import { sendAnswer } from './protocol.js';
 
-function option(argv: string[], flag: string): string | undefined {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1] : undefined;
-}
+const SCRIPT = 'bench/steps/kdlab-worker.ts';
+
+const FLAGS = {
+  script: SCRIPT,
+  command: `node --conditions=@kdlab/source --import tsx ${SCRIPT}`,
+  summary: 'One kdlab training-step workload of `npm run bench`, served over stdin/stdout (bench/steps/protocol.ts).',
+  options: {
+    workload: { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string' },
+    warmup: { type: 'string', default: '3' },
+  },
+  describe: {
+    workload: `the workload (${STEP_WORKLOADS.join(', ')}); required`,
+    backend: 'the kdlab backend (wasm, node)',
+    threads: "the node backend's intra-op threads (default: kdlab's choice)",
+    warmup: 'untimed steps before answering ready',
+  },
+} as const;
 
 /** `VmHWM` and `VmRSS` of this process, in KiB. */
 function memoryKb(): { peakRssKb: number; rssKb: number } {
@@ -25,16 +41,17 @@ function memoryKb(): { peakRssKb: number; rssKb: number } {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const workload = option(argv, '--workload') as StepWorkload | undefined;
+  const flags = parseFlags(FLAGS);
+  const workload = flags.workload as StepWorkload | undefined;
   if (workload === undefined || !STEP_WORKLOADS.includes(workload)) {
-    throw new Error(`bench/steps/kdlab-worker.ts: --workload must be one of ${STEP_WORKLOADS.join(', ')}, got ${String(workload)}`);
+    throw new Error(`${SCRIPT}: --workload must be one of ${STEP_WORKLOADS.join(', ')}, got ${String(workload)}`);
   }
-  const backendName = parseBackendRequest(option(argv, '--backend') ?? 'wasm', '--backend') as BackendName;
-  const threads = option(argv, '--threads');
-  const backend = await selectBackend(backendName, undefined, threads !== undefined ? { threads: Number(threads) } : {});
+  const backendName = parseBackendRequest(flags.backend, '--backend') as BackendName;
+  const threads = flags.threads === undefined ? undefined : positiveInteger(SCRIPT, '--threads', flags.threads);
+  const backend = await selectBackend(backendName, undefined, threads !== undefined ? { threads } : {});
   const built = buildKdlabStep(workload);
-  const warmUp = Number(option(argv, '--warmup') ?? 3);
+  const warmUp = Number(flags.warmup);
+  if (!Number.isInteger(warmUp) || warmUp < 0) throw new Error(`${SCRIPT}: --warmup must be a whole number, got "${flags.warmup}"`);
   for (let step = 0; step < warmUp; step++) built.step();
   sendAnswer({ ready: true, description: built.description, batchSize: built.batchSize, runtime: `kdlab on tfjs ${tf.version_core}, ${backend.description}` });
   for await (const line of createInterface({ input: process.stdin })) {

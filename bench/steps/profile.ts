@@ -4,17 +4,37 @@
  * `npx tsx --conditions=@kdlab/source bench/steps/profile.ts --workload transformer --backend wasm`
  * (options: `--steps 3` profiled steps, each kernel's best kept; `--top 20` kernels shown;
  * `--threads N` for the node backend; `--tile-gradient` registers @kdlab/wasm-kernels' `Tile`
- * gradient on any backend, as `registerWasmKernels()` does on wasm).
+ * gradient on any backend, as `registerWasmKernels()` does on wasm; `--help` lists them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseBackendRequest, selectBackend, type BackendName } from '@kdlab/core';
 import { registerTileGradient } from '@kdlab/wasm-kernels';
+import { parseFlags, positiveInteger } from '../flags.js';
 import { buildKdlabStep, STEP_WORKLOADS, type StepWorkload } from './kdlab-workloads.js';
 
-function option(argv: string[], flag: string): string | undefined {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1] : undefined;
-}
+const SCRIPT = 'bench/steps/profile.ts';
+
+const FLAGS = {
+  script: SCRIPT,
+  command: `npx tsx --conditions=@kdlab/source ${SCRIPT}`,
+  summary: 'Where the time of one kdlab training step goes, per tfjs kernel (tf.profile).',
+  options: {
+    workload: { type: 'string', default: 'transformer' },
+    backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string' },
+    'tile-gradient': { type: 'boolean' },
+    steps: { type: 'string', default: '3' },
+    top: { type: 'string', default: '20' },
+  },
+  describe: {
+    workload: `the workload (${STEP_WORKLOADS.join(', ')})`,
+    backend: 'the kdlab backend (wasm, node)',
+    threads: "the node backend's intra-op threads (default: kdlab's choice)",
+    'tile-gradient': "register @kdlab/wasm-kernels' Tile gradient on any backend, as registerWasmKernels() does on wasm",
+    steps: "profiled steps (each kernel's best is kept)",
+    top: 'kernels shown',
+  },
+} as const;
 
 /** One kernel's total over a profiled step. */
 interface KernelTotal {
@@ -24,12 +44,14 @@ interface KernelTotal {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const workload = (option(argv, '--workload') ?? 'transformer') as StepWorkload;
-  if (!STEP_WORKLOADS.includes(workload)) throw new Error(`bench/steps/profile.ts: --workload must be one of ${STEP_WORKLOADS.join(', ')}`);
-  const threads = option(argv, '--threads');
-  const backend = await selectBackend(parseBackendRequest(option(argv, '--backend') ?? 'wasm', '--backend') as BackendName, undefined, threads !== undefined ? { threads: Number(threads) } : {});
-  if (argv.includes('--tile-gradient')) registerTileGradient();
+  const flags = parseFlags(FLAGS);
+  const workload = flags.workload as StepWorkload;
+  if (!STEP_WORKLOADS.includes(workload)) throw new Error(`${SCRIPT}: --workload must be one of ${STEP_WORKLOADS.join(', ')}`);
+  const threads = flags.threads === undefined ? undefined : positiveInteger(SCRIPT, '--threads', flags.threads);
+  const profiledSteps = positiveInteger(SCRIPT, '--steps', flags.steps);
+  const top = positiveInteger(SCRIPT, '--top', flags.top);
+  const backend = await selectBackend(parseBackendRequest(flags.backend, '--backend') as BackendName, undefined, threads !== undefined ? { threads } : {});
+  if (flags['tile-gradient'] === true) registerTileGradient();
   const built = buildKdlabStep(workload);
   built.step();
   built.step();
@@ -39,7 +61,7 @@ async function main(): Promise<void> {
   const msPerStep = (performance.now() - started) / timed;
   console.log(`${built.description}\n${backend.description}: ${msPerStep.toFixed(1)} ms/step, ${((built.batchSize / msPerStep) * 1000).toFixed(0)} samples/s (unprofiled, mean of ${timed})`);
   const best = new Map<string, KernelTotal>();
-  for (let round = 0; round < Number(option(argv, '--steps') ?? 3); round++) {
+  for (let round = 0; round < profiledSteps; round++) {
     const profile = await tf.profile(() => built.step());
     const totals = new Map<string, KernelTotal>();
     for (const kernel of profile.kernels) {
@@ -56,7 +78,7 @@ async function main(): Promise<void> {
   const sum = sorted.reduce((total, [, kernel]) => total + kernel.ms, 0);
   console.log(`\nkernels: ${sum.toFixed(1)} ms per step in all (each kernel's best of the profiled steps)`);
   console.log('| kernel | ms/step | calls | input shapes (first few) |\n|---|---:|---:|---|');
-  for (const [name, kernel] of sorted.slice(0, Number(option(argv, '--top') ?? 20))) {
+  for (const [name, kernel] of sorted.slice(0, top)) {
     console.log(`| ${name} | ${kernel.ms.toFixed(1)} | ${kernel.calls} | ${[...kernel.shapes].join('; ')} |`);
   }
   built.dispose();

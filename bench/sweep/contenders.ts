@@ -33,7 +33,7 @@ export function sweepContenders(settings: SweepSettings, workDir: string, dataDi
       label: `kdlab run --backend ${backend} --jobs ${settings.sweepJobs}`,
       framework: 'kdlab',
       command: process.execPath,
-      args: ['packages/core/bin/kdlab.mjs', 'run', 'bench/sweep/experiment.ts', '--backend', backend, '--jobs', String(settings.sweepJobs), '--tracking-uri', folders.tracking, '--cache-dir', folders.cache, '--no-resume', ...epochs],
+      args: ['packages/cli/bin/kdlab.mjs', 'run', 'bench/sweep/experiment.ts', '--backend', backend, '--jobs', String(settings.sweepJobs), '--tracking-uri', folders.tracking, '--cache-dir', folders.cache, '--no-resume', ...epochs],
       folders: [folders.tracking, folders.cache],
     };
   });

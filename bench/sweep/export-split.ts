@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mnist10kDataset } from '@kdlab/core';
+import { mnist10kDataset } from '@kdlab/data';
 
 /**
  * Writes kdlab's mnist-10k split (8,000 / 1,000 / 1,000, split seed 0, as `bench/sweep/experiment.ts`

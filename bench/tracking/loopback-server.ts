@@ -1,7 +1,7 @@
 // A loopback MLflow-like server in its own process (as a real server would be), for overhead.ts:
 // prints its URL on the first line of stdout and serves until SIGTERM or until its stdin closes
 // (the benchmark process ended, however it ended).
-import { FakeMlflowServer } from '../../packages/core/test/tracking/remote/support/fake-mlflow-server.js';
+import { FakeMlflowServer } from '../../packages/tracking/test/remote/support/fake-mlflow-server.js';
 
 const server = await FakeMlflowServer.start();
 process.stdout.write(`${server.url}\n`);

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { MlflowServerTracker, parseBackendRequest, selectBackend, type RunHandle } from '@kdlab/core';
+import { MlflowServerTracker } from '@kdlab/tracking';
+import { parseBackendRequest, selectBackend, type RunHandle } from '@kdlab/core';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '400' }, rounds: { type: 'string', default: '8' }, backend: { type: 'string', default: 'wasm' } } });
 const STEPS = Number(values.steps);

@@ -1,7 +1,7 @@
 /**
  * Times training steps on tfjs' wasm backend with and without kdlab's wasm kernels, and where the
  * time goes per kernel. Run from the repository root: `npx tsx bench/wasm-kernels/run.ts`
- * (options: `--steps 8`, `--rounds 3`, `--only mlp,kd,cnn`).
+ * (options: `--steps 6`, `--rounds 3`, `--only mlp,kd,cnn`; `--help` lists them).
  * Timings alternate between the two setups round by round and keep each setup's best round, so that
  * load from other processes on the machine disturbs the comparison as little as possible.
  */
@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 // Run from source, like the tests: the package needs no build for the benchmark.
 import { registerWasmKernels, unregisterWasmKernels } from '../../packages/wasm-kernels/src/index.js';
+import { parseFlags } from '../flags.js';
+import { medianStepMs, parseRounds, roundFlags } from '../step-rounds.js';
 import { cnnStep, kdStep, mlpTeacherStep } from './workloads.js';
 import type { Workload } from './workloads.js';
 
@@ -25,15 +27,28 @@ interface Options {
   only: string[];
 }
 
+const SCRIPT = 'bench/wasm-kernels/run.ts';
+const ROUNDS = roundFlags('6', 'setup');
+
+const FLAGS = {
+  script: SCRIPT,
+  command: `npx tsx ${SCRIPT}`,
+  summary: "Training steps on tfjs' wasm backend with and without kdlab's wasm kernels, and where the time goes per kernel.",
+  options: {
+    ...ROUNDS.options,
+    only: { type: 'string', default: 'mlp,kd,cnn' },
+  },
+  describe: {
+    ...ROUNDS.describe,
+    only: 'workloads to time, comma-separated (mlp, kd, cnn)',
+  },
+} as const;
+
 function parseOptions(argv: string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const index = argv.indexOf(flag);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
+  const flags = parseFlags(FLAGS, argv);
   return {
-    steps: Number(value('--steps') ?? 6),
-    rounds: Number(value('--rounds') ?? 3),
-    only: (value('--only') ?? 'mlp,kd,cnn').split(','),
+    ...parseRounds(SCRIPT, flags),
+    only: flags.only.split(','),
   };
 }
 
@@ -41,22 +56,6 @@ function useSetup(setup: Setup): void {
   unregisterWasmKernels();
   if (setup === 'stock + missing kernels') registerWasmKernels({ replaceStockKernels: false });
   if (setup === 'wasm + kdlab') registerWasmKernels();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Median milliseconds per step over `steps` steps. */
-function timeSteps(workload: Workload, steps: number): number {
-  const times: number[] = [];
-  for (let index = 0; index < steps; index++) {
-    const start = performance.now();
-    workload.step();
-    times.push(performance.now() - start);
-  }
-  return median(times);
 }
 
 /** Milliseconds per kernel name in one profiled step. */
@@ -91,7 +90,7 @@ async function measure(workload: Workload, options: Options): Promise<Map<Setup,
   for (let round = 0; round < options.rounds; round++) {
     for (const setup of runnable) {
       useSetup(setup);
-      const ms = timeSteps(workload, options.steps);
+      const ms = medianStepMs(workload.step, options.steps);
       const result = results.get(setup)!;
       result.msPerStep = Math.min(result.msPerStep ?? Number.POSITIVE_INFINITY, ms);
     }
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
   const rows: Array<{ workload: Workload; results: Map<Setup, SetupResult> }> = [];
   for (const key of options.only) {
     const factory = factories[key];
-    if (factory === undefined) throw new Error(`bench/wasm-kernels: unknown workload '${key}' (known: ${Object.keys(factories).join(', ')})`);
+    if (factory === undefined) throw new Error(`${SCRIPT}: --only: unknown workload '${key}' (known: ${Object.keys(factories).join(', ')})`);
     useSetup('stock wasm');
     const workload = factory();
     const results = await measure(workload, options);

@@ -52,19 +52,23 @@ function disposeAll(optimizer: tf.Optimizer, models: tfl.LayersModel[], tensors:
   tf.dispose(tensors);
 }
 
-/** MLP teacher step: 784-1200-1200-10 with ReLU, softmax cross-entropy, Adam. */
-export function mlpTeacherStep(): Workload {
-  const teacher = dense([1200, 1200, 10], 784);
-  const x = tf.randomNormal([BATCH_SIZE, 784], 0, 1, 'float32', 1);
-  const y = labels(2);
+/** One model's step on softmax cross-entropy with Adam, on random inputs of `inputShape` (seed `seed`) and random labels (seed `seed + 1`). */
+function crossEntropyStep(name: string, description: string, model: tfl.LayersModel, inputShape: number[], seed: number): Workload {
+  const x = tf.randomNormal([BATCH_SIZE, ...inputShape], 0, 1, 'float32', seed);
+  const y = labels(seed + 1);
   const optimizer = tf.train.adam(1e-3);
   return {
-    name: 'MLP teacher step',
-    description: '784-1200-1200-10, Adam, batch 128',
+    name,
+    description,
     batchSize: BATCH_SIZE,
-    step: adamStep(optimizer, trainable(teacher), () => tf.losses.softmaxCrossEntropy(y, teacher.apply(x) as tf.Tensor) as tf.Scalar),
-    dispose: () => disposeAll(optimizer, [teacher], [x, y]),
+    step: adamStep(optimizer, trainable(model), () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar),
+    dispose: () => disposeAll(optimizer, [model], [x, y]),
   };
+}
+
+/** MLP teacher step: 784-1200-1200-10 with ReLU, softmax cross-entropy, Adam. */
+export function mlpTeacherStep(): Workload {
+  return crossEntropyStep('MLP teacher step', '784-1200-1200-10, Adam, batch 128', dense([1200, 1200, 10], 784), [784], 1);
 }
 
 /** KD step: frozen 784-1200-1200-10 teacher, 784-800-800-10 student, hard + soft (T = 4) loss, Adam. */
@@ -101,14 +105,5 @@ export function cnnStep(): Workload {
   model.add(tfl.layers.flatten());
   model.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
   model.add(tfl.layers.dense({ units: 10 }));
-  const x = tf.randomNormal([BATCH_SIZE, 28, 28, 1], 0, 1, 'float32', 5);
-  const y = labels(6);
-  const optimizer = tf.train.adam(1e-3);
-  return {
-    name: 'CNN step',
-    description: 'conv32-conv64-pool-128-10 on 28x28x1, Adam, batch 128',
-    batchSize: BATCH_SIZE,
-    step: adamStep(optimizer, trainable(model), () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar),
-    dispose: () => disposeAll(optimizer, [model], [x, y]),
-  };
+  return crossEntropyStep('CNN step', 'conv32-conv64-pool-128-10 on 28x28x1, Adam, batch 128', model, [28, 28, 1], 5);
 }

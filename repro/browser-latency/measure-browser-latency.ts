@@ -11,23 +11,13 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  captureArtifacts,
-  createRootContainer,
-  datasetsModule,
-  modelFiles,
-  pluginRegistries,
-  quantizeArtifacts,
-  selectBackend,
-  serveFolder,
-  writeModelFolder,
-  type ExportPageResult,
-  type ModelSpecInput,
-} from '@kdlab/core';
+import { captureArtifacts, createRootContainer, modelFiles, pluginRegistries, quantizeArtifacts, selectBackend, writeModelFolder, type ModelSpecInput } from '@kdlab/core';
+import { datasetsModule } from '@kdlab/data';
+import { serveFolder, type ExportPageResult } from '@kdlab/export';
 import { lossesModule } from '@kdlab/losses';
 import { studentsModule } from '@kdlab/students';
 import { FITNETS_STUDENT, FITNETS_TEACHER } from '../../experiments/repro/fitnets-setting.js';
-import { findChromium, HeadlessChromium } from '../../packages/core/test/report/support/headless-chromium.js';
+import { findChromium, HeadlessChromium } from '../../packages/report/test/support/headless-chromium.js';
 import type { BrowserLatency, BrowserLatencyResults } from '../page/browser-latency.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,7 +54,7 @@ async function main(): Promise<void> {
         const saved = join(scratch, `${name}-${variant}`);
         await writeModelFolder(saved, modelFiles(variant === 'uint8' ? quantizeArtifacts(artifacts, 'uint8') : artifacts));
         const web = join(scratch, `${name}-${variant}-web`);
-        const exported = spawnSync(process.execPath, [join(ROOT, 'packages/core/bin/kdlab.mjs'), 'export', saved, '--out', web, '--dataset', 'mnist', '--samples', '1000'], { cwd: ROOT, encoding: 'utf8' });
+        const exported = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/kdlab.mjs'), 'export', saved, '--out', web, '--dataset', 'mnist', '--samples', '1000'], { cwd: ROOT, encoding: 'utf8' });
         if (exported.status !== 0) throw new Error(`kdlab export of the ${name} (${variant}) failed: ${exported.stderr}`);
         const served = await serveFolder(web);
         try {

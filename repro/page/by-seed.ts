@@ -1,4 +1,4 @@
-import type { StoredRun } from '@kdlab/core';
+import type { StoredRun } from '@kdlab/report';
 import { studentSeedOf } from './study-runs.js';
 
 /** A value per student seed, from runs (the last run of a seed wins, which a resumed study never has twice). */

@@ -1,4 +1,4 @@
-import type { SampleSummary } from '@kdlab/core';
+import type { SampleSummary } from '@kdlab/report';
 import { z } from 'zod';
 import { summarize } from './statistics.js';
 

@@ -1,4 +1,4 @@
-import { renderMarkdownTable } from '@kdlab/core';
+import { renderMarkdownTable } from '@kdlab/report';
 import type { StudyAnalysis, StudyDefinition } from './study.js';
 import { formatDuration, type StudyFacts } from './study-facts.js';
 import { table } from './tables.js';

@@ -1,4 +1,4 @@
-import type { StoredRun } from '@kdlab/core';
+import type { StoredRun } from '@kdlab/report';
 import { optionalMetric, roleOf, studentSeedOf } from './study-runs.js';
 
 /** The CSV's columns: one row per training run of every study. */

@@ -1,4 +1,4 @@
-import { pairedDifference, studentTQuantile, summarizeSample, type Interval, type PairedDifference, type SampleSummary } from '@kdlab/core';
+import { pairedDifference, studentTQuantile, summarizeSample, type Interval, type PairedDifference, type SampleSummary } from '@kdlab/report';
 
 /** A sample summarised, or nothing when it is empty. */
 export function summarize(values: readonly number[]): SampleSummary | undefined {

@@ -1,4 +1,4 @@
-import type { StoredRun } from '@kdlab/core';
+import type { StoredRun } from '@kdlab/report';
 import { roleOf, studentSeedOf } from './study-runs.js';
 
 /** What the page says of how a study's runs were made. */

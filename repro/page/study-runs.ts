@@ -1,4 +1,4 @@
-import { ExperimentNotFoundError, kdlabRunRole, latestMetricValue, type RunSource, type StoredRun } from '@kdlab/core';
+import { ExperimentNotFoundError, kdlabRunRole, latestMetricValue, type RunSource, type StoredRun } from '@kdlab/report';
 
 /** The runs of a study, read from the study store, with every run of the store's known experiments by id. */
 export interface StudyRuns {

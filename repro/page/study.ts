@@ -1,4 +1,4 @@
-import type { StoredRun, TableSpec } from '@kdlab/core';
+import type { StoredRun, TableSpec } from '@kdlab/report';
 import type { TopLevelSpec } from 'vega-lite';
 import type { StudyRuns } from './study-runs.js';
 

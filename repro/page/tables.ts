@@ -1,4 +1,4 @@
-import type { TableSpec } from '@kdlab/core';
+import type { TableSpec } from '@kdlab/report';
 
 /** A Markdown-ready table from a title, headers (a `>` prefix right-aligns a column) and rows of cells. */
 export function table(title: string, headers: readonly string[], rows: readonly (readonly string[])[]): TableSpec {

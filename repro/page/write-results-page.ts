@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { LocalRunSource, renderVegaLiteSvg, type StoredRun } from '@kdlab/core';
+import { LocalRunSource, renderVegaLiteSvg, type StoredRun } from '@kdlab/report';
 import { renderResultsPage, type StudySection } from './render-page.js';
 import { runsCsv } from './runs-csv.js';
 import type { StudyDefinition } from './study.js';

@@ -8,7 +8,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { mnistDataset, type DataSplit } from '@kdlab/core';
+import { mnistDataset } from '@kdlab/data';
+import type { DataSplit } from '@kdlab/core';
 import { REPRO_DATA } from '../../experiments/repro/shared-setting.js';
 
 /** The split's seed: a study's `seed` (0 in study 1) also seeds its data split. */

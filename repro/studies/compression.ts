@@ -1,4 +1,4 @@
-import type { SampleSummary, StoredRun } from '@kdlab/core';
+import type { SampleSummary, StoredRun } from '@kdlab/report';
 import { browserName, readBrowserLatency, type BrowserLatencyResults } from '../page/browser-latency.js';
 import { formatSummary, summarize } from '../page/statistics.js';
 import { defineStudy, type Verdict } from '../page/study.js';

@@ -1,4 +1,4 @@
-import type { StoredRun } from '@kdlab/core';
+import type { StoredRun } from '@kdlab/report';
 import { bySeed, values } from '../page/by-seed.js';
 import { intervalPlot, type PlotPoint } from '../page/plots.js';
 import { formatDifference, formatSummary, pairByKey, significantlyBelowZero, summarize } from '../page/statistics.js';

@@ -5,18 +5,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  configHash,
-  createRootContainer,
-  datasetsModule,
-  describeTrial,
-  expandSweep,
-  loadExperimentFile,
-  pluginRegistries,
-  readMlrunsStore,
-  resolveExperiment,
-  type MlrunsRunRecord,
-} from '@kdlab/core';
+import { configHash, loadExperimentFile } from '@kdlab/runner';
+import { createRootContainer, describeTrial, expandSweep, pluginRegistries, resolveExperiment } from '@kdlab/core';
+import { datasetsModule } from '@kdlab/data';
+import { readMlrunsStore, type MlrunsRunRecord } from '@kdlab/tracking';
 import { lossesModule } from '@kdlab/losses';
 import { studentsModule } from '@kdlab/students';
 
@@ -27,7 +19,7 @@ const COMPLETE = ['hinton-mnist-full.ts', 'temperature-by-width.ts', 'omitted-th
 let runs: MlrunsRunRecord[];
 beforeAll(async () => {
   runs = (await readMlrunsStore(join(root, 'repro/store/mlruns'))).runs;
-}, 60_000);
+}, 120_000);
 
 describe('the committed study store', () => {
   it.each(COMPLETE)('has a finished distilled run for every trial of experiments/repro/%s, found by its config hash', async (file) => {

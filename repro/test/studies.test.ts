@@ -1,7 +1,7 @@
 // The studies' analyses (repro/studies), each on fixture stores written in the test: the tables'
 // key numbers against independent computations (support/reference.ts) and the verdict criteria, each
 // level reached by a fixture built for it. One file, so that @kdlab/core is imported once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StudyAnalysis } from '../page/study.js';
 import compression from '../studies/compression.js';
 import distilbertSpam from '../studies/distilbert-spam.js';
@@ -12,7 +12,7 @@ import hintonMnistFull from '../studies/hinton-mnist-full.js';
 import lessData from '../studies/less-data.js';
 import omittedThree from '../studies/omitted-three.js';
 import temperatureByWidth from '../studies/temperature-by-width.js';
-import { fixtureAnalysis, loadStudyRuns, makeTempDir, removeTempDir, writeStore, type RunSpec } from './support/fixture-store.js';
+import { fixtureAnalysis, type RunSpec } from './support/fixture-store.js';
 import { cell, differenceText, interval, mean, minus, sd, summaryText } from './support/reference.js';
 
 describe('study 1: hinton-mnist-full', () => {
@@ -67,26 +67,9 @@ describe('study 1: hinton-mnist-full', () => {
     return runs;
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  const stores = new Map<string, Promise<string>>();
-
-  /** Writes a fixture's store once (the tests share them) and analyses its runs. */
-  async function analyse(f: Fixture | undefined, peers: ReadonlyMap<string, unknown> = new Map()): Promise<StudyAnalysis> {
-    const key = JSON.stringify(f ?? null);
-    if (!stores.has(key)) {
-      const store = `${root}/store-${n++}`;
-      stores.set(key, f === undefined ? Promise.resolve(store) : writeStore(store, { [EXPERIMENT]: runsOf(f) }).then(() => store));
-    }
-    return study.analyse(await loadStudyRuns(await stores.get(key)!, study, peers));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  const analyse = (f: Fixture | undefined, peers?: ReadonlyMap<string, unknown>): Promise<StudyAnalysis> =>
+    analyseStore(f === undefined ? undefined : { [EXPERIMENT]: runsOf(f) }, peers);
 
   function gaps(distilled: readonly number[], baseline: readonly number[], teacher: number): number[] {
     return distilled.map((errors, i) => (baseline[i]! - errors) / (baseline[i]! - teacher));
@@ -126,7 +109,6 @@ describe('study 1: hinton-mnist-full', () => {
   });
 
   it('tables the sensitivity runs against the baseline at the same learning rate', async () => {
-    const store = `${root}/sensitivity`;
     const tags = { 'kdlab.invocation': 'inv-s', 'kdlab.backend': 'tensorflow', 'kdlab.machine.cpu': 'Test CPU' };
     const student = (name: string, role: 'baseline' | 'distilled', lr: number, hard: number | undefined, val: number, errors: number): RunSpec => ({
       name,
@@ -135,7 +117,7 @@ describe('study 1: hinton-mnist-full', () => {
       params: { studentSeed: 0, 'train.optimizer.learningRate': lr, ...(hard === undefined ? {} : { 'losses.0.weight': hard, 'losses.1.weight': 1 - hard }) },
       metrics: { 'test/errors': errors, 'val/accuracy': val },
     });
-    await writeStore(store, {
+    const analysis = await analyseStore({
       [EXPERIMENT]: runsOf(reproduced),
       'hinton-mnist-full-sensitivity': [
         student('b-3', 'baseline', 0.001, undefined, 0.98, 150),
@@ -144,7 +126,6 @@ describe('study 1: hinton-mnist-full', () => {
         student('d-4-05', 'distilled', 0.0003, 0.5, 0.9745, 165),
       ],
     });
-    const analysis = study.analyse(await loadStudyRuns(store, study));
     const sensitivity = analysis.tables[1]!;
     expect(sensitivity.rows.map((r) => r.cells)).toEqual([
       ['0.0003', '0.5 / 0.5', '97.45%', '97.50%', '-0.05', '165', '160'],
@@ -305,20 +286,8 @@ describe('study 2: temperature-by-width', () => {
     return runs.filter((run) => run.name !== leaveOut);
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(runs: RunSpec[] | undefined): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (runs !== undefined) await writeStore(store, { 'temperature-by-width': runs });
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  const analyse = (runs: RunSpec[] | undefined): Promise<StudyAnalysis> => analyseStore(runs === undefined ? undefined : { 'temperature-by-width': runs });
 
   const at = (width: string, training: string) => (first: string, cells: readonly string[]) => first === width && cells[1] === training;
   const withCell = (cells: WidthCells, temperature: (typeof TEMPERATURES)[number], change: Partial<{ errors: number[]; val: number }>): WidthCells => ({
@@ -417,20 +386,8 @@ describe('study 3: omitted-three', () => {
     ];
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(runs: RunSpec[] | undefined): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (runs !== undefined) await writeStore(store, { 'omitted-three': runs });
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  const analyse = (runs: RunSpec[] | undefined): Promise<StudyAnalysis> => analyseStore(runs === undefined ? undefined : { 'omitted-three': runs });
 
   const pct = (v: number): string => `${((v / 10_000) * 100).toFixed(1)}%`;
 
@@ -517,20 +474,7 @@ describe('study 4: less-data', () => {
     return runs;
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(experiments: Record<string, RunSpec[]>): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (Object.keys(experiments).length > 0) await writeStore(store, experiments);
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyse = fixtureAnalysis(study);
 
   const at = (data: string, student: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === student;
 
@@ -601,20 +545,8 @@ describe('study 5: ensemble-to-one', () => {
     return runs;
   }
 
-  let root: string;
-  let n = 0;
-  beforeAll(async () => {
-    root = await makeTempDir();
-  });
-  afterAll(async () => {
-    await removeTempDir(root);
-  });
-
-  async function analyse(f: Fixture | undefined): Promise<StudyAnalysis> {
-    const store = `${root}/store-${n++}`;
-    if (f !== undefined) await writeStore(store, { 'ensemble-to-one': runsOf(f) });
-    return study.analyse(await loadStudyRuns(store, study));
-  }
+  const analyseStore = fixtureAnalysis(study);
+  const analyse = (f: Fixture | undefined): Promise<StudyAnalysis> => analyseStore(f === undefined ? undefined : { 'ensemble-to-one': runsOf(f) });
 
   function kept(fromOne: readonly number[], fromEnsemble: readonly number[]): number[] {
     return fromEnsemble.map((errors, seed) => (fromOne[seed]! - errors) / (MEMBERS[0]! - ENSEMBLE));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredRun } from '@kdlab/core';
+import type { StoredRun } from '@kdlab/report';
 import { baselinesOf, studyRuns, teachersOf } from '../page/study-runs.js';
 
 function run(runId: string, role: string, tags: Record<string, string> = {}, status: StoredRun['status'] = 'FINISHED'): StoredRun {

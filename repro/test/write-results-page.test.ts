@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredRun } from '@kdlab/core';
+import type { StoredRun } from '@kdlab/report';
 import { RUNS_CSV_COLUMNS } from '../page/runs-csv.js';
 import type { StudyDefinition } from '../page/study.js';
 import { studyFacts } from '../page/study-facts.js';

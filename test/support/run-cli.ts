@@ -22,12 +22,12 @@ export interface CliResult {
 export type CliSignal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
 
 /**
- * Runs the `kdlab` CLI as a user would (`node packages/core/bin/kdlab.mjs ...`) from the repository
+ * Runs the `kdlab` CLI as a user would (`node packages/cli/bin/kdlab.mjs ...`) from the repository
  * root. `onStderr` sees stderr as it arrives and may return a signal to send (see {@link CliSignal}).
  */
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; onStderr?: (text: string) => CliSignal | void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['packages/core/bin/kdlab.mjs', ...args], {
+    const child = spawn(process.execPath, ['packages/cli/bin/kdlab.mjs', ...args], {
       cwd: repoRoot,
       // Checkpoints go to this test process's own folder unless a test says where (never the repository's .kdlab/).
       env: { KDLAB_CHECKPOINT_DIR: testCheckpointDir(), ...process.env, ...options.env },

@@ -1,9 +1,8 @@
 /**
- * `@kdlab/core`: kdlab's container, plugin contracts, experiment API, engine, data, tracking and CLI.
+ * `@kdlab/core`: what a plugin or an experiment file needs and nothing else: the plugin contracts (losses, models, data sets, prunings, the tracker), the container, the experiment API and schema, and the engine (backends, trainer, stages' settings, optimizers, checkpoints, quantization). It imports no tracking store, report, runner or CLI code and no bundled data (a test checks its module graph).
  *
  * @packageDocumentation
  */
-// Container and plugin contracts
 export * from './container/tokens.js';
 export * from './container/plugin-registry.js';
 export * from './container/plugin-module.js';
@@ -17,10 +16,6 @@ export * from './prune/magnitude-pruning.js';
 export * from './prune/magnitude-masks.js';
 export * from './prune/polynomial-sparsity.js';
 export * from './prune/prunings-module.js';
-export * from './plugins/load-plugin-packages.js';
-// Data
-export * from './data/index.js';
-// Experiments
 export * from './experiment/define-experiment.js';
 export * from './experiment/known-plugins.js';
 export * from './experiment/experiment-schema.js';
@@ -29,8 +24,6 @@ export * from './experiment/validation-error.js';
 export * from './errors/field-error.js';
 export * from './experiment/apply-overrides.js';
 export * from './experiment/expand-sweep.js';
-export * from './experiment/load-experiment-file.js';
-// Engine
 export * from './engine/backend/backend-name.js';
 export * from './engine/backend/select-backend.js';
 export * from './engine/train-settings.js';
@@ -41,6 +34,7 @@ export * from './engine/classification-metrics.js';
 export * from './engine/predict-logits.js';
 export * from './engine/teacher-signal.js';
 export * from './engine/train-model.js';
+export * from './engine/epoch-summary.js';
 export * from './engine/weighted-term.js';
 export * from './engine/weight-schedule.js';
 export * from './engine/learning-rate-schedule.js';
@@ -69,35 +63,15 @@ export * from './engine/quantize/predict-loaded-logits.js';
 export * from './model/model-files.js';
 export * from './model/model-folder.js';
 export * from './model/capture-artifacts.js';
-// Tracking
-export * from './tracking/index.js';
-// Runs and reports
-export * from './run/run-experiment.js';
-export * from './run/distillation-runner.js';
-export * from './run/trained-model-cache.js';
-export * from './run/checkpoint-store.js';
-export * from './run/plan/check-plan.js';
-export * from './run/run-sweep.js';
-export * from './run/in-process-executor.js';
-export * from './run/worker-pool-executor.js';
-export * from './run/worker-protocol.js';
-export * from './run/run-reporter.js';
-export * from './run/tracked-run.js';
-export * from './run/flatten-params.js';
-export * from './run/config-hash.js';
-export * from './run/teacher-data.js';
-export * from './run/build-model.js';
-export * from './run/create-terms.js';
-export * from './run/create-stages.js';
-export * from './run/create-pruning.js';
-export * from './run/artifact-save-handler.js';
-export * from './run/evaluate-quantized.js';
-export * from './report/distillation-summary.js';
-export * from './report/format-summary.js';
-export * from './report/index.js';
-// Export to a browser page
-export * from './export/index.js';
-// CLI
-export * from './cli/main.js';
-export * from './cli/exit-codes.js';
-export * from './cli/prepare-experiment.js';
+export * from './data/dataset.js';
+export * from './data/define-dataset.js';
+export * from './data/batcher.js';
+export * from './data/shuffle.js';
+export * from './data/augment/augmentation.js';
+export * from './data/augment/random-translate.js';
+export * from './data/augment/augment-batch.js';
+export * from './data/transfer/transfer-set.js';
+export * from './data/token-vocabulary.js';
+export * from './tracking/tracker.js';
+export * from './experiment/sweep-definition-issues.js';
+export * from './fs/atomic-write.js';

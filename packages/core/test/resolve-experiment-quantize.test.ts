@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRootContainer, pluginRegistries } from '../src/container/create-container.js';
-import { pluginModule } from '../src/container/plugin-module.js';
-import { configHash } from '../src/run/config-hash.js';
-import { ExperimentValidationError } from '../src/experiment/validation-error.js';
+import { configHash } from '../../runner/src/config-hash.js';
 import { resolveExperiment } from '../src/experiment/resolve-experiment.js';
-import { fakeCe, fakeDigits, fakeHinton, fakeMlp } from './support/fake-plugins.js';
+import { fakeRegistries, validationErrorOf } from './support/fake-registries.js';
 
-const registries = pluginRegistries(createRootContainer(pluginModule({ losses: [fakeCe, fakeHinton], models: [fakeMlp], datasets: [fakeDigits] })));
+const registries = fakeRegistries();
 
 const valid = {
   name: 'study',
@@ -16,13 +13,7 @@ const valid = {
 };
 
 function issuePaths(raw: unknown): string[] {
-  try {
-    resolveExperiment(raw, registries, 'x.ts');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExperimentValidationError);
-    return (error as ExperimentValidationError).issues.map((issue) => issue.path);
-  }
-  throw new Error('expected a validation error');
+  return validationErrorOf(() => resolveExperiment(raw, registries, 'x.ts')).issues.map((issue) => issue.path);
 }
 
 describe('evaluate.quantize', () => {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRootContainer, pluginRegistries } from '../src/container/create-container.js';
-import { pluginModule } from '../src/container/plugin-module.js';
-import { ExperimentValidationError } from '../src/experiment/validation-error.js';
 import { resolveExperiment } from '../src/experiment/resolve-experiment.js';
-import { fakeCe, fakeDigits, fakeHinton, fakeMlp } from './support/fake-plugins.js';
+import { fakeRegistries, validationErrorOf } from './support/fake-registries.js';
 
-const registries = pluginRegistries(createRootContainer(pluginModule({ losses: [fakeCe, fakeHinton], models: [fakeMlp], datasets: [fakeDigits] })));
+const registries = fakeRegistries();
 
 const valid = {
   name: 'study',
@@ -20,13 +17,7 @@ function resolve(raw: Record<string, unknown>) {
 }
 
 function issuesOf(raw: Record<string, unknown>): { path: string; message: string }[] {
-  try {
-    resolve(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExperimentValidationError);
-    return [...(error as ExperimentValidationError).issues];
-  }
-  throw new Error('expected a validation error');
+  return [...validationErrorOf(() => resolve(raw)).issues];
 }
 
 function singleTeacher(resolved: ReturnType<typeof resolve>) {

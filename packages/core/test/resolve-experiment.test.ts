@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRootContainer, pluginRegistries } from '../src/container/create-container.js';
-import { pluginModule } from '../src/container/plugin-module.js';
-import { ExperimentValidationError } from '../src/experiment/validation-error.js';
 import { resolveExperiment } from '../src/experiment/resolve-experiment.js';
-import { fakeCe, fakeDigits, fakeHinton, fakeMlp } from './support/fake-plugins.js';
+import { fakeRegistries, validationErrorOf } from './support/fake-registries.js';
 
-const registries = pluginRegistries(createRootContainer(pluginModule({ losses: [fakeCe, fakeHinton], models: [fakeMlp], datasets: [fakeDigits] })));
+const registries = fakeRegistries();
 
 const valid = {
   name: 'study',
@@ -16,14 +13,9 @@ const valid = {
 };
 
 function issuesOf(raw: unknown): { path: string; message: string }[] {
-  try {
-    resolveExperiment(raw, registries, 'experiments/study.ts');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExperimentValidationError);
-    expect((error as Error).message).toMatch(/^experiments\/study\.ts: invalid experiment/);
-    return [...(error as ExperimentValidationError).issues];
-  }
-  throw new Error('expected a validation error');
+  const error = validationErrorOf(() => resolveExperiment(raw, registries, 'experiments/study.ts'));
+  expect(error.message).toMatch(/^experiments\/study\.ts: invalid experiment/);
+  return [...error.issues];
 }
 
 describe('resolveExperiment', () => {

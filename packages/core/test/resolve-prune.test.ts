@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createRootContainer, pluginRegistries } from '../src/container/create-container.js';
-import { pluginModule } from '../src/container/plugin-module.js';
-import { ExperimentValidationError } from '../src/experiment/validation-error.js';
 import { resolveExperiment } from '../src/experiment/resolve-experiment.js';
 import { pruningsModule } from '../src/prune/prunings-module.js';
-import { configHash } from '../src/run/config-hash.js';
-import { fakeCe, fakeDigits, fakeHinton, fakeMlp } from './support/fake-plugins.js';
+import { configHash } from '../../runner/src/config-hash.js';
+import { fakeRegistries, validationErrorOf } from './support/fake-registries.js';
 
-const registries = pluginRegistries(createRootContainer(pluginModule({ losses: [fakeCe, fakeHinton], models: [fakeMlp], datasets: [fakeDigits] }), pruningsModule));
+const registries = fakeRegistries(pruningsModule);
 
 const staged = (second: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   name: 'study',
@@ -18,13 +15,7 @@ const staged = (second: Record<string, unknown>, extra: Record<string, unknown> 
 });
 
 function issuesOf(raw: unknown): { path: string; message: string }[] {
-  try {
-    resolveExperiment(raw, registries, 'study.ts');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExperimentValidationError);
-    return [...(error as ExperimentValidationError).issues];
-  }
-  throw new Error('expected a validation error');
+  return [...validationErrorOf(() => resolveExperiment(raw, registries, 'study.ts')).issues];
 }
 
 describe('a stage\'s prune', () => {

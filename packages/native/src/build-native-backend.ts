@@ -2,18 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import {
-  NATIVE_PACKAGES,
-  TFJS_NODE_VERSION,
-  probeNativeBackend,
-  readNativeManifest,
-  resolveNativeThreads,
-  writeNativeManifest,
-  type BuildNativeBackend,
-  type LibrarySourceRecord,
-  type NativeBuildRecord,
-  type NativeBuildRequest,
-} from '@kdlab/core';
+import { NATIVE_PACKAGES, TFJS_NODE_VERSION, probeNativeBackend, readNativeManifest, resolveNativeThreads, writeNativeManifest, type BuildNativeBackend, type LibrarySourceRecord, type NativeBuildRecord, type NativeBuildRequest } from '@kdlab/core';
 import { openLibraryArchive } from './archive/open-library-archive.js';
 import { chooseLibrarySource } from './discovery/choose-library-source.js';
 import { discoverLibrarySources } from './discovery/find-library-sources.js';

@@ -10,7 +10,6 @@
 export * from './build-native-backend.js';
 // Reading wheels, tarballs and folders
 export * from './archive/archive-member.js';
-export * from './archive/crc32.js';
 export * from './archive/zip-archive.js';
 export * from './archive/tar-archive.js';
 export * from './archive/folder-archive.js';

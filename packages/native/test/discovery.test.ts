@@ -1,19 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  chooseLibrarySource,
-  classifySourceName,
-  compareVersions,
-  defaultSearchLocations,
-  discoverLibrarySources,
-  formatNoLibraryFound,
-  matchesPlatform,
-  parseDistInfoName,
-  parseWheelName,
-  type HostPlatform,
-  type LibrarySource,
-} from '../src/index.js';
+import { chooseLibrarySource, classifySourceName, compareVersions, defaultSearchLocations, discoverLibrarySources, formatNoLibraryFound, matchesPlatform, parseDistInfoName, parseWheelName, type HostPlatform, type LibrarySource } from '../src/index.js';
 import { tempFolder, writeFiles } from './support/temp-folder.js';
 
 const LINUX: HostPlatform = { os: 'linux', arch: 'x64' };

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addonModuleDir,
-  addonTensorFlowIncludes,
-  chooseNapiBuildVersion,
-  chooseNodeHeadersDir,
-  includeClosure,
-  nativeDirLayout,
-  nodeGypArguments,
-  planLibraryLayout,
-  quotedIncludes,
-  type ArchiveMember,
-} from '../src/index.js';
+import { addonModuleDir, addonTensorFlowIncludes, chooseNapiBuildVersion, chooseNodeHeadersDir, includeClosure, nativeDirLayout, nodeGypArguments, planLibraryLayout, quotedIncludes, type ArchiveMember } from '../src/index.js';
 import { FAKE_ADDON_SOURCES, FAKE_HEADERS } from './support/fake-tensorflow.js';
 
 const file = (path: string, size = 10): ArchiveMember => ({ path, kind: 'file', size });

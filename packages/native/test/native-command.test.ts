@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createProgram, writeNativeManifest } from '@kdlab/core';
+import { createProgram } from '@kdlab/cli';
+import { writeNativeManifest } from '@kdlab/core';
 import { afterEach, expect, it, vi } from 'vitest';
 import { writeFakeNativePackage } from './support/fake-native-package.js';
 import { tempFolder } from './support/temp-folder.js';

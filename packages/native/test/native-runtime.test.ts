@@ -1,21 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DEFAULT_NATIVE_DIR,
-  NATIVE_MANIFEST_FILE,
-  applyNativeThreads,
-  describeNativeThreads,
-  emptyNativeManifest,
-  findNativeDir,
-  loadNativePackage,
-  nativeBuildDir,
-  parseThreadCount,
-  probeNativeBackend,
-  readNativeManifest,
-  resolveNativeThreads,
-  writeNativeManifest,
-  type NativeBuildRecord,
-} from '@kdlab/core';
+import { DEFAULT_NATIVE_DIR, NATIVE_MANIFEST_FILE, applyNativeThreads, describeNativeThreads, emptyNativeManifest, findNativeDir, loadNativePackage, nativeBuildDir, parseThreadCount, probeNativeBackend, readNativeManifest, resolveNativeThreads, writeNativeManifest, type NativeBuildRecord } from '@kdlab/core';
 import { describe, expect, it } from 'vitest';
 import { writeFakeNativePackage } from './support/fake-native-package.js';
 import { tempFolder } from './support/temp-folder.js';

@@ -1,19 +1,9 @@
-import { lstat, readFile, readlink, realpath, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, readFile, readlink, realpath, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  TarArchive,
-  ZipArchive,
-  addonTensorFlowIncludes,
-  includeClosure,
-  nativeDirLayout,
-  placeLibrary,
-  planLibraryLayout,
-  type LibraryArchive,
-} from '../src/index.js';
+import { TarArchive, ZipArchive, addonTensorFlowIncludes, includeClosure, nativeDirLayout, placeLibrary, planLibraryLayout, type LibraryArchive } from '../src/index.js';
 import { FAKE_ADDON_SOURCES, FAKE_HEADERS, fakeWheelInputs } from './support/fake-tensorflow.js';
-import { makeTarGz } from './support/make-tar.js';
-import { makeZip } from './support/make-zip.js';
+import { tarWithGnuTar, zipWithPython } from './support/real-archives.js';
 import { tempFolder } from './support/temp-folder.js';
 
 async function place(archive: LibraryArchive, nativeDir: string, lines: string[] = []): Promise<{ extracted: boolean; libraryFiles: string[] }> {
@@ -36,7 +26,7 @@ describe('placing a fake wheel where binding.gyp looks', () => {
   it('extracts the two libraries and only the included headers, makes the link names, and links deps/', async () => {
     const folder = await tempFolder();
     const wheel = join(folder, 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl');
-    await writeFile(wheel, makeZip(fakeWheelInputs()));
+    zipWithPython(wheel, fakeWheelInputs());
     const nativeDir = join(folder, 'native');
     expect((await place(new ZipArchive(wheel), nativeDir)).extracted).toBe(true);
 
@@ -55,7 +45,7 @@ describe('placing a fake wheel where binding.gyp looks', () => {
   it('reuses an extraction from the same unchanged source, and redoes it when the source changes', async () => {
     const folder = await tempFolder();
     const wheel = join(folder, 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl');
-    await writeFile(wheel, makeZip(fakeWheelInputs()));
+    zipWithPython(wheel, fakeWheelInputs());
     const nativeDir = join(folder, 'native');
     await place(new ZipArchive(wheel), nativeDir);
     const lines: string[] = [];
@@ -69,17 +59,14 @@ describe('placing a fake wheel where binding.gyp looks', () => {
 it('places a fake libtensorflow tarball with its versioned files and link chain', async () => {
   const folder = await tempFolder();
   const tarball = join(folder, 'libtensorflow-cpu-linux-x86_64-2.9.1.tar.gz');
-  await writeFile(
-    tarball,
-    makeTarGz([
-      { path: 'lib/libtensorflow.so.2.9.1', data: 'c library' },
-      { path: 'lib/libtensorflow.so.2', type: 'symlink', linkTarget: 'libtensorflow.so.2.9.1' },
-      { path: 'lib/libtensorflow.so', type: 'symlink', linkTarget: 'libtensorflow.so.2' },
-      { path: 'lib/libtensorflow_framework.so.2.9.1', data: 'framework' },
-      { path: 'lib/libtensorflow_framework.so.2', type: 'symlink', linkTarget: 'libtensorflow_framework.so.2.9.1' },
-      ...Object.entries(FAKE_HEADERS).map(([path, data]) => ({ path: `include/${path}`, data })),
-    ]),
-  );
+  await tarWithGnuTar(tarball, [
+    { path: 'lib/libtensorflow.so.2.9.1', data: 'c library' },
+    { path: 'lib/libtensorflow.so.2', type: 'symlink', linkTarget: 'libtensorflow.so.2.9.1' },
+    { path: 'lib/libtensorflow.so', type: 'symlink', linkTarget: 'libtensorflow.so.2' },
+    { path: 'lib/libtensorflow_framework.so.2.9.1', data: 'framework' },
+    { path: 'lib/libtensorflow_framework.so.2', type: 'symlink', linkTarget: 'libtensorflow_framework.so.2.9.1' },
+    ...Object.entries(FAKE_HEADERS).map(([path, data]) => ({ path: `include/${path}`, data })),
+  ]);
   const nativeDir = join(folder, 'native');
   const { libraryFiles } = await place(new TarArchive(tarball), nativeDir);
   expect(libraryFiles).toEqual(['libtensorflow.so.2.9.1', 'libtensorflow_framework.so.2.9.1']);

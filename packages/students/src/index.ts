@@ -6,13 +6,7 @@
  */
 export * from './layers/layers-model-adapter.js';
 export * from './layers/layers-feeding.js';
-export * from './layers/seeded-dropout.js';
-export * from './layers/multi-head-self-attention.js';
-export * from './layers/position-embedding.js';
-export * from './layers/class-token.js';
-export * from './layers/first-token.js';
-export * from './layers/padding-mask.js';
-export * from './layers/masked-mean-pooling.js';
+export * from './browser.js';
 export * from './layers/fused-layer-normalization.js';
 export * from './layers/fused-gelu.js';
 export * from './ops/layer-norm.js';

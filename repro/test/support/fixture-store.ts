@@ -4,7 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalRunSource, MlrunsTracker, type MetricPoint, type RunStatus, type StoredRun } from '@kdlab/core';
+import { LocalRunSource, type StoredRun } from '@kdlab/report';
+import { MlrunsTracker } from '@kdlab/tracking';
+import type { MetricPoint, RunStatus } from '@kdlab/core';
 import type { StudyAnalysis, StudyDefinition } from '../../page/study.js';
 import { readExperiments, studyRuns, type StudyRuns } from '../../page/study-runs.js';
 

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import type { DataSplit } from './dataset.js';
-import { shuffleInPlace } from './stratified-split.js';
+import { shuffleInPlace } from './shuffle.js';
 
 /** How a {@link Batcher} cuts a split into batches. */
 export interface BatcherOptions {

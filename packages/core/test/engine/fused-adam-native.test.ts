@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../support/seeded-values.js';
-import { FusedAdamOptimizer, selectBackend } from '../../src/index.js';
+import { FusedAdamOptimizer, selectBackend } from '@kdlab/core';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
 const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(

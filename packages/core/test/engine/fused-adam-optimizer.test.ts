@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { unregisterWasmKernels } from '@kdlab/wasm-kernels';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../support/seeded-values.js';
-import { FusedAdamOptimizer, selectBackend, type FusedAdamPath } from '../../src/index.js';
+import { FusedAdamOptimizer, selectBackend, type FusedAdamPath } from '@kdlab/core';
 
 const SHAPES: Record<string, number[]> = { dense: [37, 11], bias: [11], tail: [3] };
 let nextVariable = 0;

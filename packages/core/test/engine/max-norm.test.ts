@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../support/seeded-values.js';
-import { selectBackend } from '../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 import { applyMaxNorm } from '../../src/engine/max-norm.js';
 
 /** Each unit's (last axis's) incoming weight vector, in plain JS: unit u holds the elements i with i % units === u. */

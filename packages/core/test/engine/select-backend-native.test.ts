@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tileGradConfig } from '@kdlab/wasm-kernels';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it this test skips.
 const unavailable = await selectBackend('wasm')

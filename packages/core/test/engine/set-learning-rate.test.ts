@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createOptimizer, FusedAdamOptimizer, selectBackend, setLearningRate, trainSettingsSchema, type OptimizerSettings } from '../../src/index.js';
+import { createOptimizer, FusedAdamOptimizer, selectBackend, setLearningRate, trainSettingsSchema, type OptimizerSettings } from '@kdlab/core';
 
 const START = [0.5, -1, 2];
 const GRADIENTS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTensorFlowStartupChatter, quietTensorFlow, tensorflowLogWanted } from '../../src/index.js';
+import { isTensorFlowStartupChatter, quietTensorFlow, tensorflowLogWanted } from '@kdlab/core';
 
 // As TensorFlow 2.21's C library printed them here, loading with TF_CPP_MIN_LOG_LEVEL=3.
 const PREAMBLE = 'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR';

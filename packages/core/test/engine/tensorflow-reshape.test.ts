@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 import { registerTensorflowReshape, unregisterTensorflowReshape } from '../../src/engine/backend/native/tensorflow-reshape.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.

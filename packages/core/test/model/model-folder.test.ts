@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../support/seeded-values.js';
-import { modelFiles, modelFilesBytes, modelFolderHandler, quantizeArtifacts, selectBackend, writeModelFolder } from '../../src/index.js';
+import { modelFiles, modelFilesBytes, modelFolderHandler, quantizeArtifacts, selectBackend, writeModelFolder } from '@kdlab/core';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-model-folder-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

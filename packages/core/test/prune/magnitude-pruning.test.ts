@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FieldError } from '../../src/errors/field-error.js';
-import { selectBackend } from '../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 import { magnitudePrune, magnitudePruning } from '../../src/prune/magnitude-pruning.js';
 import { prunedCount } from '../../src/prune/magnitude-masks.js';
 import type { PruningContext, PruningInstance } from '../../src/prune/define-pruning.js';

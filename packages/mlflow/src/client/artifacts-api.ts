@@ -1,4 +1,3 @@
-import type { MlflowClient } from './mlflow-client.js';
 import {
   ARTIFACT_PROXY_PATH,
   encodePath,

@@ -1,4 +1,3 @@
-import type { MlflowClient } from './mlflow-client.js';
 import { ResourceAlreadyExistsError, ResourceDoesNotExistError } from '../errors/api-errors.js';
 import { MlflowValidationError } from '../errors/validation-error.js';
 import type {

@@ -25,7 +25,6 @@ import { asObject, readArray, readOptionalString } from '../wire/json-fields.js'
 import type { ApiContext } from './api-context.js';
 import { definedFields, getJson, ignoreBody, postJson } from './api-calls.js';
 import type { ArtifactsApi } from './artifacts-api.js';
-import type { MlflowClient } from './mlflow-client.js';
 import { findCreatedRun } from './run-create-recovery.js';
 import { RunLogSender } from './run-log-sender.js';
 

@@ -1,4 +1,4 @@
-import type { ZipInput } from './make-zip.js';
+import type { ZipInput } from './real-archives.js';
 
 /** The headers of a tiny fake TensorFlow C API: c_api.h pulls in the rest, one include relative to its folder. */
 export const FAKE_HEADERS: Record<string, string> = {

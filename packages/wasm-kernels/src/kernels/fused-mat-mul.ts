@@ -32,15 +32,15 @@ export function createFusedMatMul(primitives: PrimitiveKernels): WasmKernelFunc 
     };
     const transposeA = attrs['transposeA'] === true;
     const transposeB = attrs['transposeB'] === true;
+    const fused = { bias, preluActivationWeights: activation.preluActivationWeights };
     return runWithWasmOps(primitives, backend, (ops) => {
-      if (a.dtype !== 'float32' || b.dtype !== 'float32') {
-        return ops.plainFusedMatMul(a, b, { bias, preluActivationWeights: activation.preluActivationWeights }, attrs, transposeA, transposeB);
-      }
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return ops.plainFusedMatMul(a, b, fused, attrs, transposeA, transposeB);
       const geometry = matMulGeometry(a, b, transposeA, transposeB);
       const fusable = isFusable(geometry, bias, activation);
-      if (fusable && geometry.batchB === 1) return tallFusedProduct(ops, a, b, transposeA, transposeB, geometry, bias, activation, attrs);
+      const call: FusableProduct = { a, b, transposeA, transposeB, geometry, fused, attrs };
+      if (fusable && geometry.batchB === 1) return tallFusedProduct(ops, call);
       if (fusable && geometry.sameBatchShape && geometry.rows * geometry.inner * geometry.columns >= MIN_MULTIPLY_ADDS_PER_BATCHED_PRODUCT) {
-        return fusedProductPerMatrix(ops, a, b, transposeA, transposeB, geometry, bias, activation, attrs);
+        return fusedProductPerMatrix(ops, call);
       }
       const product = fastMatMul(ops, a, b, transposeA, transposeB);
       return applyFusedActivation(ops, bias === undefined ? product : ops.add(product, bias), activation);
@@ -57,37 +57,29 @@ function isFusable(geometry: MatMulGeometry, bias: TensorInfo | undefined, activ
   return repeatsOverFlatTensor(weights.shape, [geometry.rows, geometry.columns]);
 }
 
+/** A float32 `_FusedMatMul` that the original kernel's XNNPACK path computes right (see {@link isFusable}). */
+interface FusableProduct {
+  a: TensorInfo;
+  b: TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  geometry: MatMulGeometry;
+  /** The bias and PReLU weights, as the original kernel takes them. */
+  fused: { bias: TensorInfo | undefined; preluActivationWeights: TensorInfo | undefined };
+  attrs: NamedAttrMap;
+}
+
 /** A batch of `a` (or one matrix) against one `b`, as one tall XNNPACK product with bias and activation. */
-function tallFusedProduct(
-  ops: WasmOps,
-  a: TensorInfo,
-  b: TensorInfo,
-  transposeA: boolean,
-  transposeB: boolean,
-  geometry: MatMulGeometry,
-  bias: TensorInfo | undefined,
-  activation: FusedActivation,
-  attrs: NamedAttrMap,
-): TensorInfo {
+function tallFusedProduct(ops: WasmOps, { a, b, transposeA, transposeB, geometry, fused, attrs }: FusableProduct): TensorInfo {
   const { rows, inner, columns, batchA } = geometry;
   const left = ops.reshape(rowMajorMatrices(ops, a, batchA, rows, inner, transposeA), [1, batchA * rows, inner]);
   const right = rowMajorMatrices(ops, b, 1, inner, columns, transposeB);
-  const product = ops.plainFusedMatMul(left, right, { bias, preluActivationWeights: activation.preluActivationWeights }, attrs);
+  const product = ops.plainFusedMatMul(left, right, fused, attrs);
   return ops.reshape(product, geometry.outShape);
 }
 
 /** One fused XNNPACK product per matrix of two equal batches, written into one result. */
-function fusedProductPerMatrix(
-  ops: WasmOps,
-  a: TensorInfo,
-  b: TensorInfo,
-  transposeA: boolean,
-  transposeB: boolean,
-  geometry: MatMulGeometry,
-  bias: TensorInfo | undefined,
-  activation: FusedActivation,
-  attrs: NamedAttrMap,
-): TensorInfo {
+function fusedProductPerMatrix(ops: WasmOps, { a, b, transposeA, transposeB, geometry, fused, attrs }: FusableProduct): TensorInfo {
   const { rows, inner, columns, batchA: batch, outShape } = geometry;
   const left = rowMajorMatrices(ops, a, batch, rows, inner, transposeA);
   const right = rowMajorMatrices(ops, b, batch, inner, columns, transposeB);
@@ -95,7 +87,7 @@ function fusedProductPerMatrix(
   for (let index = 0; index < batch; index++) {
     const leftMatrix = ops.view(left, index * rows * inner, [1, rows, inner]);
     const rightMatrix = ops.view(right, index * inner * columns, [1, inner, columns]);
-    const product = ops.plainFusedMatMul(leftMatrix, rightMatrix, { bias, preluActivationWeights: activation.preluActivationWeights }, attrs);
+    const product = ops.plainFusedMatMul(leftMatrix, rightMatrix, fused, attrs);
     ops.copyInto(result, index * rows * columns, product);
     ops.dispose(product);
     ops.dispose(leftMatrix);

@@ -2,7 +2,7 @@ import type { LossInstance, LossState } from '../../loss/define-loss.js';
 import type { ModelRandomState } from '../../model/model.js';
 import type { PruningInstance, PruningState } from '../../prune/define-pruning.js';
 import type { MetricPoint } from '../../tracking/tracker.js';
-import type { EpochSummary } from '../train-model.js';
+import type { EpochSummary } from '../epoch-summary.js';
 import type { SavedOptimizerState } from './optimizer-state.js';
 import type { SavedTensor } from './saved-tensor.js';
 

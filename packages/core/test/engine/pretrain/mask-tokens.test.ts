@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { maskingVocabulary, maskSeedString, maskTokens, type MaskingRule } from '../../../src/index.js';
+import { maskingVocabulary, maskSeedString, maskTokens, type MaskingRule } from '@kdlab/core';
 
 const vocabulary = maskingVocabulary({ vocabSize: 50, specialTokenIds: { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 } });
 const bert: MaskingRule = { maskRate: 0.15, maskTokenRate: 0.8, randomTokenRate: 0.1 };

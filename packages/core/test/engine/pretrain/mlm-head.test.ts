@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MlmHead } from '../../../src/index.js';
+import { MlmHead } from '@kdlab/core';
 
 /** erf by Abramowitz and Stegun 7.1.26 is too coarse here: a series good to 1e-12 for |x| < 3. */
 function erf(x: number): number {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../../support/seeded-values.js';
-import { selectBackend } from '../../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 import { quantizeAffineUint8 } from '../../../src/engine/quantize/affine-uint8.js';
 
 beforeAll(() => selectBackend('cpu'));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../../support/seeded-values.js';
-import { selectBackend } from '../../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 import { encodeFloat16, float16Bits } from '../../../src/engine/quantize/float16.js';
 
 /** Every half-precision bit pattern, decoded by tfjs-core's own loader code (`tf.io.decodeWeights`). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../../support/seeded-values.js';
-import { selectBackend } from '../../../src/index.js';
+import { selectBackend } from '@kdlab/core';
 import { quantizeArtifacts, type QuantizedWeightsEntry } from '../../../src/engine/quantize/quantize-artifacts.js';
 
 beforeAll(() => selectBackend('cpu'));

@@ -1,0 +1,90 @@
+import { createInterface } from 'node:readline';
+import { parseBackendRequest } from '@kdlab/core';
+import { selectBackend } from '@kdlab/core';
+import { CheckpointStore } from '@kdlab/runner';
+import { DistillationRunner } from '@kdlab/runner';
+import { runPhase } from '@kdlab/runner';
+import { TrainedModelCache } from '@kdlab/runner';
+import { WORKER_READY_ID, WORKER_REPLY_PREFIX, jsonSafeResult, type WorkerReply, type WorkerTask } from '@kdlab/runner';
+import { createTracker } from '@kdlab/tracking';
+import { standardRunTags } from '@kdlab/tracking';
+import { prepareExperiment, type ExperimentRequest } from '../prepare-experiment.js';
+import { TerminalReporter } from '../terminal-reporter.js';
+
+/** What a worker is started with (the `KDLAB_WORKER` environment variable, JSON). */
+export interface WorkerSpec extends ExperimentRequest {
+  /** The backend asked for (a name or `auto`; each worker loads it and reports what it loaded). */
+  backend: string;
+  /** The tracking URI (or undefined for ./mlruns). */
+  trackingUri?: string;
+  /** The trained-model cache folder, or undefined for none. */
+  cacheDir?: string;
+  /** False: no `model/` artifact per run (`--no-save-models`). */
+  saveModels?: boolean;
+  /** The checkpoint folder, or undefined for no checkpoints (`--no-checkpoints`). */
+  checkpointDir?: string;
+  /** Keep checkpoints after their runs finished (`--keep-checkpoints`). */
+  keepCheckpoints?: boolean;
+  /** False: trainings start afresh instead of from their checkpoints (`--no-resume`). */
+  resume?: boolean;
+}
+
+/** Runs a worker: sweep phases read as JSON lines from stdin, replies on stdout. Loaded on demand. */
+export async function runWorker(): Promise<void> {
+  const spec = JSON.parse(process.env['KDLAB_WORKER'] ?? '{}') as WorkerSpec;
+  const reply = (message: WorkerReply): void => {
+    process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
+  };
+  let prepared: Awaited<ReturnType<typeof prepareExperiment>>;
+  let backend: Awaited<ReturnType<typeof selectBackend>>;
+  try {
+    prepared = await prepareExperiment(spec);
+    backend = await selectBackend(parseBackendRequest(spec.backend, 'worker'));
+  } catch (error) {
+    reply({ id: WORKER_READY_ID, error: (error as Error).message, errorName: (error as Error).name });
+    process.exitCode = 2;
+    return;
+  }
+  const tracker = createTracker(spec.trackingUri);
+  // SIGINT (the terminal's Ctrl-C, or passed on by the parent), SIGTERM (passed on by the parent, or
+  // sent to every process of a job by a scheduler) and the parent's end (stdin closes) stop the phase
+  // in progress at its next step: its run ends KILLED. Writes to a parent that is gone are dropped.
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdin.once('end', stop);
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const runner = new DistillationRunner({
+    registries: prepared.registries,
+    tracker,
+    backend,
+    baseTags: standardRunTags({ cwd: process.cwd(), entryPoint: prepared.path }),
+    reporter: new TerminalReporter(process.stderr, `[worker ${process.pid}] `),
+    signal: abort.signal,
+    ...(spec.cacheDir ? { cache: new TrainedModelCache(spec.cacheDir) } : {}),
+    ...(spec.saveModels === false ? { saveModels: false } : {}),
+    ...(spec.checkpointDir ? { checkpoints: new CheckpointStore(spec.checkpointDir) } : {}),
+    ...(spec.keepCheckpoints ? { keepCheckpoints: true } : {}),
+    ...(spec.resume === false ? { resume: false } : {}),
+  });
+  reply({ id: WORKER_READY_ID, ready: backend });
+  // Load the data while the worker waits for its first task (the first task reports a failure).
+  runner.data(prepared.trials[0]!.experiment).catch(() => undefined);
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    const task = JSON.parse(line) as WorkerTask;
+    if (abort.signal.aborted) {
+      reply({ id: task.id, error: 'Training was interrupted.', errorName: 'TrainingAbortedError' });
+      continue;
+    }
+    try {
+      const result = await runPhase(runner, task.phase, prepared.trials[task.trial]!, task.context);
+      reply({ id: task.id, ...(result ? { result: jsonSafeResult(result) } : {}) });
+    } catch (error) {
+      reply({ id: task.id, error: (error as Error).message, errorName: (error as Error).name });
+    }
+  }
+  runner.dispose();
+  await tracker.close();
+}
