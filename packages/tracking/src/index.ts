@@ -69,3 +69,5 @@ export * from './push/index.js';
 export * from './mlruns/run-lookup.js';
 export * from './mlruns/store-scan.js';
 export * from './mlruns/store-layout.js';
+export type { MetaYaml } from './mlruns/meta-yaml.js';
+export type { YamlValue } from './mlruns/yaml-scalar.js';

@@ -153,7 +153,10 @@ export class MlrunsTracker implements Tracker {
     return { handle: run, lastSteps: found.lastSteps };
   }
 
-  /** {@inheritDoc Tracker.findRuns} */
+  /**
+   * The runs of an experiment whose tags include all of `tags` (used to skip sweep trials that
+   * already finished), as `Tracker.findRuns` of `@kdlab/core` asks.
+   */
   async findRuns(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]> {
     let contents;
     try {
