@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** The kdlab test projects: one per package plus the cross-package tests under test/. */
@@ -11,6 +12,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at a time even on a 2-core machine (vitest's default there is one): most of a
+    // file's time is module import and child processes (the CLI, Chromium, tsc), which overlap well.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       ...packages.map((name) => ({
         extends: true as const,
