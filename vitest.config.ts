@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-/** The kdlab test projects: one per package plus the cross-package tests under test/. */
-const packages = ['mlflow', 'wasm-kernels', 'core', 'data', 'tracking', 'losses', 'students', 'runner', 'report', 'export', 'cli', 'native'];
+/** The kdlab test projects: one per workspace package (the root package.json's `workspaces`), plus the cross-package tests under test/. */
+const workspaces = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { workspaces: string[] }).workspaces;
+const packages = workspaces.map((folder) => basename(folder));
 
 export default defineConfig({
   ssr: { resolve: { conditions: ['@kdlab/source'] } },

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCircles, importsOf, packageName, sourceFiles, workspacePackage } from '../support/import-graph.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** kdlab's packages, lower layers first. */
-const PACKAGES = ['mlflow', 'wasm-kernels', 'core', 'data', 'tracking', 'losses', 'students', 'runner', 'report', 'export', 'cli', 'native'] as const;
+/** kdlab's packages: the root package.json's workspaces (`packages/<name>`). */
+const PACKAGES = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.map((folder) => basename(folder));
 
 interface PackageJson {
   name: string;
