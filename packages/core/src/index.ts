@@ -73,5 +73,6 @@ export * from './data/augment/augment-batch.js';
 export * from './data/transfer/transfer-set.js';
 export * from './data/token-vocabulary.js';
 export * from './tracking/tracker.js';
+export * from './tracking/model-cache-remote.js';
 export * from './experiment/sweep-definition-issues.js';
 export * from './fs/atomic-write.js';

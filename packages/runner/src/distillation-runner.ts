@@ -20,6 +20,7 @@ import { artifactSaveHandler } from './artifact-save-handler.js';
 import { measureQuantized, quantizedMetricPoints } from './evaluate-quantized.js';
 import { buildModel } from './build-model.js';
 import { configHash } from './config-hash.js';
+import { datasetDigest } from './dataset-digest.js';
 import { experimentDataKey, loadExperimentData } from './experiment-data.js';
 import { createStages } from './create-stages.js';
 import { checkClassSettings } from './check-class-settings.js';
@@ -58,9 +59,17 @@ export interface RunnerOptions {
   /**
    * The disk cache of trained teachers and baselines; without one, they are shared within this process
    * only. Entries are keyed by the tracking store too, so a cached teacher's run is always in the store
-   * the distilled runs point to.
+   * the distilled runs point to. A cache with a remote tier (`new TrainedModelCache(root, { remote })`)
+   * shares them with other machines as well; see {@link RunnerOptions.portableCacheKeys}.
    */
   cache?: TrainedModelCache;
+  /**
+   * Key teachers by a SHA-256 digest of their data's contents (train, validation and test inputs and
+   * labels) instead of the path the data was read from (`Dataset.source`), so that machines holding
+   * the same data in different folders compute the same keys and share teachers through the cache's
+   * remote tier. Default false: keys stay as they were, and so do existing caches and study stores.
+   */
+  portableCacheKeys?: boolean;
   /**
    * Where each training writes its checkpoint at every epoch end; a training whose checkpoint is
    * there (its process died) continues from it, in its own run. Without it, no checkpoint is written.
@@ -430,11 +439,24 @@ export class DistillationRunner {
     return member.seed ?? (count > 1 ? deriveSeed(experiment.seed, `teacher-${index + 1}`) : experiment.seed);
   }
 
+  /**
+   * The cache keys of an experiment's teacher members (one for a single teacher), in order: what its
+   * teachers are stored under in the trained-model cache, given the experiment's loaded data
+   * ({@link DistillationRunner.data}). With {@link RunnerOptions.portableCacheKeys}, they depend on the
+   * data's contents rather than on where it was read from.
+   */
+  teacherCacheKeys(experiment: ResolvedExperiment, data: Dataset): string[] {
+    const specs = teacherMembers(experiment);
+    return specs.map((spec, i) => this.#memberKey(experiment, data, spec, i, specs.length));
+  }
+
   /** The cache key of one teacher member: everything its training depends on. */
   #memberKey(experiment: ResolvedExperiment, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): string {
     const seed = this.#memberSeed(experiment, member, index, count);
+    // Where the data came from, or (portable keys) what it holds: a path differs from machine to machine.
+    const origin = this.#options.portableCacheKeys === true ? { dataDigest: datasetDigest(data) } : { source: data.source };
     // `pretrain` only when there is one: the keys of teachers trained without stay as they were.
-    return TrainedModelCache.key({ member: { model: member.model, train: member.train, ...(member.pretrain ? { pretrain: member.pretrain } : {}) }, seed, data: teacherData(experiment.data), dataSeed: experiment.seed, source: data.source, backend: this.#options.backend.name, store: this.#options.tracker.description });
+    return TrainedModelCache.key({ member: { model: member.model, train: member.train, ...(member.pretrain ? { pretrain: member.pretrain } : {}) }, seed, data: teacherData(experiment.data), dataSeed: experiment.seed, ...origin, backend: this.#options.backend.name, store: this.#options.tracker.description });
   }
 
   #member(experiment: ResolvedExperiment, context: TrialContext, data: Dataset, member: ResolvedTeacherMember, index: number, count: number): Promise<TrainedMember> {

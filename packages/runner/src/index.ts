@@ -20,6 +20,7 @@ export * from './tracked-run.js';
 export * from './flatten-params.js';
 export * from './config-hash.js';
 export * from './teacher-data.js';
+export * from './dataset-digest.js';
 export * from './build-model.js';
 export * from './create-terms.js';
 export * from './create-stages.js';

@@ -1,10 +1,11 @@
 /**
- * `@kdlab/tracking`: where runs go: the local MLflow store (`./mlruns`) writer, reader and validator, the MLflow tracking-server tracker over `@kdlab/mlflow` with its on-disk journal (nothing logged is lost in an outage; `kdlab sync` replays it), process liveness (no run is left RUNNING), `kdlab push`, and the standard MLflow run tags. It implements `@kdlab/core`'s `Tracker` contract.
+ * `@kdlab/tracking`: where runs go: the local MLflow store (`./mlruns`) writer, reader and validator, the MLflow tracking-server tracker over `@kdlab/mlflow` with its on-disk journal (nothing logged is lost in an outage; `kdlab sync` replays it), process liveness (no run is left RUNNING), `kdlab push`, the standard MLflow run tags, and the trained-model cache's remote tier on a server's run artifacts. It implements `@kdlab/core`'s `Tracker` and `ModelCacheRemote` contracts.
  *
  * @packageDocumentation
  */
 export * from './standard-tags.js';
 export * from './create-tracker.js';
+export * from './create-model-cache-remote.js';
 export { MlrunsTracker, PARENT_RUN_TAG, USER_TAG, type MlrunsTrackerOptions } from './mlruns/mlruns-tracker.js';
 export { RUN_NAME_TAG } from './mlruns/mlruns-run-handle.js';
 export { parseFileTrackingUri } from './mlruns/file-tracking-uri.js';
@@ -19,6 +20,7 @@ export { RUN_STATUS_CODES, runStatusName, type MlflowRunStatusName } from './mlr
 export { entityKeyProblem, assertValidEntityKey, MAX_ENTITY_KEY_LENGTH, type EntityKind } from './mlruns/entity-key.js';
 export { formatPythonFloat } from './mlruns/python-float.js';
 export { MlflowServerTracker, type MlflowServerTrackerOptions } from './remote/mlflow-server-tracker.js';
+export { MlflowArtifactCache, CACHE_ENTRY_TAG, CACHE_ARTIFACT_FOLDER, type MlflowArtifactCacheOptions } from './remote/mlflow-artifact-cache.js';
 export { RemoteRunHandle, type RemoteRunRecorder } from './remote/remote-run-handle.js';
 export type { RetryDelay } from './remote/background-flusher.js';
 export { isServerUnavailable } from './remote/server-unavailable.js';

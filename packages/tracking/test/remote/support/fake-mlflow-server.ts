@@ -72,8 +72,8 @@ class ApiFailure extends Error {
 /**
  * A small MLflow-like tracking server on 127.0.0.1 (real sockets) with the endpoints kdlab's tracker
  * uses, answering as MLflow 2.12.2 does in the recordings of packages/mlflow/test/fixtures/exchanges:
- * experiments get-by-name/get/create, runs create/get/update/search/log-batch, metrics get-history and the
- * artifact proxy. Metrics are de-duplicated as MLflow's SQL store does (same key, timestamp, step and
+ * experiments get-by-name/get/create/search (paged), runs create/get/update/search/log-batch/set-tag,
+ * metrics get-history, artifacts/list and the artifact proxy. Metrics are de-duplicated as MLflow's SQL store does (same key, timestamp, step and
  * value), and a re-sent NaN answers 400 BAD_REQUEST. It can be stopped (listener and connections
  * closed) and started again on the same port with its data kept, like a server behind a restart.
  */
@@ -209,6 +209,8 @@ export class FakeMlflowServer {
         if (experiment === undefined) throw new ApiFailure(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${request.query['experiment_id']} exists`);
         return { experiment };
       }
+      case 'POST experiments/search':
+        return this.#searchExperiments(body);
       case 'POST experiments/create':
         return { experiment_id: this.#createExperiment(String(body['name']), body['tags'] as StoredExperiment['tags']) };
       case 'POST runs/create':
@@ -222,6 +224,11 @@ export class FakeMlflowServer {
         return {};
       case 'POST runs/search':
         return this.#search(body);
+      case 'POST runs/set-tag':
+        this.#run(body['run_id']).tags.set(String(body['key']), String(body['value']));
+        return {};
+      case 'GET artifacts/list':
+        return this.#listArtifacts(request.query['run_id'], request.query['path']);
       case 'GET metrics/get-history':
         return {
           metrics: this.#run(request.query['run_id'])
@@ -231,6 +238,35 @@ export class FakeMlflowServer {
       default:
         throw new ApiFailure(404, 'ENDPOINT_NOT_FOUND', `No endpoint ${endpoint} in this fake server`);
     }
+  }
+
+  /** `experiments/search`: active experiments by id, `max_results` a page, MLflow's page tokens (base64 `{"offset": n}`); no filter. */
+  #searchExperiments(body: Record<string, unknown>): unknown {
+    if (typeof body['filter'] === 'string' && body['filter'].trim() !== '') {
+      throw new ApiFailure(400, 'INVALID_PARAMETER_VALUE', `This fake server does not filter experiments, got '${body['filter']}'`);
+    }
+    const maxResults = typeof body['max_results'] === 'number' ? body['max_results'] : 1000;
+    const offset = typeof body['page_token'] === 'string' ? (JSON.parse(Buffer.from(body['page_token'], 'base64').toString('utf8')) as { offset: number }).offset : 0;
+    const active = [...this.experiments.values()].filter((experiment) => experiment.lifecycle_stage === 'active');
+    const page = active.slice(offset, offset + maxResults);
+    const next = offset + maxResults < active.length ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined;
+    return { ...(page.length > 0 ? { experiments: page } : {}), ...(next !== undefined ? { next_page_token: next } : {}) };
+  }
+
+  /** `artifacts/list`: the files and folders directly in a folder of a run's artifacts, paths relative to the run's root. */
+  #listArtifacts(runId: unknown, path: string | undefined): unknown {
+    const run = this.#run(runId);
+    const root = `${run.info.experiment_id}/${run.info.run_id}/artifacts/`;
+    const prefix = path === undefined || path === '' ? '' : `${path.replace(/\/$/, '')}/`;
+    const entries = new Map<string, { path: string; is_dir: boolean; file_size?: number }>();
+    for (const [key, contents] of this.artifacts) {
+      if (!key.startsWith(root + prefix)) continue;
+      const rest = key.slice(root.length + prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash < 0 ? rest : rest.slice(0, slash);
+      entries.set(name, slash < 0 ? { path: prefix + name, is_dir: false, file_size: contents.length } : { path: prefix + name, is_dir: true });
+    }
+    return { root_uri: run.info.artifact_uri, ...(entries.size > 0 ? { files: [...entries.values()] } : {}) };
   }
 
   #experimentByName(name: string): StoredExperiment {
@@ -341,14 +377,18 @@ export class FakeMlflowServer {
       throw new ApiFailure(400, 'INVALID_PARAMETER_VALUE', `This fake server only filters on attributes.start_time or one tag, got '${filter}'`);
     }
     const maxResults = typeof body['max_results'] === 'number' ? body['max_results'] : 1000;
-    const runs = [...this.runs.values()]
-      .filter(
-        (run) =>
-          experimentIds.includes(run.info.experiment_id) &&
-          (startTime === null || run.info.start_time === Number(startTime[1])) &&
-          (tag === null || run.tags.get(tag[1]!) === tag[2]),
-      )
-      .slice(0, maxResults);
+    const orderBy = (body['order_by'] as string[] | undefined) ?? [];
+    if (orderBy.some((order) => order !== 'attributes.start_time DESC')) {
+      throw new ApiFailure(400, 'INVALID_PARAMETER_VALUE', `This fake server only orders by attributes.start_time DESC, got '${orderBy.join(', ')}'`);
+    }
+    const matching = [...this.runs.values()].filter(
+      (run) =>
+        experimentIds.includes(run.info.experiment_id) &&
+        (startTime === null || run.info.start_time === Number(startTime[1])) &&
+        (tag === null || run.tags.get(tag[1]!) === tag[2]),
+    );
+    if (orderBy.length > 0) matching.sort((a, b) => b.info.start_time - a.info.start_time);
+    const runs = matching.slice(0, maxResults);
     return runs.length === 0 ? {} : { runs: runs.map((run) => this.#wireRun(run)) };
   }
 
