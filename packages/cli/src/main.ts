@@ -7,6 +7,7 @@ import { pushCommand } from './commands/push-command.js';
 import { runCommand } from './commands/run-command.js';
 import { syncCommand } from './commands/sync-command.js';
 import { workerCommand } from './commands/worker-command.js';
+import { queueWorkerCommand } from './commands/queue-worker-command.js';
 import { CommanderError, throwOnUsageErrors, usageExitCode } from './usage-errors.js';
 
 /** Builds the `kdlab` command-line program. */
@@ -21,6 +22,7 @@ export function createProgram(): Command {
     .addCommand(syncCommand())
     .addCommand(pushCommand())
     .addCommand(exportCommand())
+    .addCommand(queueWorkerCommand())
     .addCommand(workerCommand(), { hidden: true })
     .showHelpAfterError();
 }

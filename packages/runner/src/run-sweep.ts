@@ -1,9 +1,9 @@
 import type { SweepTrial } from '@kdlab/core';
 import { describeTrial } from '@kdlab/core';
-import type { ResolvedExperiment } from '@kdlab/core';
-import type { RunStatus, Tracker } from '@kdlab/core';
+import type { RunHandle, RunStatus, Tracker } from '@kdlab/core';
 import { configHash } from './config-hash.js';
-import type { ExperimentResult, TrialContext, TrialPhase } from './trial-types.js';
+import type { ExperimentResult, ResolvedTrial, TrialContext, TrialPhase } from './trial-types.js';
+export type { ResolvedTrial } from './trial-types.js';
 import { flattenParams } from './flatten-params.js';
 import type { RunReporter } from './run-reporter.js';
 import { newInvocationId } from './run-experiment.js';
@@ -17,13 +17,6 @@ export interface SweepDefinition {
   seeds?: number[];
 }
 
-/** A trial of a sweep, validated. */
-export interface ResolvedTrial {
-  /** The trial as expanded. */
-  trial: SweepTrial;
-  /** Its validated experiment. */
-  experiment: ResolvedExperiment;
-}
 
 
 /** Runs the phases of trials: in this process, or in a pool of worker processes. */
@@ -106,45 +99,35 @@ export function sweepParams(trial: SweepTrial): Record<string, string> {
 export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   const { tracker, trials, executor } = options;
   const invocation = newInvocationId();
-  const sweepId = configHash({ name: options.experimentName, definition: options.definition, trials: trials.map((t) => configHash(t.experiment)) });
-  const parent = await tracker.startRun({
-    experimentName: options.experimentName,
-    runName: 'sweep',
-    tags: { ...options.baseTags, 'kdlab.role': 'sweep', 'kdlab.sweep_id': sweepId, 'kdlab.invocation': invocation, 'kdlab.trials': String(trials.length) },
-  });
+  const sweepId = sweepIdentity(options.experimentName, options.definition, trials);
+  let parent: RunHandle;
+  try {
+    parent = await startSweepRun(tracker, { experimentName: options.experimentName, definition: options.definition, trials, sweepId, invocation, ...(options.baseTags ? { baseTags: options.baseTags } : {}) });
+  } catch (error) {
+    await executor.close();
+    await tracker.flush();
+    throw error;
+  }
   const outcomes: TrialOutcome[] = trials.map((t) => ({ trial: t.trial }));
   let status: RunStatus = 'FINISHED';
   try {
-    await parent.logParams({
-      ...Object.fromEntries(Object.entries(options.definition.sweep ?? {}).map(([path, values]) => [`sweep.${path}`, JSON.stringify(values)])),
-      seeds: JSON.stringify(options.definition.seeds ?? [...new Set(trials.map((t) => t.trial.seed))]),
-      ...flattenParams(trials[0]!.experiment, 'base'),
-    });
-    const contextOf = (t: ResolvedTrial): TrialContext => ({
-      invocation,
-      parentRunId: parent.runId,
-      tags: { 'kdlab.sweep_id': sweepId, 'kdlab.trial_key': configHash(t.experiment), 'kdlab.trial': String(t.trial.index) },
-      params: sweepParams(t.trial),
-    });
+    const contextOf = (t: ResolvedTrial): TrialContext => trialContext({ invocation, parentRunId: parent.runId, sweepId }, t);
 
     // Trials that already finished (same config hash) are not run again.
     const pending: ResolvedTrial[] = [];
     for (const [i, t] of trials.entries()) {
-      const hash = configHash(t.experiment);
-      const done = options.resume === false ? [] : ((await tracker.findRuns?.(options.experimentName, { 'kdlab.role': 'distilled', 'kdlab.config_hash': hash })) ?? []);
-      const finished = done.find((run) => run.status === 'FINISHED');
+      const finished = options.resume === false ? undefined : await finishedTrialRun(tracker, options.experimentName, t);
       if (finished) {
-        outcomes[i]!.skippedFor = finished.runId;
-        options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}): already finished in run ${finished.runId}, skipped`);
+        outcomes[i]!.skippedFor = finished;
+        options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}): already finished in run ${finished}, skipped`);
       } else pending.push(t);
     }
 
     // One task per distinct teacher and per distinct baseline; each trial's task starts once its
     // teacher's and baseline's have finished. The executor runs as many tasks at once as it has
     // workers, first come first served.
-    const teacherKey = (t: ResolvedTrial) => configHash({ teacher: t.experiment.teacher, data: teacherData(t.experiment.data), seed: t.experiment.seed });
-    const baselineKey = (t: ResolvedTrial) =>
-      configHash({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
+    const teacherKey = sweepTeacherKey;
+    const baselineKey = sweepBaselineKey;
     const teacherTrials = distinctBy(pending, teacherKey);
     const baselineTrials = distinctBy(pending.filter((t) => t.experiment.baseline), baselineKey);
     executor.warmUp?.(pending.length);
@@ -189,6 +172,84 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     await executor.close();
     await tracker.flush();
   }
+}
+
+/** A sweep's id (tag `kdlab.sweep_id`): a hash of its name, its definition and every trial's configuration. */
+export function sweepIdentity(experimentName: string, definition: SweepDefinition, trials: readonly ResolvedTrial[]): string {
+  return configHash({ name: experimentName, definition, trials: trials.map((t) => configHash(t.experiment)) });
+}
+
+/** What {@link startSweepRun} needs. */
+export interface SweepRunStart {
+  /** The MLflow experiment name. */
+  experimentName: string;
+  /** The sweep as written. */
+  definition: SweepDefinition;
+  /** Every trial. */
+  trials: readonly ResolvedTrial[];
+  /** {@link sweepIdentity}. */
+  sweepId: string;
+  /** The invocation (tag `kdlab.invocation`). */
+  invocation: string;
+  /** Extra tags (the standard run tags). */
+  baseTags?: Record<string, string>;
+}
+
+/**
+ * Starts a sweep's parent run (`sweep`): tagged with the sweep id, the invocation and the number of
+ * trials, its params the grid (`sweep.<path>`), the seeds and the first trial's settings (`base.*`).
+ * A parent whose params cannot be logged is ended FAILED before the error is thrown on.
+ */
+export async function startSweepRun(tracker: Tracker, start: SweepRunStart): Promise<RunHandle> {
+  const parent = await tracker.startRun({
+    experimentName: start.experimentName,
+    runName: 'sweep',
+    tags: { ...start.baseTags, 'kdlab.role': 'sweep', 'kdlab.sweep_id': start.sweepId, 'kdlab.invocation': start.invocation, 'kdlab.trials': String(start.trials.length) },
+  });
+  try {
+    await parent.logParams({
+      ...Object.fromEntries(Object.entries(start.definition.sweep ?? {}).map(([path, values]) => [`sweep.${path}`, JSON.stringify(values)])),
+      seeds: JSON.stringify(start.definition.seeds ?? [...new Set(start.trials.map((t) => t.trial.seed))]),
+      ...flattenParams(start.trials[0]!.experiment, 'base'),
+    });
+  } catch (error) {
+    await parent.setTags({ 'kdlab.error': (error as Error).message.slice(0, 5000) }).catch(() => undefined);
+    await parent.end('FAILED').catch(() => undefined);
+    throw error;
+  }
+  return parent;
+}
+
+/** Where a sweep's trial hangs: the parent run, the sweep id, the trial's key and index, and its swept values as params. */
+export function trialContext(sweep: { invocation: string; parentRunId: string; sweepId: string }, t: ResolvedTrial, extraTags: Record<string, string> = {}): TrialContext {
+  return {
+    invocation: sweep.invocation,
+    parentRunId: sweep.parentRunId,
+    tags: { 'kdlab.sweep_id': sweep.sweepId, 'kdlab.trial_key': configHash(t.experiment), 'kdlab.trial': String(t.trial.index), ...extraTags },
+    params: sweepParams(t.trial),
+  };
+}
+
+/**
+ * The key a sweep shares a teacher by: its teacher settings, the data it trains on and the seed (the
+ * students' transfer set left out). Trials with the same key wait for one teacher training.
+ */
+export function sweepTeacherKey(t: ResolvedTrial): string {
+  return configHash({ teacher: t.experiment.teacher, data: teacherData(t.experiment.data), seed: t.experiment.seed });
+}
+
+/** The key a sweep shares a baseline by: the student, its training, the data, the seeds and the stages' epochs. */
+export function sweepBaselineKey(t: ResolvedTrial): string {
+  return configHash({ student: t.experiment.student.model, train: t.experiment.train, data: t.experiment.data, seed: t.experiment.seed, studentSeed: t.experiment.studentSeed, stages: t.experiment.stages?.map((s) => s.epochs) });
+}
+
+/**
+ * The id of a FINISHED distilled run of the same configuration (config hash) in the experiment, or
+ * undefined: such a trial is not run again.
+ */
+export async function finishedTrialRun(tracker: Tracker, experimentName: string, t: ResolvedTrial): Promise<string | undefined> {
+  const done = (await tracker.findRuns?.(experimentName, { 'kdlab.role': 'distilled', 'kdlab.config_hash': configHash(t.experiment) })) ?? [];
+  return done.find((run) => run.status === 'FINISHED')?.runId;
 }
 
 /** The first trial of each distinct key, in order. */

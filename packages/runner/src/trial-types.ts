@@ -1,4 +1,13 @@
+import type { ResolvedExperiment, SweepTrial } from '@kdlab/core';
 import type { RoleResult } from './run-reporter.js';
+
+/** A trial of a sweep, validated. */
+export interface ResolvedTrial {
+  /** The trial as expanded. */
+  trial: SweepTrial;
+  /** Its validated experiment. */
+  experiment: ResolvedExperiment;
+}
 
 /** Where a trial's runs hang in MLflow, and what they carry. */
 export interface TrialContext {

@@ -13,6 +13,8 @@ export interface WorkerCommand {
   args: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Extra environment of the n-th worker started (0-based), after `env`: e.g. the one GPU it sees. */
+  envOf?: (index: number) => Record<string, string>;
   /**
    * Lines of a worker's stderr to leave out (TensorFlow's start-up chatter): when given, each worker's
    * stderr is passed on line by line without them; else it goes straight to this process's stderr.
@@ -80,7 +82,7 @@ export class WorkerPoolExecutor implements TrialExecutor {
     const drop = this.command.dropStderrLine;
     const child = spawn(this.command.command, this.command.args, {
       stdio: ['pipe', 'pipe', drop === undefined ? 'inherit' : 'pipe'],
-      env: { ...process.env, ...this.command.env },
+      env: { ...process.env, ...this.command.env, ...this.command.envOf?.(this.#workers.length) },
     });
     if (drop !== undefined) {
       createInterface({ input: child.stderr!, crlfDelay: Infinity }).on('line', (line) => {
@@ -146,11 +148,23 @@ export class WorkerPoolExecutor implements TrialExecutor {
   }
 
   /** {@inheritDoc TrialExecutor.run} */
-  async run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
+  run(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext): Promise<ExperimentResult | undefined> {
+    return this.#send({ phase, trial: trial.trial.index, context });
+  }
+
+  /**
+   * Runs one phase of a trial sent whole ({@link WorkerTask.inline}), for workers started without an
+   * experiment file (a queue worker's trial processes), its runs logged to `trackingUri`.
+   */
+  runInline(phase: TrialPhase, trial: ResolvedTrial, context: TrialContext, trackingUri: string | undefined): Promise<ExperimentResult | undefined> {
+    return this.#send({ phase, trial: trial.trial.index, context, inline: { trial, ...(trackingUri !== undefined ? { trackingUri } : {}) } });
+  }
+
+  async #send(message: Omit<WorkerTask, 'id'>): Promise<ExperimentResult | undefined> {
     const worker = await this.#acquire();
     try {
       const id = this.#nextId++;
-      const task: WorkerTask = { id, phase, trial: trial.trial.index, context };
+      const task: WorkerTask = { id, ...message };
       return await new Promise<ExperimentResult | undefined>((resolve, reject) => {
         worker.pending.set(id, { resolve, reject });
         worker.process.stdin!.write(`${JSON.stringify(task)}\n`);

@@ -1,6 +1,6 @@
 import type { BackendInfo } from '@kdlab/core';
 import type { RoleResult } from './run-reporter.js';
-import type { ExperimentResult, TrialContext, TrialPhase } from './trial-types.js';
+import type { ExperimentResult, ResolvedTrial, TrialContext, TrialPhase } from './trial-types.js';
 
 /** A task the parent sends a worker: one phase of one trial. One JSON line on the worker's stdin. */
 export interface WorkerTask {
@@ -12,6 +12,19 @@ export interface WorkerTask {
   trial: number;
   /** Where its runs hang. */
   context: TrialContext;
+  /**
+   * A trial sent whole, for a worker that loaded no experiment file (a queue worker's trial process):
+   * then `trial` is ignored, and the runs go to `trackingUri` (undefined: the worker's `./mlruns`).
+   */
+  inline?: InlineTrial;
+}
+
+/** A trial a task carries whole (see {@link WorkerTask.inline}). */
+export interface InlineTrial {
+  /** The trial, resolved. */
+  trial: ResolvedTrial;
+  /** Where its runs go (no credentials: the worker has its own in its environment). */
+  trackingUri?: string;
 }
 
 /** A worker's reply: one JSON line on its stdout, prefixed by {@link WORKER_REPLY_PREFIX}. */

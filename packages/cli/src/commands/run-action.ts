@@ -19,6 +19,7 @@ import { createTracker } from '@kdlab/tracking';
 import { standardRunTags } from '@kdlab/tracking';
 import type { Tracker } from '@kdlab/core';
 import { endRunsLeftByGoneProcesses, storeLocationOf } from '../end-gone-runs-notes.js';
+import { CliFailure } from '../cli-failure.js';
 import { EXIT, exitCodeForSignal } from '../exit-codes.js';
 import { prepareExperiment, type PreparedExperiment } from '../prepare-experiment.js';
 import { TerminalReporter } from '../terminal-reporter.js';
@@ -46,17 +47,15 @@ export interface RunCommandOptions {
   keepCheckpoints?: boolean;
   /** `--check`: validate the experiment and check its plan, list the trials, and stop before any run. */
   check?: boolean;
+  /** `--queue`: enqueue the trials on this Redis queue for `kdlab worker`s instead of training here. */
+  queue?: string;
+  /** `--queue-name`. */
+  queueName?: string;
+  /** `--detach`: with `--queue`, enqueue and exit. */
+  detach?: boolean;
 }
 
-/** A failure with the exit code it maps to. */
-export class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+export { CliFailure } from '../cli-failure.js';
 
 function parsePositive(value: string, option: string): number {
   const number = Number(value);
@@ -119,6 +118,17 @@ export async function runAction(file: string, options: RunCommandOptions): Promi
     return EXIT.ok;
   }
   for (const line of await endRunsLeftByGoneProcesses(storeLocationOf(tracker))) err.write(`kdlab run: ${line}\n`);
+  const queueUrl = options.queue ?? process.env['KDLAB_QUEUE'];
+  if (queueUrl !== undefined && queueUrl !== '') {
+    const { queueRunAction } = await import('./queue-run-action.js');
+    try {
+      const trackingUri = options.trackingUri ?? process.env['MLFLOW_TRACKING_URI'];
+      return await queueRunAction(prepared, tracker, { queue: queueUrl, resume: options.resume, ...(options.queueName !== undefined ? { queueName: options.queueName } : {}), ...(options.detach ? { detach: true } : {}), ...(trackingUri !== undefined ? { trackingUri } : {}) });
+    } finally {
+      await tracker.close();
+    }
+  }
+  if (options.detach) throw new CliFailure('--detach needs --queue (a sweep run here cannot outlive this process).', EXIT.invalidInput);
 
   const cacheDir = options.cache ? resolve(options.cacheDir ?? process.env['KDLAB_CACHE_DIR'] ?? '.kdlab/cache') : undefined;
   const checkpointDir = options.checkpoints === false ? undefined : resolve(options.checkpointDir ?? process.env['KDLAB_CHECKPOINT_DIR'] ?? '.kdlab/checkpoints');

@@ -23,6 +23,9 @@ export function runCommand(): Command {
     .option('--no-checkpoints', 'write no checkpoints (a training whose process dies starts again from its first epoch)')
     .option('--keep-checkpoints', 'keep each training\'s last checkpoint after its run finished (they are removed by default)')
     .option('--check', 'validate the experiment and check its whole plan (data, models, taps, losses, stages), list the trials, and stop: nothing trains, nothing is written')
+    .option('--queue <url>', 'enqueue the trials on a Redis queue (redis://host:6379/0) for `kdlab worker` processes on any machines, and watch them (default: $KDLAB_QUEUE)')
+    .option('--queue-name <name>', 'the queue\'s name, as the workers are given it (default: kdlab)')
+    .option('--detach', 'with --queue: enqueue and exit; the workers run the sweep')
     .option('--no-save-models', 'do not store each trained model under its run\'s artifacts (model/); a cached teacher keeps its weights in the cache')
     .action(async (file: string, options: import('./run-action.js').RunCommandOptions) => {
       const { runAction, CliFailure } = await import('./run-action.js');

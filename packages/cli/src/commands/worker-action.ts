@@ -10,6 +10,7 @@ import { createTracker } from '@kdlab/tracking';
 import { standardRunTags } from '@kdlab/tracking';
 import { prepareExperiment, type ExperimentRequest } from '../prepare-experiment.js';
 import { TerminalReporter } from '../terminal-reporter.js';
+import type { QueueTrialProcessSpec } from './queue-trial-process.js';
 
 /** What a worker is started with (the `KDLAB_WORKER` environment variable, JSON). */
 export interface WorkerSpec extends ExperimentRequest {
@@ -31,7 +32,16 @@ export interface WorkerSpec extends ExperimentRequest {
 
 /** Runs a worker: sweep phases read as JSON lines from stdin, replies on stdout. Loaded on demand. */
 export async function runWorker(): Promise<void> {
-  const spec = JSON.parse(process.env['KDLAB_WORKER'] ?? '{}') as WorkerSpec;
+  const spec = JSON.parse(process.env['KDLAB_WORKER'] ?? '{}') as WorkerSpec | QueueTrialProcessSpec;
+  if ('queue' in spec && spec.queue) {
+    const { runQueueTrialProcess } = await import('./queue-trial-process.js');
+    return runQueueTrialProcess(spec);
+  }
+  await runFileWorker(spec as WorkerSpec);
+}
+
+/** A `kdlab run --jobs` worker: loads the experiment file the parent loaded, then runs the phases it sends by trial index. */
+async function runFileWorker(spec: WorkerSpec): Promise<void> {
   const reply = (message: WorkerReply): void => {
     process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
   };

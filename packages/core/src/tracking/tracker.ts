@@ -43,6 +43,13 @@ export interface RunHandle {
   logArtifact(relativePath: string, contents: string | Uint8Array): Promise<void>;
   /** Ends the run with a final status. Idempotent: a second call does nothing. */
   end(status: RunStatus): Promise<void>;
+  /**
+   * Hands the run over to another process, which ends it (through {@link Tracker.resumeRun}): the run
+   * stays RUNNING, this process stops owning it (it is not ended KILLED when this process exits), and
+   * this handle refuses further calls. A sweep's parent run is handed over so, to the job queue's
+   * `finish` job. Resolves with the run's id on the store once the store has it.
+   */
+  handOver?(): Promise<string>;
 }
 
 /** A run found by {@link Tracker.findRuns}. */

@@ -97,6 +97,12 @@ const endRecordSchema = z.object({
   by: z.enum(['owner', 'sync']),
 });
 
+/** `handover`: the run was handed over to another process (it stays RUNNING; nobody here ends it). */
+const handoverRecordSchema = z.object({
+  t: z.literal('handover'),
+  ...callFields,
+});
+
 /** The server created (or a sync found) the run with this local id. */
 const createdRecordSchema = z.object({
   t: z.literal('created'),
@@ -122,6 +128,7 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
   metricsRecordSchema,
   artifactRecordSchema,
   endRecordSchema,
+  handoverRecordSchema,
   createdRecordSchema,
   doneRecordSchema,
   rejectedRecordSchema,
@@ -258,6 +265,12 @@ export interface EndRecord extends JournalCallFields {
   by: 'owner' | 'sync';
 }
 
+/** A journaled hand-over: another process (a queue's `finish` job) ends the run; nothing is sent to the server. */
+export interface HandoverRecord extends JournalCallFields {
+  /** Record kind. */
+  t: 'handover';
+}
+
 /** The server created (or a sync found) the run with this local id. */
 export interface CreatedRecord {
   /** Record kind. */
@@ -291,7 +304,7 @@ export interface RejectedRecord {
 }
 
 /** The records that stand for a tracker call and are sent to the server. */
-export type CallRecord = StartRecord | ResumeRecord | ParamsRecord | TagsRecord | MetricsRecord | ArtifactRecord | EndRecord;
+export type CallRecord = StartRecord | ResumeRecord | ParamsRecord | TagsRecord | MetricsRecord | ArtifactRecord | EndRecord | HandoverRecord;
 
 /** Any journal line. */
 export type JournalRecord = SessionRecord | CallRecord | CreatedRecord | DoneRecord | RejectedRecord;

@@ -50,7 +50,7 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
         const { run, serverRunId, experimentId, artifactUri } = record;
         state.created.set(run, { t: 'created', run, serverRunId, experimentId, artifactUri });
       }
-      if (record.t === 'end') state.ended.add(record.run);
+      if (record.t === 'end' || record.t === 'handover') state.ended.add(record.run);
     } else if (record.t === 'created') {
       state.created.set(record.run, record);
     } else if (record.t === 'done') {

@@ -200,6 +200,21 @@ export class MlrunsRunHandle implements RunHandle {
     });
   }
 
+  /**
+   * Hands the run over to another process (see `RunHandle.handOver` in `@kdlab/core`): once the
+   * queued writes are done, its liveness record is deleted, so that no liveness check ends it KILLED
+   * when this process exits (a RUNNING run without a record belongs to whoever resumes it), and this
+   * handle refuses further calls.
+   *
+   * @returns the run's id.
+   */
+  async handOver(): Promise<string> {
+    if (this.ended) throw new Error(`Run ${this.runId} has ended: cannot hand it over.`);
+    this.ended = true;
+    await this.queue.run(() => this.onEnded());
+    return this.runId;
+  }
+
   /** Queues a write, refusing it once the run has ended. */
   private write(what: string, task: () => Promise<void>): Promise<void> {
     if (this.ended) throw new Error(`Run ${this.runId} has ended: cannot ${what}.`);

@@ -42,6 +42,7 @@ export class CallDelivery {
     if (first === undefined) return;
     if (first.t === 'start') return this.#start(first);
     if (first.t === 'resume') return this.#resume(first);
+    if (first.t === 'handover') return; // bookkeeping only: the run stays RUNNING on the server
     const server = this.#serverRun(first.run);
     if (first.t === 'end') {
       await this.#options.client.runs.update({ runId: server.serverRunId, status: first.status, endTime: first.endTime });

@@ -11,7 +11,7 @@ import { namedRunTags, PARENT_RUN_TAG, USER_TAG } from '../mlruns/mlruns-tracker
 import { newRunId } from '../mlruns/new-ids.js';
 import { RUN_ID_PATTERN } from '../mlruns/store-layout.js';
 import { currentUserName } from '../standard-tags.js';
-import type { ResumedRun, RunHandle, StartRunOptions, Tracker } from '@kdlab/core';
+import type { FoundRun, ResumedRun, RunHandle, StartRunOptions, Tracker } from '@kdlab/core';
 import { BackgroundFlusher, type RetryDelay } from './background-flusher.js';
 import { CallDelivery } from './call-delivery.js';
 import { checkedTags } from './checked-calls.js';
@@ -236,6 +236,25 @@ export class MlflowServerTracker implements Tracker {
   }
 
   /**
+   * The runs of an experiment on the server whose tags include all of `tags` (as `Tracker.findRuns` of
+   * `@kdlab/core` asks: finished sweep trials are skipped, a dead queue worker's runs are found). The
+   * server filters on the most selective tag (the longest value, a hash usually) and the rest are
+   * checked here; calls still in this process's journal are not seen.
+   */
+  async findRuns(experimentName: string, tags: Record<string, string>): Promise<FoundRun[]> {
+    const experiment = await this.#client.experiments.findByName(experimentName);
+    if (experiment === undefined) return [];
+    const entries = Object.entries(tags);
+    const selective = [...entries].sort((a, b) => b[1].length - a[1].length)[0];
+    const filter = selective === undefined ? undefined : `tags.\`${selective[0]}\` = '${selective[1].replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const found: FoundRun[] = [];
+    for await (const run of this.#client.runs.iterate({ experimentIds: [experiment.experimentId], ...(filter !== undefined ? { filter } : {}) })) {
+      if (entries.every(([key, value]) => run.data.tags[key] === value)) found.push({ runId: run.info.runId, status: run.info.status, tags: { ...run.data.tags } });
+    }
+    return found;
+  }
+
+  /**
    * Waits until everything logged so far is on the server, or, while the server is unavailable, until
    * it is safe in the journal on disk and one more attempt to send it has failed.
    */
@@ -318,7 +337,7 @@ export class MlflowServerTracker implements Tracker {
     }
     const call = this.#openJournal().appendCall(draft);
     if (call.t === 'start' || call.t === 'resume') this.#openRuns.add(call.run);
-    if (call.t === 'end') this.#openRuns.delete(call.run);
+    if (call.t === 'end' || call.t === 'handover') this.#openRuns.delete(call.run);
     this.#flusher.enqueue(call);
     return call;
   }

@@ -117,6 +117,23 @@ export class RemoteRunHandle implements RunHandle {
     this.#recorder.record({ t: 'end', run: this.localRunId, status, endTime: Date.now(), by: 'owner' });
   }
 
+  /**
+   * Hands the run over to another process (see `RunHandle.handOver` in `@kdlab/core`): journals the
+   * hand-over (nothing is sent; the run stays RUNNING on the server) and refuses further calls.
+   *
+   * @returns the server's run id.
+   * @throws Error when the run has ended, or the server has not created it yet (it was unavailable):
+   *   another process could not find it.
+   */
+  async handOver(): Promise<string> {
+    this.#assertOpen('hand over');
+    const serverRunId = this.serverRunId;
+    if (serverRunId === undefined) throw new Error(`Run ${this.localRunId} cannot be handed over: the MLflow server has not created it yet (is it unavailable?).`);
+    this.#ended = true;
+    this.#recorder.record({ t: 'handover', run: this.localRunId });
+    return serverRunId;
+  }
+
   #recordFitted(fitted: FittedValues, draftOf: (values: Record<string, string>) => CallDraft): void {
     for (const full of fitted.fullValues) this.#recorder.recordArtifact(this.localRunId, full.path, full.text);
     if (Object.keys(fitted.values).length > 0) this.#recorder.record(draftOf(fitted.values));
