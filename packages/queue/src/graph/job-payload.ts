@@ -52,7 +52,11 @@ export interface JobOutcome {
   accuracy?: number;
   /** Seconds it took (the phase's wall time on its worker). */
   seconds?: number;
-  /** The worker that ran it. */
+  /** When its phase started and ended on its worker (ms since the epoch): with the job's enqueue time, the queue's overhead. */
+  startedAt?: number;
+  /** See {@link JobOutcome.startedAt}. */
+  endedAt?: number;
+  /** The worker that ran it (its id: `host:pid:start`). */
   worker?: string;
 }
 

@@ -81,7 +81,7 @@ export class QueueWorker {
     worker.on('failed', (job, error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled more than allowable limit/i.test(error.message)) return;
       const payload = job.data;
-      void this.#options.queue.settle(payload.sweep.invocation, payload.node, { ok: false, message: error.message, worker: this.#options.identity.host }).catch((e: Error) => this.#note(`could not record the failure of ${job.id}: ${e.message}`));
+      void this.#options.queue.settle(payload.sweep.invocation, payload.node, { ok: false, message: error.message, worker: this.#options.identity.id }).catch((e: Error) => this.#note(`could not record the failure of ${job.id}: ${e.message}`));
     });
     worker.on('error', (error) => this.#note(`queue: ${error.message}`));
     this.#worker = worker;
@@ -114,7 +114,7 @@ export class QueueWorker {
       const missing = runner.missingPlugins(phase.plugins);
       if (missing.length > 0) {
         const message = `this worker (${this.#options.identity.host}) has no ${missing.join(', ')}: start it with --plugin <module> naming the package or file that defines ${missing.length === 1 ? 'it' : 'them'}`;
-        await queue.settle(sweep.invocation, payload.node, { ok: false, message, worker: this.#options.identity.host });
+        await queue.settle(sweep.invocation, payload.node, { ok: false, message, worker: this.#options.identity.id });
         throw new UnrecoverableError(message);
       }
       if (payload.kind === 'trial') {
@@ -132,16 +132,19 @@ export class QueueWorker {
       let outcome: JobOutcome;
       try {
         const result = await runner.runPhase(phase);
+        const ended = Date.now();
         outcome = {
           ok: true,
-          seconds: (Date.now() - started) / 1000,
-          worker: this.#options.identity.host,
+          seconds: (ended - started) / 1000,
+          startedAt: started,
+          endedAt: ended,
+          worker: this.#options.identity.id,
           ...(result ? { runId: result.distilled.runId, accuracy: result.distilled.training.testLast.accuracy } : {}),
         };
       } catch (error) {
         if (isRetriable(error as Error)) throw error;
         const message = (error as Error).message;
-        await queue.settle(sweep.invocation, payload.node, { ok: false, message, seconds: (Date.now() - started) / 1000, worker: this.#options.identity.host });
+        await queue.settle(sweep.invocation, payload.node, { ok: false, message, seconds: (Date.now() - started) / 1000, worker: this.#options.identity.id });
         throw new UnrecoverableError(message);
       }
       await queue.settle(sweep.invocation, payload.node, outcome);
