@@ -48,6 +48,6 @@ export function redactRedisUrl(text: string): string {
     url.password = '***';
     return url.toString();
   } catch {
-    return text.replace(/\/\/[^/@]*@/, '//***@');
+    return text.replace(/\/\/.*@/, '//***@');
   }
 }
