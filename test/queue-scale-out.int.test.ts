@@ -68,7 +68,7 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
 
   afterAll(async () => {
     for (const worker of workers) if (!worker.exited) process.kill(-worker.child.pid!, 'SIGKILL');
-    await redis?.stop();
+    await redis?.remove();
     await mlflow?.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -131,12 +131,12 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
   it('loses no job and runs none twice when Redis restarts mid-sweep', { timeout: 300_000 }, async () => {
     const c = startWorker('c');
     await until('worker c to start', () => (c.log.includes('Ctrl-C to stop') ? true : undefined), 60_000);
-    const enqueued = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=4', '--queue', redis.url, '--tracking-uri', mlflow.url, '--detach']);
+    const enqueued = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=3', '--queue', redis.url, '--tracking-uri', mlflow.url, '--detach']);
     expect(enqueued.code, enqueued.stderr).toBe(0);
     const seeded = (): StoredRun[] => runsOf('queue-sweep').filter((run) => run.params.get('seed') === '7');
     await until('a distilled student of seed 7 in training', () => (seeded().some((run) => role(run) === 'distilled' && run.info.status === 'RUNNING') ? true : undefined), 180_000);
     await redis.restart();
-    const watched = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=4', '--queue', redis.url, '--tracking-uri', mlflow.url]);
+    const watched = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=3', '--queue', redis.url, '--tracking-uri', mlflow.url]);
     expect(watched.code, `${watched.stderr}\n--- worker ---\n${workers.map((w) => w.log).join('\n')}`).toBe(0);
     const runs = seeded();
     expect(runs.filter((run) => run.info.status !== 'FINISHED').map((run) => `${role(run)} ${run.info.status}`)).toEqual([]);

@@ -107,3 +107,9 @@ describe('defaultConcurrency', () => {
     expect(defaultConcurrency(cpu, 1, 1)).toBe(1);
   });
 });
+
+describe('a CUDA_VISIBLE_DEVICES with an invalid entry', () => {
+  it('is read as CUDA reads it: up to the first -1', () => {
+    expect(selectGpus('auto', { CUDA_VISIBLE_DEVICES: '0,-1,1' }, () => undefined)).toEqual({ gpus: ['0'], source: 'CUDA_VISIBLE_DEVICES' });
+  });
+});

@@ -86,3 +86,11 @@ describe('redactRedisUrl', () => {
     expect(redactRedisUrl('not a url')).toBe('not a url');
   });
 });
+
+describe('a password given as ?password=', () => {
+  it('is kept out of `redacted` (ioredis reads it as the password)', () => {
+    const location = parseRedisUrl('redis://queue.example.org:6379/0?password=s3cret');
+    expect(location.redacted).not.toContain('s3cret');
+    expect(location.redacted).toContain('password=***');
+  });
+});

@@ -47,6 +47,7 @@ describe('formatProgress', () => {
         { node: 'trial-5', host: 'gpu-a', pid: 11, since: NOW - 5_000 },
         { node: 'baseline-0123456789abcdef', host: 'cpu-b', pid: 22, since: NOW - 30_000 },
       ],
+      runningTrials: 2,
       waiting: 3,
       workers: [
         worker({ host: 'gpu-a', pid: 11, backend: 'node-gpu', threads: 4, gpus: ['0', '1'], concurrency: 2, jobs: [job('trial-4', record.sweepId, 65_000), job('trial-5', record.sweepId, 5_000)] }),
@@ -65,7 +66,7 @@ describe('formatProgress', () => {
   });
 
   it('leaves out the failures, the other jobs and the time left while there are none, and says when no worker is connected', () => {
-    const progress: SweepProgress = { record, done: 0, failed: 0, running: [], waiting: 8, workers: [] };
+    const progress: SweepProgress = { record, done: 0, failed: 0, running: [], runningTrials: 0, waiting: 8, workers: [] };
     expect(formatProgress(progress, NOW)).toBe(
       'sweep 3f9a0c1d2e4b (hinton-sweep): 0/8 trials done, 0 running, 8 waiting\n' + '  no worker is connected: start `kdlab worker --queue <url>` on a machine',
     );
@@ -80,6 +81,7 @@ describe('formatProgress', () => {
         { node: 'teacher-aaaa', host: 'h', pid: 1, since: NOW },
         { node: 'teacher-bbbb', host: 'h', pid: 1, since: NOW },
       ],
+      runningTrials: 0,
       waiting: 8,
       workers: [worker({ host: 'h', pid: 1, gpus: [], concurrency: 2, jobs: [job('teacher-aaaa', record.sweepId, 0), job('teacher-bbbb', record.sweepId, 0)] })],
     };

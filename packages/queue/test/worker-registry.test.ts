@@ -133,7 +133,7 @@ describeWithRedisServer('worker heartbeats on Redis (WorkerRegistry, sweepProgre
       const record: SweepRecord = { sweepId: 'sweep-2', invocation: 'inv3', experimentName: 'e', parentRunId: 'a'.repeat(32), trials: 2, pending: 1, state: 'active', enqueuedAt: T };
       await queue.state.create(record, [], new Map());
       let progress = await sweepProgress(queue, record, Date.now());
-      expect(progress).toEqual({ record, done: 0, failed: 0, running: [], waiting: 1, workers: [] });
+      expect(progress).toEqual({ record, done: 0, failed: 0, running: [], runningTrials: 0, waiting: 1, workers: [] });
       await queue.state.complete('inv3', 'trial-0', { ok: false, message: 'x' });
       await queue.state.complete('inv3', 'trial-1', { ok: false, message: 'y' }); // more outcomes than pending (an earlier enqueueing's)
       progress = await sweepProgress(queue, record, Date.now());

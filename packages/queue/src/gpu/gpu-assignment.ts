@@ -45,7 +45,13 @@ export function selectGpus(option: string, env: Readonly<Record<string, string |
   }
   const visible = env['CUDA_VISIBLE_DEVICES'];
   if (visible !== undefined) {
-    const gpus = visible.trim() === '' || visible.trim() === '-1' ? [] : visible.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    // CUDA reads the list up to its first invalid entry (`-1` hides every GPU after it).
+    const gpus: string[] = [];
+    for (const entry of visible.split(',').map((e) => e.trim())) {
+      if (entry === '') continue;
+      if (entry.startsWith('-')) break;
+      gpus.push(entry);
+    }
     return { gpus, source: 'CUDA_VISIBLE_DEVICES' };
   }
   const listing = listGpus();

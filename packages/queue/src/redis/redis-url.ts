@@ -40,14 +40,19 @@ export function parseRedisUrl(text: string, option = '--queue'): RedisLocation {
   return { url: text, redacted: redactRedisUrl(text), db: path === '' ? 0 : Number(path), tls: url.protocol === 'rediss:' };
 }
 
-/** The URL with the password (and any user name's password part) replaced by `***`; text that is not a URL is returned with anything between `//` and `@` masked. */
+/**
+ * The URL with the password replaced by `***`: the one before `@`, and a `?password=` (which ioredis
+ * reads too); text that is not a URL is returned with anything between `//` and `@`, and any
+ * `password=` value, masked.
+ */
 export function redactRedisUrl(text: string): string {
   try {
     const url = new URL(text);
-    if (url.password === '') return text;
-    url.password = '***';
-    return url.toString();
+    if (url.password === '' && !url.searchParams.has('password')) return text;
+    if (url.password !== '') url.password = '***';
+    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+    return url.toString().replace('password=%2A%2A%2A', 'password=***');
   } catch {
-    return text.replace(/\/\/.*@/, '//***@');
+    return text.replace(/\/\/.*@/, '//***@').replace(/password=[^&]*/gi, 'password=***');
   }
 }

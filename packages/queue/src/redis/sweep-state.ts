@@ -130,6 +130,24 @@ export class SweepState {
     return new Map(Object.entries(all).map(([node, text]) => [node, JSON.parse(text) as JobOutcome]));
   }
 
+  /**
+   * Lets an ended enqueueing's records (payloads, dependencies, outcomes) expire after `seconds`, as
+   * BullMQ drops its finished jobs; the sweep's own record stays (it is what a later `kdlab run --queue`
+   * finds).
+   */
+  async expire(invocation: string, seconds: number): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.#inv(invocation)}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) {
+        const multi = this.redis.multi();
+        for (const key of keys) multi.expire(key, seconds);
+        await multi.exec();
+      }
+    } while (cursor !== '0');
+  }
+
   /** The outcome of one job, or undefined while it has none. */
   async outcome(invocation: string, node: string): Promise<JobOutcome | undefined> {
     const text = await this.redis.hget(`${this.#inv(invocation)}outcomes`, node);

@@ -13,6 +13,8 @@ export interface SweepProgress {
   failed: number;
   /** Jobs of the sweep running now (teachers and baselines included), with their worker. */
   running: { node: string; host: string; pid: number; since: number }[];
+  /** Trials running now (without an outcome yet). */
+  runningTrials: number;
   /** Trials neither done nor running. */
   waiting: number;
   /** The live workers of the queue. */
@@ -40,6 +42,7 @@ export async function sweepProgress(queue: SweepQueue, record: SweepRecord, now 
     done: trials.length,
     failed: trials.filter((o) => !o.ok).length,
     running,
+    runningTrials,
     waiting,
     workers,
     ...(meanTrialSeconds !== undefined ? { meanTrialSeconds } : {}),
@@ -61,13 +64,13 @@ export function formatDuration(seconds: number): string {
  */
 export function formatProgress(progress: SweepProgress, now = Date.now()): string {
   const { record } = progress;
-  const runningTrials = progress.running.filter((job) => job.node.startsWith('trial-')).length;
+  const { runningTrials } = progress;
   const parts = [
     `${progress.done}/${record.pending} trials done${progress.failed > 0 ? ` (${progress.failed} failed)` : ''}`,
     `${runningTrials} running`,
     `${progress.waiting} waiting`,
   ];
-  const others = progress.running.length - runningTrials;
+  const others = progress.running.filter((job) => !job.node.startsWith('trial-')).length;
   if (others > 0) parts.push(`${others} teacher/baseline job${others === 1 ? '' : 's'} running`);
   if (progress.etaSeconds !== undefined) parts.push(`about ${formatDuration(progress.etaSeconds)} left (${formatDuration(progress.meanTrialSeconds!)} a trial)`);
   const lines = [`sweep ${record.sweepId.slice(0, 12)} (${record.experimentName}): ${parts.join(', ')}`];

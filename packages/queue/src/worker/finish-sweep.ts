@@ -2,6 +2,9 @@ import type { RunStatus, Tracker } from '@kdlab/core';
 import type { JobOutcome, SweepAddress } from '../graph/job-payload.js';
 import type { SweepState } from '../redis/sweep-state.js';
 
+/** How long an ended sweep's job records are kept: as long as BullMQ keeps its finished jobs (a month). */
+export const RECORDS_KEPT_SECONDS = 30 * 24 * 3600;
+
 /**
  * The `finish` job of a sweep: ends the parent run FINISHED when every trial succeeded and FAILED
  * otherwise (tagging how many failed), and records the sweep's end. Run again (a retry), it leaves an
@@ -23,5 +26,6 @@ export async function finishSweep(tracker: Tracker, state: SweepState, sweep: Sw
   }
   const record = await state.sweep(sweep.sweepId);
   if (record && record.invocation === sweep.invocation) await state.update({ ...record, state: failed > 0 ? 'failed' : 'finished', endedAt: Date.now() });
+  await state.expire(sweep.invocation, RECORDS_KEPT_SECONDS);
   return { ok: failed === 0, ...(failed > 0 ? { message: `${failed} of ${trials.length} trials failed` } : {}) };
 }

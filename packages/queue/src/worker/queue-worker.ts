@@ -1,9 +1,8 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { finishedTrialRun } from '@kdlab/runner';
 import { JOB_PAYLOAD_FORMAT, type JobOutcome, type JobPayload } from '../graph/job-payload.js';
 import type { SweepQueue } from '../sweep-queue.js';
-import { endStaleRuns } from './end-stale-runs.js';
+import { earlierAttemptRuns, endStaleRuns } from './end-stale-runs.js';
 import { finishSweep } from './finish-sweep.js';
 import type { JobRunner, PhaseJobPayload } from './job-runner.js';
 import { WorkerRegistry, type RunningJob, type WorkerInfo } from './worker-registry.js';
@@ -117,16 +116,19 @@ export class QueueWorker {
         await queue.settle(sweep.invocation, payload.node, { ok: false, message, worker: this.#options.identity.id });
         throw new UnrecoverableError(message);
       }
-      if (payload.kind === 'trial') {
-        const finished = await finishedTrialRun(tracker, sweep.experimentName, phase.trial);
+      // A retry (its worker died, or was stopped): an earlier attempt may have finished the trial
+      // before it could record so, or left runs RUNNING. A first attempt has no runs to look for.
+      if (job.attemptsStarted > 1) {
+        const earlier = await earlierAttemptRuns(tracker, sweep.experimentName, jobId);
+        const finished = payload.kind === 'trial' ? earlier.find((run) => run.status === 'FINISHED' && run.tags['kdlab.role'] === 'distilled') : undefined;
         if (finished) {
-          const outcome: JobOutcome = { ok: true, runId: finished, message: 'finished earlier' };
+          const outcome: JobOutcome = { ok: true, runId: finished.runId, message: 'finished by an earlier attempt' };
           await queue.settle(sweep.invocation, payload.node, outcome);
           return outcome;
         }
+        const killed = await endStaleRuns(tracker, earlier, jobId, (line) => this.#note(line));
+        if (killed.length > 0) this.#note(`${jobId}: ended KILLED the run(s) ${killed.join(', ')} its earlier attempt left RUNNING`);
       }
-      const killed = await endStaleRuns(tracker, sweep.experimentName, jobId, (line) => this.#note(line));
-      if (killed.length > 0) this.#note(`${jobId}: ended KILLED the run(s) ${killed.join(', ')} its earlier attempt left RUNNING`);
       this.#note(`${jobId}: ${payload.kind} of trial ${phase.trial.trial.index} (attempt ${job.attemptsStarted})`);
       const started = Date.now();
       let outcome: JobOutcome;
