@@ -6,12 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeMlflowServer, type StoredRun } from '../packages/tracking/test/remote/support/fake-mlflow-server.js';
 import { hasRedisServer, startRedisServer, type RedisServer } from '../packages/queue/test/support/redis-server.js';
 import { repoRoot, runCli } from './support/run-cli.js';
 
 const BIN = join(repoRoot, 'packages/cli/bin/kdlab.mjs');
+const REDIS_PASSWORD = 'redis-s3cret-Zm9vYmFy';
+const MLFLOW_PASSWORD = 'mlflow-s3cret-pw';
 
 /** A `kdlab worker` in a folder of its own (its own cache, checkpoints and journal), in its own process group. */
 interface Worker {
@@ -35,13 +38,16 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
   let mlflow: FakeMlflowServer;
   let redis: RedisServer;
   let scratch: string;
+  let queueUrl: string;
+  /** The MLflow server's URL with a user name and password in it: they must not travel to the workers. */
+  let trackingUri: string;
   const workers: Worker[] = [];
 
   function startWorker(name: string): Worker {
     const cwd = join(scratch, name);
     rmSync(cwd, { recursive: true, force: true });
     mkdirSync(cwd, { recursive: true });
-    const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--backend', 'wasm', '--concurrency', '1', '--lock-duration', '6', '--stalled-interval', '1'], {
+    const child = spawn(process.execPath, [BIN, 'worker', '--queue', queueUrl, '--backend', 'wasm', '--concurrency', '1', '--lock-duration', '6', '--stalled-interval', '1'], {
       cwd,
       env: { ...process.env, KDLAB_THREADS: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -63,7 +69,9 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'kdlab-queue-'));
     mlflow = await FakeMlflowServer.start();
-    redis = await startRedisServer();
+    redis = await startRedisServer({ extraArgs: ['--requirepass', REDIS_PASSWORD] });
+    queueUrl = `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}/0`;
+    trackingUri = mlflow.url.replace('http://', `http://kdlab-user:${MLFLOW_PASSWORD}@`);
   });
 
   afterAll(async () => {
@@ -78,11 +86,9 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
     const b = startWorker('b');
     await until('both workers to start', () => (a.log.includes('Ctrl-C to stop') && b.log.includes('Ctrl-C to stop') ? true : undefined), 60_000);
 
-    const enqueued = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--queue', redis.url, '--tracking-uri', mlflow.url, '--detach']);
+    const enqueued = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--queue', queueUrl, '--tracking-uri', trackingUri, '--detach']);
     expect(enqueued.code, enqueued.stderr).toBe(0);
     expect(enqueued.stderr).toMatch(/4 of 4 trials enqueued/);
-    // The password-free URL is what the workers get; the job payloads carry the resolved experiment.
-    expect(enqueued.stderr).not.toMatch(/queue-sweep\.ts.*payload/);
 
     // Kill (SIGKILL, the whole process group: nothing can clean up) the worker of a distilled student in training.
     const victim = await until('a distilled student in training', () => {
@@ -98,7 +104,7 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
     const survivor = victim.worker === a ? b : a;
 
     // Watching the sweep (it is in the queue: nothing is enqueued again) until its finish job ends it.
-    const watched = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--queue', redis.url, '--tracking-uri', mlflow.url]);
+    const watched = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--queue', queueUrl, '--tracking-uri', trackingUri]);
     expect(watched.code, `${watched.stderr}\n--- survivor ---\n${survivor.log}`).toBe(0);
     expect(watched.stderr).toMatch(/already in queue/);
     expect(watched.stdout).toMatch(/FINISHED/);
@@ -122,21 +128,42 @@ describe.skipIf(!hasRedisServer)('a sweep on a job queue across two workers (Bul
 
     // Enqueued again: every trial finished, nothing is added and no run is created.
     const before = mlflow.runs.size;
-    const again = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--queue', redis.url, '--tracking-uri', mlflow.url, '--detach']);
+    const again = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--queue', queueUrl, '--tracking-uri', trackingUri, '--detach']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/all 4 trials had finished earlier/);
     expect(mlflow.runs.size).toBe(before + 1); // the new invocation's parent run, ended at once
+
+    // No password reached a param, a tag, a job payload, or anything printed.
+    const stored = [...mlflow.runs.values()].flatMap((run) => [...run.params.values(), ...run.tags.values()]).join('\n');
+    const printed = [enqueued.stderr, enqueued.stdout, watched.stderr, watched.stdout, again.stderr, ...workers.map((w) => w.log)].join('\n');
+    const client = new Redis(queueUrl);
+    const keys = await client.keys('*');
+    const payloads: string[] = [];
+    for (const key of keys) {
+      const type = await client.type(key);
+      if (type === 'hash') payloads.push(JSON.stringify(await client.hgetall(key)));
+      else if (type === 'string') payloads.push((await client.get(key)) ?? '');
+    }
+    client.disconnect();
+    expect(payloads.join('').length).toBeGreaterThan(1000); // the jobs and sweep records were read
+    for (const secret of [REDIS_PASSWORD, MLFLOW_PASSWORD]) {
+      expect(stored).not.toContain(secret);
+      expect(printed).not.toContain(secret);
+      expect(payloads.join('\n')).not.toContain(secret);
+    }
+    expect(payloads.join('\n')).not.toContain('queue-sweep.ts'); // a resolved experiment, not a file to run
+    expect(printed).toContain(`redis://:***@127.0.0.1:${redis.port}/0`);
   });
 
   it('loses no job and runs none twice when Redis restarts mid-sweep', { timeout: 300_000 }, async () => {
     const c = startWorker('c');
     await until('worker c to start', () => (c.log.includes('Ctrl-C to stop') ? true : undefined), 60_000);
-    const enqueued = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=3', '--queue', redis.url, '--tracking-uri', mlflow.url, '--detach']);
+    const enqueued = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=3', '--queue', queueUrl, '--tracking-uri', trackingUri, '--detach']);
     expect(enqueued.code, enqueued.stderr).toBe(0);
     const seeded = (): StoredRun[] => runsOf('queue-sweep').filter((run) => run.params.get('seed') === '7');
     await until('a distilled student of seed 7 in training', () => (seeded().some((run) => role(run) === 'distilled' && run.info.status === 'RUNNING') ? true : undefined), 180_000);
     await redis.restart();
-    const watched = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=3', '--queue', redis.url, '--tracking-uri', mlflow.url]);
+    const watched = await runCli(['run', 'test/fixtures/queue-sweep.ts', '--seed', '7', '--set', 'train.epochs=3', '--queue', queueUrl, '--tracking-uri', trackingUri]);
     expect(watched.code, `${watched.stderr}\n--- worker ---\n${workers.map((w) => w.log).join('\n')}`).toBe(0);
     const runs = seeded();
     expect(runs.filter((run) => run.info.status !== 'FINISHED').map((run) => `${role(run)} ${run.info.status}`)).toEqual([]);

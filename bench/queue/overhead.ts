@@ -43,13 +43,18 @@ function freePort(): Promise<number> {
   });
 }
 
-function kdlab(args: string[], cwd: string): Promise<{ code: number | null; seconds: number; stderr: string }> {
+/** Runs kdlab; `readySeconds` is when its `backend:` line came (a `--jobs` run: its trial processes loaded). */
+function kdlab(args: string[], cwd: string): Promise<{ code: number | null; seconds: number; readySeconds?: number; stderr: string }> {
   const started = performance.now();
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => done({ code, seconds: (performance.now() - started) / 1000, stderr }));
+    let readySeconds: number | undefined;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (readySeconds === undefined && /^backend: /m.test(stderr)) readySeconds = (performance.now() - started) / 1000;
+    });
+    child.on('close', (code) => done({ code, seconds: (performance.now() - started) / 1000, ...(readySeconds !== undefined ? { readySeconds } : {}), stderr }));
   });
 }
 
@@ -91,29 +96,36 @@ const median = (values: number[]): number => values[Math.floor(values.length / 2
 const work = mkdtempSync(join(tmpdir(), 'kdlab-bench-queue-'));
 const port = await freePort();
 const redisUrl = `redis://127.0.0.1:${port}/0`;
+// Trial processes of workers started in other folders find the native build through KDLAB_NATIVE_DIR.
+process.env['KDLAB_NATIVE_DIR'] ??= join(ROOT, '.kdlab', 'native');
 const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', work, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
 const state = machineState();
 console.log(`machine: ${state.cpu}, ${state.memoryGiB} GiB, ${describeLoad(state)}; backend ${flags.backend}; redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[2]}`);
-const results: { round: number; jobs: number; queue: number; overhead: number[] }[] = [];
+const results: { round: number; jobs: number; queue: number; overhead: number[]; workerStartup: number; jobsStartup: number }[] = [];
 try {
   for (let round = 1; round <= rounds; round++) {
     const jobsDir = join(work, `jobs-${round}`);
     const queueDir = join(work, `queue-${round}`);
     mkdirSync(jobsDir, { recursive: true });
     mkdirSync(queueDir, { recursive: true });
+    let jobsStartup = 0;
     const runJobs = async (): Promise<number> => {
       const result = await kdlab(['run', join(ROOT, EXPERIMENT), '--jobs', '2', '--backend', flags.backend, '--tracking-uri', join(jobsDir, 'mlruns'), '--cache-dir', join(jobsDir, 'cache'), '--checkpoint-dir', join(jobsDir, 'checkpoints'), '--no-save-models'], ROOT);
       if (result.code !== 0) throw new Error(`--jobs run failed:\n${result.stderr}`);
+      jobsStartup = result.readySeconds ?? 0;
       return result.seconds;
     };
+    let workerStartup = 0;
     const runQueue = async (): Promise<number> => {
+      const spawned = performance.now();
       const workers = [1, 2].map((n) => {
         const cwd = join(queueDir, `worker-${n}`);
         mkdirSync(cwd, { recursive: true });
-        return spawn(process.execPath, [BIN, 'worker', '--queue', redisUrl, '--concurrency', '1', '--threads', '1', '--backend', flags.backend, '--cache-dir', join(queueDir, 'cache'), '--checkpoint-dir', join(cwd, 'checkpoints'), '--no-save-models'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+        return spawn(process.execPath, [BIN, 'worker', '--queue', redisUrl, '--concurrency', '1', '--threads', '1', '--backend', flags.backend, '--cache-dir', join(queueDir, 'cache'), '--checkpoint-dir', join(cwd, 'checkpoints'), '--no-save-models'], { cwd, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
       });
       try {
         await Promise.all(workers.map((w) => untilLine(w, /Ctrl-C to stop/)));
+        workerStartup = (performance.now() - spawned) / 1000;
         const result = await kdlab(['run', join(ROOT, EXPERIMENT), '--queue', redisUrl, '--tracking-uri', join(queueDir, 'mlruns')], ROOT);
         if (result.code !== 0) throw new Error(`--queue run failed:\n${result.stderr}`);
         return result.seconds;
@@ -135,8 +147,8 @@ try {
     const sweeps = await new SweepState(connection, 'kdlab:kdlab').sweeps();
     connection.disconnect();
     const overhead = await overheads(redisUrl, async () => sweeps[0]!.invocation);
-    results.push({ round, jobs, queue: queueSeconds, overhead });
-    console.log(`round ${round}: --jobs 2 ${jobs.toFixed(1)} s, queue ${queueSeconds.toFixed(1)} s (${((queueSeconds / jobs - 1) * 100).toFixed(1)}%); overhead per job: median ${median(overhead).toFixed(0)} ms, max ${overhead.at(-1)!.toFixed(0)} ms over ${overhead.length} jobs`);
+    results.push({ round, jobs, queue: queueSeconds, overhead, workerStartup, jobsStartup });
+    console.log(`round ${round}: --jobs 2 ${jobs.toFixed(1)} s (${(jobs - jobsStartup).toFixed(1)} s after its trial processes loaded), queue ${queueSeconds.toFixed(1)} s (${((queueSeconds / jobs - 1) * 100).toFixed(1)}%); overhead per job: median ${median(overhead).toFixed(0)} ms, max ${overhead.at(-1)!.toFixed(0)} ms over ${overhead.length} jobs; the workers started in ${workerStartup.toFixed(1)} s beforehand`);
   }
   const all = results.flatMap((r) => r.overhead).sort((a, b) => a - b);
   const jobsTotal = results.reduce((s, r) => s + r.jobs, 0);
@@ -144,6 +156,9 @@ try {
   console.log(`\n| ${state.cpu}, backend ${flags.backend} | --jobs 2 | queue, 2 workers |\n|---|---:|---:|`);
   for (const r of results) console.log(`| round ${r.round} wall time | ${r.jobs.toFixed(1)} s | ${r.queue.toFixed(1)} s (${((r.queue / r.jobs - 1) * 100).toFixed(1)}%) |`);
   console.log(`| total | ${jobsTotal.toFixed(1)} s | ${queueTotal.toFixed(1)} s (${((queueTotal / jobsTotal - 1) * 100).toFixed(1)}%) |`);
+  const jobsAfter = results.reduce((s, r) => s + r.jobs - r.jobsStartup, 0);
+  console.log(`| total from the trial processes loaded to the end (--jobs: after its \`backend:\` line; queue: as above, its workers standing) | ${jobsAfter.toFixed(1)} s | ${queueTotal.toFixed(1)} s (${((queueTotal / jobsAfter - 1) * 100).toFixed(1)}%) |`);
+  console.log(`| start-up: plan check and trial processes loaded (--jobs, in its wall time) / workers started (queue, beforehand) | ${results.map((r) => `${r.jobsStartup.toFixed(1)} s`).join(', ')} | ${results.map((r) => `${r.workerStartup.toFixed(1)} s`).join(', ')} |`);
   console.log(`| queue overhead per job (enqueue or worker free -> phase start), ${all.length} jobs | | median ${median(all).toFixed(0)} ms, p90 ${all[Math.floor(all.length * 0.9)]!.toFixed(0)} ms, max ${all.at(-1)!.toFixed(0)} ms |`);
 } finally {
   redis.kill('SIGTERM');

@@ -27,7 +27,8 @@ export function parseRedisUrl(text: string, option = '--queue'): RedisLocation {
   try {
     url = new URL(text);
   } catch {
-    throw new RedisUrlError(`${option}: "${redactRedisUrl(text)}" is not a URL; expected redis://host:6379/0 (or rediss:// for TLS).`);
+    const hint = text.includes('@') ? ' A password with /, ?, # or @ in it must be percent-encoded (/ as %2F).' : '';
+    throw new RedisUrlError(`${option}: "${redactRedisUrl(text)}" is not a URL; expected redis://host:6379/0 (or rediss:// for TLS).${hint}`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new RedisUrlError(`${option}: "${redactRedisUrl(text)}" has scheme "${url.protocol}"; expected redis:// or rediss://.`);
