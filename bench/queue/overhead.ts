@@ -1,4 +1,4 @@
-// What does the job queue cost? The same sweep (sweep-experiment.ts: 1 teacher, 2 baselines, 8
+// What does the job queue cost? The same sweep (sweep-experiment.ts: 1 teacher, 4 baselines, 16
 // distilled students) run with `kdlab run --jobs 2` and on the queue with two `kdlab worker`s of one
 // trial process each (the same parallelism and threads), in alternating order, on one machine:
 //
