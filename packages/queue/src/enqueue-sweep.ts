@@ -30,14 +30,22 @@ export interface EnqueueSweepOptions {
   reporter?: RunReporter;
 }
 
+/** A trial not enqueued because its distilled run had finished earlier. */
+export interface SkippedTrial {
+  /** The trial's index. */
+  trial: number;
+  /** Its FINISHED distilled run. */
+  runId: string;
+}
+
 /** What {@link enqueueSweep} did. */
 export interface EnqueuedSweep {
   /** The sweep's record. */
   record: SweepRecord;
   /** True when the sweep was already in the queue (still active): nothing was added, the caller watches it. */
   attached: boolean;
-  /** Trials skipped because they had finished earlier: index and run id. */
-  skipped: { trial: number; runId: string }[];
+  /** Trials skipped because they had finished earlier. */
+  skipped: SkippedTrial[];
 }
 
 /**

@@ -41,6 +41,7 @@ export {
   type MetricsRecord,
   type ArtifactRecord,
   type EndRecord,
+  type HandoverRecord,
   type CreatedRecord,
   type DoneRecord,
   type RejectedRecord,

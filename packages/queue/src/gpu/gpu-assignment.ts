@@ -8,6 +8,7 @@ export interface GpuPlan {
 
 /** Why a `--gpus` value was refused. */
 export class GpuOptionError extends Error {
+  /** The error's name. */
   override name = 'GpuOptionError';
 }
 

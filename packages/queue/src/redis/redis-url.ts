@@ -12,6 +12,7 @@ export interface RedisLocation {
 
 /** Why a `--queue` URL was refused. */
 export class RedisUrlError extends Error {
+  /** The error's name. */
   override name = 'RedisUrlError';
 }
 

@@ -3,6 +3,18 @@ import type { SweepRecord } from '../redis/sweep-state.js';
 import type { SweepQueue } from '../sweep-queue.js';
 import { WorkerRegistry, type WorkerInfo } from '../worker/worker-registry.js';
 
+/** A job of a sweep that a worker runs now. */
+export interface RunningSweepJob {
+  /** The job's id within the sweep (`trial-3`). */
+  node: string;
+  /** The worker's host. */
+  host: string;
+  /** The worker's process id. */
+  pid: number;
+  /** When the job started (ms since the epoch). */
+  since: number;
+}
+
 /** Where a sweep stands. */
 export interface SweepProgress {
   /** Its record. */
@@ -12,7 +24,7 @@ export interface SweepProgress {
   /** Of those, failed (or not run because a teacher or baseline failed). */
   failed: number;
   /** Jobs of the sweep running now (teachers and baselines included), with their worker. */
-  running: { node: string; host: string; pid: number; since: number }[];
+  running: RunningSweepJob[];
   /** Trials running now (without an outcome yet). */
   runningTrials: number;
   /** Trials neither done nor running. */
