@@ -59,7 +59,12 @@ export async function enqueueSweep(options: EnqueueSweepOptions): Promise<Enqueu
   const { queue, trials, tracker, experimentName } = options;
   const sweepId = sweepIdentity(experimentName, options.definition, trials);
   const existing = await queue.state.sweep(sweepId);
-  if (existing?.state === 'active') return { record: existing, attached: true, skipped: [] };
+  if (existing?.state === 'active') {
+    // Its first jobs are added again (a no-op for those in the queue): an enqueueing that died after
+    // recording the sweep and before adding them would otherwise never start.
+    for (const node of await queue.state.roots(existing.invocation)) await queue.add(existing.invocation, node);
+    return { record: existing, attached: true, skipped: [] };
+  }
 
   const skipped: EnqueuedSweep['skipped'] = [];
   const pending: ResolvedTrial[] = [];

@@ -122,6 +122,22 @@ describeWithRedisServer('sweep bookkeeping on Redis (SweepState, SweepQueue)', (
     expect(await queue.state.sweep('no-such-sweep')).toBeUndefined();
   });
 
+  it('lists the jobs that wait for nothing (the teachers), and lets an ended enqueueing\'s records expire but not the sweep\'s record', async () => {
+    const { record, graph, payloads } = sweepOf();
+    await queue.state.create(record, graph.nodes, payloads);
+    expect(sorted(await queue.state.roots(record.invocation))).toEqual(sorted([TEACHER_A, TEACHER_B]));
+    await queue.state.complete(record.invocation, TEACHER_A, ok());
+    await queue.state.expire(record.invocation, 3600);
+    const keys = await connection.keys(`kdlab:${queue.name}:inv:${record.invocation}:*`);
+    expect(keys.length).toBeGreaterThan(4);
+    for (const key of keys) {
+      const ttl = await connection.ttl(key);
+      expect(ttl, key).toBeGreaterThan(3500);
+      expect(ttl, key).toBeLessThanOrEqual(3600);
+    }
+    expect(await connection.ttl(`kdlab:${queue.name}:sweep:${record.sweepId}`)).toBe(-1);
+  });
+
   it('releases a job only once every job it waits for has an outcome', async () => {
     const { record, graph, payloads } = sweepOf();
     await queue.state.create(record, graph.nodes, payloads);

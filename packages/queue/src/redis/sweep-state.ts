@@ -110,6 +110,14 @@ export class SweepState {
     return JSON.parse(text) as JobPayload;
   }
 
+  /** The jobs of an enqueueing that wait for nothing (its teachers): the first ones added to the queue. */
+  async roots(invocation: string): Promise<string[]> {
+    const needs = await this.redis.hgetall(`${this.#inv(invocation)}needs`);
+    return Object.entries(needs)
+      .filter(([, count]) => count === '0')
+      .map(([node]) => node);
+  }
+
   /** The jobs a job waits for. */
   async deps(invocation: string, node: string): Promise<string[]> {
     const text = await this.redis.hget(`${this.#inv(invocation)}deps`, node);
