@@ -1,4 +1,6 @@
 import { parseFlags, positiveInteger, type FlagOptions, type FlagSpec } from './flags.js';
+import type { MallocMode, OpenblasMode } from './peers/settings.js';
+import { PEER_IDS, type PeerId } from './peers/peers.js';
 import { STEP_WORKLOADS, type StepWorkload } from './steps/kdlab-workloads.js';
 
 /** The options of `npm run bench` (see bench/README.md). */
@@ -7,7 +9,9 @@ export interface BenchOptions {
   only: StepWorkload[];
   /** kdlab backends to time (`wasm`, `node`). */
   backends: Array<'wasm' | 'node'>;
-  /** Threads of tfjs-node and PyTorch in the step comparison; one comparison per count. */
+  /** The peers to compare with (bench/peers/peers.ts). */
+  peers: PeerId[];
+  /** Threads of tfjs-node and the peers in the step comparison; one comparison per count. */
   threads: number[];
   /** Alternating rounds per workload. */
   rounds: number;
@@ -23,14 +27,24 @@ export interface BenchOptions {
   sweepEpochs: number;
   /** `kdlab run --jobs`. */
   sweepJobs: number;
-  /** PyTorch's threads in the sweep. */
+  /** The peers' threads in the sweep. */
   sweepTorchThreads: number;
   /** Rounds of the sweeps (each round runs every contender once, in rotating order). */
   sweepRounds: number;
-  /** The Python that has Debian's torch. */
+  /** The Python that has Debian's torch (the `torch1` peer). */
   python: string;
-  /** `unset` (default): PyTorch's processes drop OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, so OpenBLAS picks its kernels for this CPU; `keep`: they keep the machine's. */
-  openblasEnv: 'unset' | 'keep';
+  /** The bench's virtual environment (PyTorch 2, Keras 3 and TensorFlow). */
+  venv: string;
+  /** The Python that creates it (`python3 -m venv`). */
+  venvPython: string;
+  /** The folders its wheels come from (`pip install --no-index --find-links`). */
+  wheels: string[];
+  /** `auto` (default): per peer, the faster of keeping and unsetting OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE where OpenBLAS' kernels differ; `unset` / `keep`: that for every peer. */
+  openblasEnv: OpenblasMode;
+  /** `auto` (default): per peer, the faster of glibc malloc's defaults and tuned settings; `default` / `tuned`: that for every peer. */
+  peerMalloc: MallocMode;
+  /** Rounds of the probe that decides the `auto` settings. */
+  probeRounds: number;
   /** Where the JSON results go. */
   json: string;
 }
@@ -41,12 +55,14 @@ const SCRIPT = 'bench/run.ts';
 export const BENCH_FLAGS = {
   script: SCRIPT,
   command: 'npm run bench --',
-  summary: "kdlab's training steps against the same models in PyTorch, then the end-to-end sweeps (see bench/README.md).",
+  summary:
+    "kdlab's training steps against the same models in its peers (Debian's PyTorch 1.13, PyTorch 2.13, Keras 3's distiller on TensorFlow 2.21), then the end-to-end sweeps; every figure with its spread over rounds, every ratio with an interval (see bench/README.md).",
   options: {
     only: { type: 'string', default: STEP_WORKLOADS.join(',') },
     backends: { type: 'string', default: 'wasm,node' },
+    peers: { type: 'string', default: PEER_IDS.join(',') },
     threads: { type: 'string', default: '1' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     'round-ms': { type: 'string', default: '1200' },
     'min-steps': { type: 'string', default: '3' },
     'no-sweep': { type: 'boolean' },
@@ -54,33 +70,49 @@ export const BENCH_FLAGS = {
     'sweep-epochs': { type: 'string', default: '2' },
     'sweep-jobs': { type: 'string', default: '2' },
     'sweep-torch-threads': { type: 'string', default: '1' },
-    'sweep-rounds': { type: 'string', default: '1' },
+    'sweep-rounds': { type: 'string', default: '3' },
     python: { type: 'string', default: '/usr/bin/python3' },
-    'openblas-env': { type: 'string', default: 'unset' },
+    venv: { type: 'string', default: '.kdlab/bench/venv' },
+    'venv-python': { type: 'string', default: 'python3' },
+    wheels: { type: 'string', default: '/opt/wheels,/opt/pypi/files' },
+    'openblas-env': { type: 'string', default: 'auto' },
+    'peer-malloc': { type: 'string', default: 'auto' },
+    'probe-rounds': { type: 'string', default: '3' },
     json: { type: 'string', default: '.kdlab/bench/latest.json' },
   },
   describe: {
     only: 'step workloads to time, comma-separated',
     backends: 'kdlab backends to time (wasm, node)',
-    threads: 'threads of tfjs-node and PyTorch in the step comparison; a list compares at each count',
-    rounds: 'alternating rounds per workload',
+    peers: `peers to compare with, comma-separated (${PEER_IDS.join(', ')}: Debian's PyTorch 1.13, PyTorch 2.13 and Keras 3's distiller on TensorFlow 2.21, the last two from --venv)`,
+    threads: 'threads of tfjs-node and the peers in the step comparison; a list compares at each count',
+    rounds: 'alternating rounds per workload (each figure is the median over rounds, with its range; each ratio the median of the per-round ratios, with a 95% bootstrap interval)',
     'round-ms': "each runner's minimum milliseconds per round",
     'min-steps': "each runner's minimum steps per round",
     'no-sweep': 'skip the end-to-end sweeps',
     'sweep-teacher-epochs': "epochs of the sweep's teacher",
     'sweep-epochs': 'epochs of each sweep student',
     'sweep-jobs': 'kdlab run --jobs in the sweep',
-    'sweep-torch-threads': "PyTorch's threads in the sweep",
-    'sweep-rounds': "rounds of the sweeps (each keeps its best)",
-    python: "the Python that has Debian's torch",
-    'openblas-env': "unset: PyTorch's processes drop OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE; keep: they keep the machine's",
+    'sweep-torch-threads': "the peers' threads in the sweep",
+    'sweep-rounds': 'rounds of the sweeps (each runs every sweep once, in rotating order; the spreads and intervals need 2 or more)',
+    python: "the Python that has Debian's torch (the torch1 peer)",
+    venv: 'the virtual environment of the torch2 and keras peers (made once with --venv-python -m venv, then reused)',
+    'venv-python': 'the Python that creates --venv (its version must match the wheels: cp311)',
+    wheels: 'the folders pip installs the venv from, comma-separated (pip install --no-index --find-links: nothing is downloaded)',
+    'openblas-env': "auto: per peer, unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE together in its processes only if that makes its KD step faster (measured); unset / keep: the same for every peer",
+    'peer-malloc': "auto: per peer, tune glibc malloc in its processes only (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_) if that makes its KD step faster (measured); default / tuned: the same for every peer",
+    'probe-rounds': 'alternating rounds of the probe that decides --openblas-env auto and --peer-malloc auto (per peer, its KD step under each candidate setting)',
     json: 'where the JSON results go',
   },
 } as const satisfies FlagSpec<FlagOptions>;
 
-function openblasEnv(text: string): 'unset' | 'keep' {
-  if (text === 'unset' || text === 'keep') return text;
-  throw new Error(`${SCRIPT}: --openblas-env must be unset or keep, got "${text}"`);
+function peerMalloc(text: string): MallocMode {
+  if (text === 'auto' || text === 'default' || text === 'tuned') return text;
+  throw new Error(`${SCRIPT}: --peer-malloc must be auto, default or tuned, got "${text}"`);
+}
+
+function openblasEnv(text: string): OpenblasMode {
+  if (text === 'auto' || text === 'unset' || text === 'keep') return text;
+  throw new Error(`${SCRIPT}: --openblas-env must be auto, unset or keep, got "${text}"`);
 }
 
 /**
@@ -97,9 +129,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   }
   const backends = flags.backends.split(',').filter((name) => name !== '');
   for (const name of backends) if (name !== 'wasm' && name !== 'node') throw new Error(`${SCRIPT}: --backends: unknown backend "${name}" (known: wasm, node)`);
+  const peers = flags.peers.split(',').filter((name) => name !== '');
+  for (const name of peers) if (!(PEER_IDS as readonly string[]).includes(name)) throw new Error(`${SCRIPT}: --peers: unknown peer "${name}" (known: ${PEER_IDS.join(', ')})`);
   return {
     only: only as StepWorkload[],
     backends: backends as Array<'wasm' | 'node'>,
+    peers: peers as PeerId[],
     threads: flags.threads.split(',').map((count) => positiveInteger(SCRIPT, '--threads', count)),
     rounds: positiveInteger(SCRIPT, '--rounds', flags.rounds),
     roundMs: positiveInteger(SCRIPT, '--round-ms', flags['round-ms']),
@@ -111,7 +146,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     sweepTorchThreads: positiveInteger(SCRIPT, '--sweep-torch-threads', flags['sweep-torch-threads']),
     sweepRounds: positiveInteger(SCRIPT, '--sweep-rounds', flags['sweep-rounds']),
     python: flags.python,
+    venv: flags.venv,
+    venvPython: flags['venv-python'],
+    wheels: flags.wheels.split(',').filter((folder) => folder !== ''),
     openblasEnv: openblasEnv(flags['openblas-env']),
+    peerMalloc: peerMalloc(flags['peer-malloc']),
+    probeRounds: positiveInteger(SCRIPT, '--probe-rounds', flags['probe-rounds']),
     json: flags.json,
   };
 }

@@ -1,6 +1,7 @@
 """One PyTorch training-step workload of `npm run bench`, served over stdin/stdout.
 
     /usr/bin/python3 bench/pytorch/step_worker.py --workload kd --threads 1 [--teacher-forward]
+    .kdlab/bench/venv/bin/python bench/pytorch/step_worker.py ...   (PyTorch 2.13: the same script)
 
 Builds the workload (the same architecture, loss, batch size and optimizer as kdlab's), runs warm-up
 steps, then answers the orchestrator's commands, one per line on stdin:
@@ -13,7 +14,7 @@ import json
 import sys
 import time
 
-from runtime import blas_library, configure_threads, memory_kb
+from runtime import blas_description, configure_threads, memory_kb
 
 BATCH = 128
 
@@ -129,7 +130,7 @@ def main():
         "ready": True,
         "description": description,
         "batchSize": BATCH,
-        "runtime": f"PyTorch {torch.__version__}, {torch.get_num_threads()} intra-op thread(s), BLAS {blas_library()}",
+        "runtime": f"PyTorch {torch.__version__}, {torch.get_num_threads()} intra-op thread(s), BLAS {blas_description(torch)}",
     })
     for line in sys.stdin:
         command = line.split()

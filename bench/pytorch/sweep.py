@@ -1,6 +1,7 @@
 """The end-to-end sweep of `npm run bench` as a plain PyTorch loop.
 
     /usr/bin/python3 bench/pytorch/sweep.py --data DIR --teacher-epochs 2 --epochs 2 --threads 2
+    .kdlab/bench/venv/bin/python bench/pytorch/sweep.py ...   (PyTorch 2.13: the same script)
 
 Trains what `kdlab run bench/sweep/experiment.ts` trains, on the same split (written to DIR by
 bench/run.ts from kdlab's mnist-10k loader: {train,val,test}_{x.f32,y.i32}): an MLP teacher
@@ -18,7 +19,7 @@ import os
 import sys
 import time
 
-from runtime import blas_library, configure_threads, memory_kb
+from runtime import blas_description, configure_threads, memory_kb
 
 BATCH = 128
 
@@ -103,7 +104,7 @@ def main():
     peak, _ = memory_kb()
     sys.stdout.write("@@bench " + json.dumps({
         "seconds": time.perf_counter() - started,
-        "runtime": f"PyTorch {torch.__version__}, {torch.get_num_threads()} intra-op thread(s), BLAS {blas_library()}",
+        "runtime": f"PyTorch {torch.__version__}, {torch.get_num_threads()} intra-op thread(s), BLAS {blas_description(torch)}",
         "peakRssKb": peak,
         "results": results,
     }) + "\n")

@@ -1,60 +1,111 @@
+import type { PeerId } from '../peers/peers.js';
 import type { StepWorkload } from '../steps/kdlab-workloads.js';
-import { samplesPerCpuSecond, samplesPerSecond, type ParticipantResult } from '../steps/run-steps.js';
+import type { ParticipantResult } from '../steps/run-steps.js';
 import type { SweepResult } from '../sweep/run-sweeps.js';
 import { markdownTable } from './markdown.js';
+import { formatRatio, judge, type Goal, type RatioInterval } from './stats.js';
+import { cpuSpeedRatio, memoryRatio, speedRatio } from './step-table.js';
+import { sweepMemoryRatio, sweepSeries, sweepTimeRatio, type SweepSeries } from './sweep-table.js';
 
-/** One target of issues 5 and 12, checked against the measured figures. */
+/** What a target compares, against one peer. */
+type Measure = (peer: PeerId) => { ratio: RatioInterval | undefined; single?: number } | undefined;
+
+/** One target of issues 5, 12 and 15, checked against each peer that ran its workload. */
 interface Target {
   what: string;
-  goal: string;
-  measured: number | undefined;
-  met: (value: number) => boolean;
+  goal: Goal;
+  measure: Measure;
 }
 
-function find(results: readonly ParticipantResult[] | undefined, labelStart: string): ParticipantResult | undefined {
-  return results?.find((result) => result.participant.label.startsWith(labelStart) && result.error === undefined);
+/** The figures a target reads. */
+export interface TargetInputs {
+  /** The step results by workload. */
+  steps: ReadonlyMap<StepWorkload, ParticipantResult[]>;
+  /** Every sweep of every round. */
+  sweeps: readonly SweepResult[];
+  /** The peers, in the order of the table, with their labels. */
+  peers: ReadonlyArray<{ id: PeerId; label: string }>;
 }
 
-function quotient(numerator: number | undefined, denominator: number | undefined): number | undefined {
-  return numerator === undefined || denominator === undefined || denominator === 0 ? undefined : numerator / denominator;
+function kdlabRunner(results: readonly ParticipantResult[] | undefined, backend: 'wasm' | 'node'): ParticipantResult | undefined {
+  return results?.find((result) => result.participant.framework === 'kdlab' && result.participant.backend === backend && result.participant.threads === 1 && result.roundMedians.length > 0);
 }
 
-/** The targets table: each goal, the measured ratio and whether it is met. */
-export function targetTable(steps: ReadonlyMap<StepWorkload, ParticipantResult[]>, sweeps: readonly SweepResult[]): string {
-  const speed = (workload: StepWorkload, kdlab: string, pytorch: string): number | undefined => {
-    const kdlabResult = find(steps.get(workload), kdlab);
-    const pytorchResult = find(steps.get(workload), pytorch);
-    return quotient(kdlabResult && samplesPerSecond(kdlabResult), pytorchResult && samplesPerSecond(pytorchResult));
-  };
-  const cpuSpeed = (workload: StepWorkload, kdlab: string, pytorch: string): number | undefined => {
-    const kdlabResult = find(steps.get(workload), kdlab);
-    const pytorchResult = find(steps.get(workload), pytorch);
-    return quotient(kdlabResult && samplesPerCpuSecond(kdlabResult), pytorchResult && samplesPerCpuSecond(pytorchResult));
-  };
-  const sweepSeconds = (labelStart: string): number | undefined => sweeps.find((result) => result.contender.label.startsWith(labelStart))?.seconds;
-  const kd = steps.get('kd');
-  const targets: Target[] = [
-    // The issue's PyTorch KD step runs the frozen teacher every step (its table's peer); kdlab caches
-    // the teacher's logits (the issue's item 3). Like for like, PyTorch caches them too.
-    { what: "wasm KD step vs PyTorch's KD step (teacher run every step), 1 thread", goal: '>= 0.40x', measured: speed('kd', 'kdlab wasm', 'PyTorch (1 thread, teacher forward'), met: (value) => value >= 0.4 },
-    { what: 'wasm KD step vs PyTorch with cached logits too (like for like), 1 thread', goal: '>= 0.40x', measured: speed('kd', 'kdlab wasm', 'PyTorch (1 thread, cached'), met: (value) => value >= 0.4 },
-    { what: 'wasm CNN step vs PyTorch, 1 thread', goal: '>= 0.30x', measured: speed('cnn', 'kdlab wasm', 'PyTorch (1 thread'), met: (value) => value >= 0.3 },
-    { what: "tfjs-node KD step vs PyTorch's KD step (teacher run every step), 1 thread", goal: '>= 0.80x', measured: speed('kd', 'kdlab node (1 thread', 'PyTorch (1 thread, teacher forward'), met: (value) => value >= 0.8 },
-    { what: 'tfjs-node KD step vs PyTorch with cached logits too (like for like), 1 thread', goal: '>= 0.80x', measured: speed('kd', 'kdlab node (1 thread', 'PyTorch (1 thread, cached'), met: (value) => value >= 0.8 },
-    // issue 12: the DistilBERT-style study's step, against PyTorch with OpenBLAS's own kernels for the CPU
-    { what: 'tfjs-node transformer step vs PyTorch, 1 thread', goal: '>= 1.00x', measured: speed('transformer', 'kdlab node (1 thread', 'PyTorch (1 thread'), met: (value) => value >= 1 },
-    { what: 'tfjs-node transformer step vs PyTorch by processor time per step, 1 thread', goal: '>= 1.00x', measured: cpuSpeed('transformer', 'kdlab node (1 thread', 'PyTorch (1 thread'), met: (value) => value >= 1 },
-    { what: 'end-to-end sweep, wasm: wall time / PyTorch', goal: '<= 2.0x', measured: quotient(sweepSeconds('kdlab run --backend wasm'), sweepSeconds('PyTorch')), met: (value) => value <= 2 },
-    { what: 'end-to-end sweep, tfjs-node: wall time / PyTorch', goal: '<= 1.0x', measured: quotient(sweepSeconds('kdlab run --backend node'), sweepSeconds('PyTorch')), met: (value) => value <= 1 },
-    {
-      what: 'KD step process peak RSS, kdlab wasm / PyTorch (teacher forward)',
-      goal: '<= 1.2x',
-      measured: quotient(find(kd, 'kdlab wasm')?.peakRssKb, find(kd, 'PyTorch (1 thread, teacher forward')?.peakRssKb),
-      met: (value) => value <= 1.2,
-    },
-  ];
-  return markdownTable(
-    ['target', 'goal', 'measured', 'met'],
-    targets.map((target) => [target.what, target.goal, target.measured === undefined ? '-' : `${target.measured.toFixed(3)}x`, target.measured === undefined ? 'not measured' : target.met(target.measured) ? 'yes' : 'no']),
+function peerRunner(results: readonly ParticipantResult[] | undefined, peer: PeerId, teacherForward?: boolean): ParticipantResult | undefined {
+  return results?.find(
+    (result) =>
+      result.participant.peer === peer &&
+      result.participant.threads === 1 &&
+      result.roundMedians.length > 0 &&
+      (teacherForward === undefined || (result.participant.teacherForward ?? false) === teacherForward),
   );
+}
+
+function goalText(goal: Goal): string {
+  return `${goal.op} ${goal.value.toFixed(2)}x`;
+}
+
+/**
+ * The targets table: each goal against each peer, the ratio as the median of the per-round ratios with
+ * its 95% interval, and the verdict: met only when the whole interval clears the goal (`open` when it
+ * straddles it). A memory ratio is one value per process (the peak resident set of one worker each):
+ * it is judged on that value and says so.
+ */
+export function targetTable(inputs: TargetInputs): string {
+  const { steps } = inputs;
+  const series = sweepSeries(inputs.sweeps);
+  const kdlabSweep = (backend: 'wasm' | 'node'): SweepSeries | undefined => series.find((item) => item.first.contender.backend === backend);
+  const peerSweep = (peer: PeerId): SweepSeries | undefined => series.find((item) => item.first.contender.peer === peer);
+  const step =
+    (workload: StepWorkload, backend: 'wasm' | 'node', teacherForward: boolean | undefined, byCpu = false): Measure =>
+    (peer) => {
+      const kdlab = kdlabRunner(steps.get(workload), backend);
+      const other = peerRunner(steps.get(workload), peer, teacherForward);
+      if (kdlab === undefined || other === undefined) return undefined;
+      return { ratio: byCpu ? cpuSpeedRatio(kdlab, other) : speedRatio(kdlab, other) };
+    };
+  const sweep =
+    (backend: 'wasm' | 'node', memory = false): Measure =>
+    (peer) => {
+      const kdlab = kdlabSweep(backend);
+      const other = peerSweep(peer);
+      if (kdlab === undefined || other === undefined) return undefined;
+      return { ratio: memory ? sweepMemoryRatio(kdlab, other) : sweepTimeRatio(kdlab, other) };
+    };
+  const kdMemory: Measure = (peer) => {
+    const kdlab = kdlabRunner(steps.get('kd'), 'wasm');
+    const other = peerRunner(steps.get('kd'), peer, true);
+    const single = kdlab && other ? memoryRatio(kdlab, other) : undefined;
+    return single === undefined ? undefined : { ratio: undefined, single };
+  };
+  const targets: Target[] = [
+    // The PyTorch KD step of issue 5's table runs the frozen teacher every step; kdlab caches the
+    // teacher's logits (issue 5, item 3). Like for like, the peer caches them too.
+    { what: "wasm KD step vs the peer's KD step with its teacher run every step", goal: { op: '>=', value: 0.4 }, measure: step('kd', 'wasm', true) },
+    { what: 'wasm KD step vs the peer with cached logits too (like for like)', goal: { op: '>=', value: 0.4 }, measure: step('kd', 'wasm', false) },
+    { what: 'wasm CNN step', goal: { op: '>=', value: 0.3 }, measure: step('cnn', 'wasm', undefined) },
+    { what: "tfjs-node KD step vs the peer's KD step with its teacher run every step", goal: { op: '>=', value: 0.8 }, measure: step('kd', 'node', true) },
+    { what: 'tfjs-node KD step vs the peer with cached logits too (like for like)', goal: { op: '>=', value: 0.8 }, measure: step('kd', 'node', false) },
+    // issue 12: the DistilBERT-style study's step
+    { what: 'tfjs-node transformer step', goal: { op: '>=', value: 1 }, measure: step('transformer', 'node', undefined) },
+    { what: 'tfjs-node transformer step by processor time per step', goal: { op: '>=', value: 1 }, measure: step('transformer', 'node', undefined, true) },
+    { what: 'end-to-end sweep, wasm: wall time kdlab / peer', goal: { op: '<=', value: 2 }, measure: sweep('wasm') },
+    { what: 'end-to-end sweep, tfjs-node: wall time kdlab / peer', goal: { op: '<=', value: 1 }, measure: sweep('node') },
+    { what: 'KD step process peak RSS, kdlab wasm / peer (teacher forward)', goal: { op: '<=', value: 1.2 }, measure: kdMemory },
+  ];
+  const rows: string[][] = [];
+  for (const target of targets) {
+    for (const peer of inputs.peers) {
+      const measured = target.measure(peer.id);
+      if (measured === undefined) continue;
+      if (measured.single !== undefined) {
+        const pass = target.goal.op === '>=' ? measured.single >= target.goal.value : measured.single <= target.goal.value;
+        rows.push([target.what, peer.label, goalText(target.goal), `${measured.single.toFixed(2)}x`, `${pass ? 'met' : 'not met'} (one process each: no interval)`]);
+        continue;
+      }
+      rows.push([target.what, peer.label, goalText(target.goal), formatRatio(measured.ratio), judge(measured.ratio, target.goal)]);
+    }
+  }
+  if (rows.length === 0) return '(no target measured: no peer ran)';
+  return markdownTable(['target', 'peer', 'goal', 'measured: median [95% interval]', 'met (only when the interval clears the goal)'], rows);
 }

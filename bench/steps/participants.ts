@@ -1,4 +1,4 @@
-import { pytorchThreadEnv } from '../pytorch-peer.js';
+import { peerEnv, settingsOf, type PeerId, type PeerSettings, type PeerStatus } from '../peers/peers.js';
 import type { StepWorkload } from './kdlab-workloads.js';
 import type { Participant } from './run-steps.js';
 
@@ -6,10 +6,10 @@ import type { Participant } from './run-steps.js';
 export interface ParticipantSettings {
   /** kdlab backends to time. */
   backends: ReadonlyArray<'wasm' | 'node'>;
-  /** Thread counts of tfjs-node and PyTorch. */
+  /** Thread counts of tfjs-node and the peers. */
   threads: readonly number[];
-  /** The Python with torch, or `undefined` when PyTorch cannot run. */
-  python: string | undefined;
+  /** The peers that can run (with their Python and OpenBLAS setting). */
+  peers: readonly PeerStatus[];
   /** The `--import` argument that loads tsx. */
   tsx: string;
 }
@@ -24,39 +24,48 @@ function kdlab(workload: StepWorkload, backend: 'wasm' | 'node', threads: number
   return {
     label: backend === 'wasm' ? 'kdlab wasm (1 thread)' : `kdlab node (${plural(threads)})`,
     framework: 'kdlab',
+    backend,
     threads: backend === 'wasm' ? 1 : threads,
     command: { command: process.execPath, args },
   };
 }
 
-function pytorch(workload: StepWorkload, threads: number, python: string, teacherForward: boolean): Participant {
+/**
+ * One peer's runner of a workload, in its own process with the peer's settings (`settings` overrides
+ * them: the probe that chooses them runs each candidate).
+ */
+export function peerParticipant(workload: StepWorkload, threads: number, peer: PeerStatus, teacherForward: boolean, settings: PeerSettings = settingsOf(peer)): Participant {
   const variant = workload === 'kd' ? (teacherForward ? ', teacher forward' : ', cached logits') : '';
   return {
-    label: `PyTorch (${plural(threads)}${variant})`,
-    framework: 'pytorch',
+    label: `${peer.label} (${plural(threads)}${variant})`,
+    framework: 'peer',
+    peer: peer.definition.id as PeerId,
     threads,
     ...(workload === 'kd' ? { teacherForward } : {}),
     command: {
-      command: python,
-      args: ['bench/pytorch/step_worker.py', '--workload', workload, '--threads', String(threads), ...(teacherForward ? ['--teacher-forward'] : [])],
-      env: pytorchThreadEnv(threads),
+      command: peer.python!,
+      args: [peer.definition.stepScript, '--workload', workload, '--threads', String(threads), ...(teacherForward ? ['--teacher-forward'] : [])],
+      env: peerEnv(peer.definition, threads, settings),
     },
   };
 }
 
 /**
  * The runners of one workload: kdlab wasm (once: it has one thread), then for each thread count
- * kdlab node and PyTorch (for `kd`, PyTorch twice: with cached teacher logits, like kdlab, and with a
- * teacher forward every step, like a plain loop).
+ * kdlab node and each peer that has the workload (for `kd`, each peer twice: with cached teacher
+ * logits, like kdlab, and with a teacher forward every step, like a plain loop or Keras' distiller
+ * as it is used).
  */
 export function participantsFor(workload: StepWorkload, settings: ParticipantSettings): Participant[] {
   const list: Participant[] = [];
   if (settings.backends.includes('wasm')) list.push(kdlab(workload, 'wasm', 1, settings.tsx));
   for (const threads of settings.threads) {
     if (settings.backends.includes('node')) list.push(kdlab(workload, 'node', threads, settings.tsx));
-    if (settings.python === undefined) continue;
-    list.push(pytorch(workload, threads, settings.python, false));
-    if (workload === 'kd') list.push(pytorch(workload, threads, settings.python, true));
+    for (const peer of settings.peers) {
+      if (peer.error !== undefined || peer.python === undefined || !peer.definition.stepWorkloads.includes(workload)) continue;
+      list.push(peerParticipant(workload, threads, peer, false));
+      if (workload === 'kd') list.push(peerParticipant(workload, threads, peer, true));
+    }
   }
   return list;
 }

@@ -1,15 +1,21 @@
+import type { PeerId } from '../peers/peers.js';
+import { spread, type Spread } from '../report/stats.js';
 import { StepWorkerClient, type WorkerCommand } from './step-worker-client.js';
 import type { StepWorkload } from './kdlab-workloads.js';
 
 /** Who runs a workload in the step comparison. */
 export interface Participant {
-  /** Short label for the tables: `kdlab wasm`, `PyTorch (1 thread)`, ... */
+  /** Short label for the tables: `kdlab wasm (1 thread)`, `PyTorch 2.13 (1 thread, cached logits)`, ... */
   label: string;
-  /** `kdlab` or `pytorch`. */
-  framework: 'kdlab' | 'pytorch';
+  /** `kdlab` or a `peer` (bench/peers/peers.ts). */
+  framework: 'kdlab' | 'peer';
+  /** kdlab's backend. */
+  backend?: 'wasm' | 'node';
+  /** Which peer. */
+  peer?: PeerId;
   /** Threads it runs with (wasm: always 1). */
   threads: number;
-  /** For PyTorch's KD step: whether the frozen teacher runs forward every step (else its logits are cached). */
+  /** For a peer's KD step: whether the frozen teacher runs forward every step (else its logits are cached). */
   teacherForward?: boolean;
   /** How to start it. */
   command: WorkerCommand;
@@ -51,25 +57,19 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The best round's median step (ms), or `undefined` when it never ran. */
-export function bestMs(result: ParticipantResult): number | undefined {
-  return result.roundMedians.length === 0 ? undefined : Math.min(...result.roundMedians);
+/** The spread over rounds of the median step (ms), or `undefined` when it never ran. */
+export function stepSpread(result: ParticipantResult): Spread | undefined {
+  return spread(result.roundMedians);
 }
 
-/** The best round's median processor time per step (ms), or `undefined` when the worker did not measure it. */
-export function bestCpuMs(result: ParticipantResult): number | undefined {
-  return result.cpuRoundMedians === undefined || result.cpuRoundMedians.length === 0 ? undefined : Math.min(...result.cpuRoundMedians);
+/** The spread over rounds of the median processor time per step (ms), or `undefined` when the worker did not measure it. */
+export function cpuSpread(result: ParticipantResult): Spread | undefined {
+  return result.cpuRoundMedians === undefined ? undefined : spread(result.cpuRoundMedians);
 }
 
-/** Samples per processor-second at the best round's median processor time per step. */
-export function samplesPerCpuSecond(result: ParticipantResult): number | undefined {
-  const ms = bestCpuMs(result);
-  return ms === undefined || result.batchSize === undefined ? undefined : (result.batchSize / ms) * 1000;
-}
-
-/** Samples per second at the best round's median step. */
+/** Samples per second at the median over rounds of the round's median step. */
 export function samplesPerSecond(result: ParticipantResult): number | undefined {
-  const ms = bestMs(result);
+  const ms = stepSpread(result)?.median;
   return ms === undefined || result.batchSize === undefined ? undefined : (result.batchSize / ms) * 1000;
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { pytorchThreadEnv } from '../pytorch-peer.js';
+import { peerEnv, settingsOf, type PeerStatus } from '../peers/peers.js';
 import type { SweepContender } from './run-sweeps.js';
 
 /** How the end-to-end sweeps are run. */
@@ -12,7 +12,7 @@ export interface SweepSettings {
   sweepEpochs: number;
   /** `kdlab run --jobs`. */
   sweepJobs: number;
-  /** PyTorch's threads. */
+  /** The peers' threads. */
   sweepTorchThreads: number;
 }
 
@@ -23,28 +23,33 @@ export function kdlabSweepFolders(workDir: string, backend: 'wasm' | 'node'): { 
 
 /**
  * The sweeps: `kdlab run bench/sweep/experiment.ts` on each backend (a fresh tracking store and teacher
- * cache each time) and, when PyTorch can run, bench/pytorch/sweep.py on the split in `dataDir`.
+ * cache each time) and each peer that can run (bench/pytorch/sweep.py, bench/keras/sweep.py) on the
+ * split in `dataDir`, in its own process with its own settings (OpenBLAS variables, malloc).
  */
-export function sweepContenders(settings: SweepSettings, workDir: string, dataDir: string, python: string | undefined): SweepContender[] {
+export function sweepContenders(settings: SweepSettings, workDir: string, dataDir: string, peers: readonly PeerStatus[]): SweepContender[] {
   const epochs = ['--set', `teacher.train.epochs=${settings.sweepTeacherEpochs}`, '--set', `train.epochs=${settings.sweepEpochs}`];
   const list: SweepContender[] = settings.backends.map((backend) => {
     const folders = kdlabSweepFolders(workDir, backend);
     return {
       label: `kdlab run --backend ${backend} --jobs ${settings.sweepJobs}`,
       framework: 'kdlab',
+      backend,
       command: process.execPath,
       args: ['packages/cli/bin/kdlab.mjs', 'run', 'bench/sweep/experiment.ts', '--backend', backend, '--jobs', String(settings.sweepJobs), '--tracking-uri', folders.tracking, '--cache-dir', folders.cache, '--no-resume', ...epochs],
       folders: [folders.tracking, folders.cache],
     };
   });
-  if (python !== undefined) {
-    const threads = settings.sweepTorchThreads;
-    list.splice(Math.min(1, list.length), 0, {
-      label: `PyTorch loop (${threads} thread${threads > 1 ? 's' : ''}, teacher forward every step)`,
-      framework: 'pytorch',
-      command: python,
-      args: ['bench/pytorch/sweep.py', '--data', dataDir, '--teacher-epochs', String(settings.sweepTeacherEpochs), '--epochs', String(settings.sweepEpochs), '--threads', String(threads)],
-      env: pytorchThreadEnv(threads),
+  const threads = settings.sweepTorchThreads;
+  for (const peer of peers) {
+    if (peer.error !== undefined || peer.python === undefined) continue;
+    const how = peer.definition.framework === 'keras' ? 'fit + Distiller, teacher forward every step' : 'plain loop, teacher forward every step';
+    list.push({
+      label: `${peer.label} (${threads} thread${threads > 1 ? 's' : ''}, ${how})`,
+      framework: 'peer',
+      peer: peer.definition.id,
+      command: peer.python,
+      args: [peer.definition.sweepScript, '--data', dataDir, '--teacher-epochs', String(settings.sweepTeacherEpochs), '--epochs', String(settings.sweepEpochs), '--threads', String(threads)],
+      env: peerEnv(peer.definition, threads, settingsOf(peer)),
       folders: [],
     });
   }

@@ -2,15 +2,20 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PeerId } from '../peers/peers.js';
 import { TreeMemorySampler } from '../system/process-memory.js';
 import { ANSWER_PREFIX } from '../steps/protocol.js';
 
-/** One end-to-end sweep to time: kdlab on a backend, or the plain PyTorch loop. */
+/** One end-to-end sweep to time: kdlab on a backend, or a peer's sweep script. */
 export interface SweepContender {
   /** Label for the tables. */
   label: string;
-  /** `kdlab` or `pytorch`. */
-  framework: 'kdlab' | 'pytorch';
+  /** `kdlab` or a `peer`. */
+  framework: 'kdlab' | 'peer';
+  /** kdlab's backend. */
+  backend?: 'wasm' | 'node';
+  /** Which peer. */
+  peer?: PeerId;
   /** The command. */
   command: string;
   /** Its arguments. */
@@ -25,6 +30,8 @@ export interface SweepContender {
 export interface SweepResult {
   /** The contender. */
   contender: SweepContender;
+  /** The round (0-based) it ran in. */
+  round?: number;
   /** Wall time from start to exit, in seconds. */
   seconds?: number;
   /** Largest summed resident set of the process and its children (workers), in KiB (sampled). */
@@ -35,7 +42,7 @@ export interface SweepResult {
   meanDistilledAccuracy?: number;
   /** The teacher's test accuracy. */
   teacherAccuracy?: number;
-  /** The framework and threads, in words (PyTorch only). */
+  /** The framework and threads, in words (peers only). */
   runtime?: string;
   /** Where its output went. */
   log: string;
@@ -55,8 +62,8 @@ function kdlabAccuracies(log: string): Pick<SweepResult, 'meanDistilledAccuracy'
   return { ...(distilled !== undefined ? { meanDistilledAccuracy: distilled } : {}), ...(teacher !== undefined ? { teacherAccuracy: Number(teacher) } : {}) };
 }
 
-/** Reads `bench/pytorch/sweep.py`'s answer line. */
-function pytorchAnswer(log: string): Pick<SweepResult, 'meanDistilledAccuracy' | 'teacherAccuracy' | 'runtime'> {
+/** Reads a peer's sweep answer line (bench/pytorch/sweep.py, bench/keras/sweep.py). */
+function peerAnswer(log: string): Pick<SweepResult, 'meanDistilledAccuracy' | 'teacherAccuracy' | 'runtime'> {
   const line = log.split('\n').find((text) => text.startsWith(ANSWER_PREFIX));
   if (line === undefined) return {};
   const answer = JSON.parse(line.slice(ANSWER_PREFIX.length)) as { runtime: string; results: Record<string, { test: number }> };
@@ -91,5 +98,5 @@ export async function runSweep(contender: SweepContender, cwd: string, logDir: s
     const lastLines = text.trim().split('\n').slice(-3).join(' | ');
     return { ...result, error: `exited with code ${String(code)}: ${lastLines.slice(0, 400)}` };
   }
-  return { ...result, seconds, ...(contender.framework === 'kdlab' ? kdlabAccuracies(text) : pytorchAnswer(text)) };
+  return { ...result, seconds, ...(contender.framework === 'kdlab' ? kdlabAccuracies(text) : peerAnswer(text)) };
 }
