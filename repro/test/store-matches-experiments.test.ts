@@ -14,7 +14,7 @@ import { studentsModule } from '@kdlab/students';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The experiments whose every trial is in the committed store. */
-const COMPLETE = ['hinton-mnist-full.ts', 'temperature-by-width.ts', 'omitted-three.ts', 'less-data.ts', 'less-data-fashion.ts', 'ensemble-to-one.ts', 'ensemble-to-one-single.ts', 'fitnets-mnist.ts'];
+const COMPLETE = ['hinton-mnist-full.ts', 'temperature-by-width.ts', 'omitted-three.ts', 'less-data.ts', 'less-data-fashion.ts', 'ensemble-to-one.ts', 'ensemble-to-one-single.ts', 'fitnets-mnist.ts', 'fitnets-depth.ts', 'distilbert-spam.ts', 'distilbert-spam-random.ts'];
 
 let runs: MlrunsRunRecord[];
 beforeAll(async () => {
