@@ -1,7 +1,9 @@
 /**
  * Where the native backend's memory goes in one KD step process (the `kd` workload of `npm run bench`,
  * as bench/steps/kdlab-worker.ts runs it): RSS and its parts at each stage. Run from the repository root:
- * `node --conditions=@kdlab/source --import tsx bench/native/memory-probe.ts [--backend node] [--threads N] [--steps 50]`.
+ * `node --conditions=@kdlab/source --import tsx bench/native/memory-probe.ts [--backend node] [--threads N] [--steps 50]` (under tsx),
+ * or bundled as the bench now runs its worker (plain node, no tsx):
+ * `npx esbuild bench/native/memory-probe.ts --bundle --platform=node --format=esm --conditions=@kdlab/source --external:@tensorflow/* --outfile=.kdlab/probe/memory-probe.mjs && node .kdlab/probe/memory-probe.mjs`.
  * Findings: bench/native/MEMORY.md.
  */
 import { readFileSync } from 'node:fs';
@@ -49,7 +51,7 @@ function stage(name: string): void {
 const flags = parseFlags(FLAGS);
 console.log('| stage | VmRSS MiB | VmHWM MiB | RssAnon | RssFile | JS heap used | external | arrayBuffers | tensors / MiB | threads |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-stage('node + tsx + kdlab modules');
+stage(process.execArgv.some((arg) => arg.includes('tsx')) ? 'node + tsx + kdlab modules' : 'node + kdlab modules (bundled, no tsx)');
 const threads = flags.threads === undefined ? undefined : positiveInteger(SCRIPT, '--threads', flags.threads);
 const backend = await selectBackend(parseBackendRequest(flags.backend, '--backend') as BackendName, undefined, threads !== undefined ? { threads } : {});
 stage(`backend loaded (${backend.name})`);

@@ -1,4 +1,5 @@
 import { peerEnv, settingsOf, type PeerId, type PeerSettings, type PeerStatus } from '../peers/peers.js';
+import { kdlabWorkerBundle } from './kdlab-worker-bundle.js';
 import type { StepWorkload } from './kdlab-workloads.js';
 import type { Participant } from './run-steps.js';
 
@@ -10,7 +11,7 @@ export interface ParticipantSettings {
   threads: readonly number[];
   /** The peers that can run (with their Python and OpenBLAS setting). */
   peers: readonly PeerStatus[];
-  /** The `--import` argument that loads tsx. */
+  /** The `--import` argument that loads tsx (kdlab's worker runs under it only where it cannot be bundled). */
   tsx: string;
 }
 
@@ -18,8 +19,22 @@ function plural(threads: number): string {
   return `${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
+/**
+ * How kdlab's worker starts: bundled and run by plain `node` (as an installed kdlab runs its compiled
+ * code; tsx's loader would add ~90 MiB to the peak memory measured, bench/native/MEMORY.md), else
+ * from source under tsx.
+ */
+function kdlabWorkerArgs(tsx: string): string[] {
+  try {
+    return [kdlabWorkerBundle()];
+  } catch (error) {
+    console.warn(`kdlab's bench worker could not be bundled (${(error as Error).message.split('\n')[0]}): it runs under tsx, which adds ~90 MiB to its memory.`);
+    return ['--conditions=@kdlab/source', '--import', tsx, 'bench/steps/kdlab-worker.ts'];
+  }
+}
+
 function kdlab(workload: StepWorkload, backend: 'wasm' | 'node', threads: number, tsx: string): Participant {
-  const args = ['--conditions=@kdlab/source', '--import', tsx, 'bench/steps/kdlab-worker.ts', '--workload', workload, '--backend', backend];
+  const args = [...kdlabWorkerArgs(tsx), '--workload', workload, '--backend', backend];
   if (backend === 'node') args.push('--threads', String(threads));
   return {
     label: backend === 'wasm' ? 'kdlab wasm (1 thread)' : `kdlab node (${plural(threads)})`,
