@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline';
 import { parseBackendRequest, selectBackend, type Tracker } from '@kdlab/core';
-import { CheckpointStore, DistillationRunner, jsonSafeResult, runPhase, TrainedModelCache, WORKER_READY_ID, WORKER_REPLY_PREFIX, type WorkerReply, type WorkerTask } from '@kdlab/runner';
+import { CheckpointStore, DistillationRunner, runPhase, TrainedModelCache, WORKER_READY_ID } from '@kdlab/runner';
 import { createModelCacheRemote, createTracker, standardRunTags } from '@kdlab/tracking';
 import { TerminalReporter } from '../terminal-reporter.js';
+import { replyToParent, serveTrialTasks, stopOnParentSignals } from './trial-task-loop.js';
 import { workerRegistries } from '../worker-registries.js';
 
 /** What a queue worker's trial process is started with (the `KDLAB_WORKER` environment variable, JSON): no experiment file, the trials come whole. */
@@ -31,9 +31,7 @@ export interface QueueTrialProcessSpec {
  * go to stdout, as `kdlab _worker`'s.
  */
 export async function runQueueTrialProcess(spec: QueueTrialProcessSpec): Promise<void> {
-  const reply = (message: WorkerReply): void => {
-    process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
-  };
+  const reply = replyToParent;
   let registries: Awaited<ReturnType<typeof workerRegistries>>;
   let backend: Awaited<ReturnType<typeof selectBackend>>;
   try {
@@ -44,12 +42,7 @@ export async function runQueueTrialProcess(spec: QueueTrialProcessSpec): Promise
     process.exitCode = 2;
     return;
   }
-  const abort = new AbortController();
-  const stop = (): void => abort.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.stdin.once('end', stop);
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const abort = stopOnParentSignals();
   const reporter = new TerminalReporter(process.stderr, `[trial process ${process.pid}] `);
   const runners = new Map<string, { tracker: Tracker; runner: DistillationRunner; remote?: { close(): Promise<void> } }>();
   const runnerFor = (trackingUri: string | undefined): DistillationRunner => {
@@ -77,21 +70,10 @@ export async function runQueueTrialProcess(spec: QueueTrialProcessSpec): Promise
     return entry.runner;
   };
   reply({ id: WORKER_READY_ID, ready: backend });
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (!line.trim()) continue;
-    const task = JSON.parse(line) as WorkerTask;
-    if (abort.signal.aborted) {
-      reply({ id: task.id, error: 'Training was interrupted.', errorName: 'TrainingAbortedError' });
-      continue;
-    }
-    try {
-      if (!task.inline) throw new Error('A queue trial process takes only tasks that carry their trial (inline).');
-      const result = await runPhase(runnerFor(task.inline.trackingUri), task.phase, task.inline.trial, task.context);
-      reply({ id: task.id, ...(result ? { result: jsonSafeResult(result) } : {}) });
-    } catch (error) {
-      reply({ id: task.id, error: (error as Error).message, errorName: (error as Error).name });
-    }
-  }
+  await serveTrialTasks(abort, (task) => {
+    if (!task.inline) throw new Error('A queue trial process takes only tasks that carry their trial (inline).');
+    return runPhase(runnerFor(task.inline.trackingUri), task.phase, task.inline.trial, task.context);
+  });
   for (const { runner, tracker, remote } of runners.values()) {
     runner.dispose();
     await tracker.close();

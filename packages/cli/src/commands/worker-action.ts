@@ -1,16 +1,16 @@
-import { createInterface } from 'node:readline';
 import { parseBackendRequest } from '@kdlab/core';
 import { selectBackend } from '@kdlab/core';
 import { CheckpointStore } from '@kdlab/runner';
 import { DistillationRunner } from '@kdlab/runner';
 import { runPhase } from '@kdlab/runner';
 import { TrainedModelCache } from '@kdlab/runner';
-import { WORKER_READY_ID, WORKER_REPLY_PREFIX, jsonSafeResult, type WorkerReply, type WorkerTask } from '@kdlab/runner';
+import { WORKER_READY_ID } from '@kdlab/runner';
 import { createTracker } from '@kdlab/tracking';
 import { standardRunTags } from '@kdlab/tracking';
 import { prepareExperiment, type ExperimentRequest } from '../prepare-experiment.js';
 import { TerminalReporter } from '../terminal-reporter.js';
 import type { QueueTrialProcessSpec } from './queue-trial-process.js';
+import { replyToParent, serveTrialTasks, stopOnParentSignals } from './trial-task-loop.js';
 
 /** What a worker is started with (the `KDLAB_WORKER` environment variable, JSON). */
 export interface WorkerSpec extends ExperimentRequest {
@@ -42,9 +42,7 @@ export async function runWorker(): Promise<void> {
 
 /** A `kdlab run --jobs` worker: loads the experiment file the parent loaded, then runs the phases it sends by trial index. */
 async function runFileWorker(spec: WorkerSpec): Promise<void> {
-  const reply = (message: WorkerReply): void => {
-    process.stdout.write(`${WORKER_REPLY_PREFIX}${JSON.stringify(message)}\n`);
-  };
+  const reply = replyToParent;
   let prepared: Awaited<ReturnType<typeof prepareExperiment>>;
   let backend: Awaited<ReturnType<typeof selectBackend>>;
   try {
@@ -56,15 +54,7 @@ async function runFileWorker(spec: WorkerSpec): Promise<void> {
     return;
   }
   const tracker = createTracker(spec.trackingUri);
-  // SIGINT (the terminal's Ctrl-C, or passed on by the parent), SIGTERM (passed on by the parent, or
-  // sent to every process of a job by a scheduler) and the parent's end (stdin closes) stop the phase
-  // in progress at its next step: its run ends KILLED. Writes to a parent that is gone are dropped.
-  const abort = new AbortController();
-  const stop = (): void => abort.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.stdin.once('end', stop);
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const abort = stopOnParentSignals();
   const runner = new DistillationRunner({
     registries: prepared.registries,
     tracker,
@@ -81,20 +71,7 @@ async function runFileWorker(spec: WorkerSpec): Promise<void> {
   reply({ id: WORKER_READY_ID, ready: backend });
   // Load the data while the worker waits for its first task (the first task reports a failure).
   runner.data(prepared.trials[0]!.experiment).catch(() => undefined);
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (!line.trim()) continue;
-    const task = JSON.parse(line) as WorkerTask;
-    if (abort.signal.aborted) {
-      reply({ id: task.id, error: 'Training was interrupted.', errorName: 'TrainingAbortedError' });
-      continue;
-    }
-    try {
-      const result = await runPhase(runner, task.phase, prepared.trials[task.trial]!, task.context);
-      reply({ id: task.id, ...(result ? { result: jsonSafeResult(result) } : {}) });
-    } catch (error) {
-      reply({ id: task.id, error: (error as Error).message, errorName: (error as Error).name });
-    }
-  }
+  await serveTrialTasks(abort, (task) => runPhase(runner, task.phase, prepared.trials[task.trial]!, task.context));
   runner.dispose();
   await tracker.close();
 }
