@@ -1,7 +1,7 @@
 import type { Tracker } from '@kdlab/core';
 import { describeTrial } from '@kdlab/core';
 import type { ResolvedTrial, RunReporter, SweepDefinition } from '@kdlab/runner';
-import { finishedTrialRun, newInvocationId, startSweepRun, sweepIdentity, trialContext } from '@kdlab/runner';
+import { finishedTrialRuns, newInvocationId, startSweepRun, sweepIdentity, trialContext } from '@kdlab/runner';
 import { buildJobGraph } from './graph/job-graph.js';
 import { JOB_PAYLOAD_FORMAT, jobIdOf, type JobPayload, type SweepAddress } from './graph/job-payload.js';
 import { pluginReferences } from './graph/plugin-references.js';
@@ -68,8 +68,9 @@ export async function enqueueSweep(options: EnqueueSweepOptions): Promise<Enqueu
 
   const skipped: EnqueuedSweep['skipped'] = [];
   const pending: ResolvedTrial[] = [];
-  for (const t of trials) {
-    const finished = options.resume === false ? undefined : await finishedTrialRun(tracker, experimentName, t);
+  const finishedRuns = options.resume === false ? [] : await finishedTrialRuns(tracker, experimentName, trials);
+  for (const [i, t] of trials.entries()) {
+    const finished = finishedRuns[i];
     if (finished) {
       skipped.push({ trial: t.trial.index, runId: finished });
       options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}): already finished in run ${finished}, skipped`);

@@ -115,8 +115,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
 
     // Trials that already finished (same config hash) are not run again.
     const pending: ResolvedTrial[] = [];
+    const finishedRuns = options.resume === false ? [] : await finishedTrialRuns(tracker, options.experimentName, trials);
     for (const [i, t] of trials.entries()) {
-      const finished = options.resume === false ? undefined : await finishedTrialRun(tracker, options.experimentName, t);
+      const finished = finishedRuns[i];
       if (finished) {
         outcomes[i]!.skippedFor = finished;
         options.reporter?.note(`trial ${t.trial.index} (${describeTrial(t.trial)}): already finished in run ${finished}, skipped`);
@@ -244,12 +245,14 @@ export function sweepBaselineKey(t: ResolvedTrial): string {
 }
 
 /**
- * The id of a FINISHED distilled run of the same configuration (config hash) in the experiment, or
- * undefined: such a trial is not run again.
+ * For each trial, the id of a FINISHED distilled run of the same configuration (config hash) in the
+ * experiment, or undefined: such a trial is not run again. One look at the store for all of them.
  */
-export async function finishedTrialRun(tracker: Tracker, experimentName: string, t: ResolvedTrial): Promise<string | undefined> {
-  const done = (await tracker.findRuns?.(experimentName, { 'kdlab.role': 'distilled', 'kdlab.config_hash': configHash(t.experiment) })) ?? [];
-  return done.find((run) => run.status === 'FINISHED')?.runId;
+export async function finishedTrialRuns(tracker: Tracker, experimentName: string, trials: readonly ResolvedTrial[]): Promise<(string | undefined)[]> {
+  const done = (await tracker.findRuns?.(experimentName, { 'kdlab.role': 'distilled' })) ?? [];
+  const byHash = new Map<string, string>();
+  for (const run of done) if (run.status === 'FINISHED' && run.tags['kdlab.config_hash'] !== undefined) byHash.set(run.tags['kdlab.config_hash'], run.runId);
+  return trials.map((t) => byHash.get(configHash(t.experiment)));
 }
 
 /** The first trial of each distinct key, in order. */
