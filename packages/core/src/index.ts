@@ -64,6 +64,7 @@ export * from './model/model-files.js';
 export * from './model/model-folder.js';
 export * from './model/capture-artifacts.js';
 export * from './data/dataset.js';
+export * from './data/byte-inputs.js';
 export * from './data/define-dataset.js';
 export * from './data/batcher.js';
 export * from './data/shuffle.js';

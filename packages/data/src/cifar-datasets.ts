@@ -6,7 +6,7 @@ import {
   CIFAR100_LAYOUT,
   CIFAR10_CHANNEL_STATS,
   CIFAR10_LAYOUT,
-  cifarDecoder,
+  cifarDecoding,
   readCifarBatches,
   type ChannelStats,
   type CifarFile,
@@ -165,7 +165,7 @@ export async function loadCifarDataset(spec: CifarDatasetSpec, request: DatasetR
   const files = await readCifarSource(spec, source);
   const trainSet = readCifarBatches(files.train, spec.layout);
   const testSet = readCifarBatches(files.test, spec.layout);
-  const splits = splitCanonical(spec.id, trainSet, testSet, spec.layout.numClasses, request, cifarDecoder(spec.channelStats));
+  const splits = splitCanonical(spec.id, trainSet, testSet, spec.layout.numClasses, request, cifarDecoding(spec.channelStats));
   return {
     name: spec.id,
     inputShape: [32, 32, 3],

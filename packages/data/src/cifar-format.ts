@@ -1,4 +1,4 @@
-import type { ByteImageSet, PixelDecoder } from './byte-image-set.js';
+import type { ByteImageSet, PixelDecoding } from './byte-image-set.js';
 import { DataFileError } from './data-file-error.js';
 
 /** Pixels of one CIFAR image: 3 planes (red, green, blue) of 32 x 32 bytes. */
@@ -79,22 +79,21 @@ export const CIFAR10_CHANNEL_STATS: ChannelStats = { mean: [0.4914, 0.4822, 0.44
 export const CIFAR100_CHANNEL_STATS: ChannelStats = { mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762] };
 
 /**
- * A decoder from CIFAR's CHW bytes to normalised HWC floats (`[32, 32, 3]`, row-major, channels
- * last): channel `c` of pixel `(row, column)` becomes `(p / 255 - mean[c]) / std[c]`, with `p` the byte
- * at `c * 1024 + row * 32 + column` of the record's pixels.
+ * The decoding of CIFAR's CHW bytes into normalised HWC inputs (`[32, 32, 3]`, row-major, channels
+ * last): the bytes are reordered to HWC, and channel `c` of pixel `(row, column)` decodes to
+ * `(p / 255 - mean[c]) / std[c]`, with `p` the byte at `c * 1024 + row * 32 + column` of the record's pixels.
  */
-export function cifarDecoder(stats: ChannelStats): PixelDecoder {
-  const tables = [0, 1, 2].map((c) => {
-    const table = new Float32Array(256);
-    for (let p = 0; p < 256; p++) table[p] = (p / 255 - (stats.mean[c] as number)) / (stats.std[c] as number);
-    return table;
-  }) as [Float32Array, Float32Array, Float32Array];
+export function cifarDecoding(stats: ChannelStats): PixelDecoding {
+  const levels = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < 256; p++) levels[c * 256 + p] = (p / 255 - (stats.mean[c] as number)) / (stats.std[c] as number);
+  }
   const plane = 32 * 32;
-  return (pixels, sourceOffset, out, targetOffset) => {
+  const reorder = (pixels: Uint8Array, sourceOffset: number, out: Uint8Array, targetOffset: number): void => {
     for (let c = 0; c < 3; c++) {
-      const table = tables[c] as Float32Array;
       const from = sourceOffset + c * plane;
-      for (let i = 0; i < plane; i++) out[targetOffset + i * 3 + c] = table[pixels[from + i] as number] as number;
+      for (let i = 0; i < plane; i++) out[targetOffset + i * 3 + c] = pixels[from + i] as number;
     }
   };
+  return { levels, channels: 3, reorder };
 }

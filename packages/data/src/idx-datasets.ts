@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { tableDecoder, unitScaleTable, type ByteImageSet } from './byte-image-set.js';
+import { tableDecoding, unitScaleTable, type ByteImageSet } from './byte-image-set.js';
 import { kdlabCacheDir } from './cache-dir.js';
 import { DataFileError } from './data-file-error.js';
 import type { Dataset, DatasetRequest } from '@kdlab/core';
@@ -157,7 +157,7 @@ export async function loadIdxDataset(spec: IdxDatasetSpec, request: DatasetReque
     readIdxPair(files.trainImages, files.trainLabels, numClasses),
     readIdxPair(files.testImages, files.testLabels, numClasses),
   ]);
-  const splits = splitCanonical(spec.id, trainSet, testSet, numClasses, request, tableDecoder(unitScaleTable(), 28 * 28));
+  const splits = splitCanonical(spec.id, trainSet, testSet, numClasses, request, tableDecoding(unitScaleTable()));
   return { name: spec.id, inputShape: [28, 28, 1], numClasses, classNames: spec.classNames, ...splits, source: dir };
 }
 

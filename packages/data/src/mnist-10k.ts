@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ByteImageSet } from './byte-image-set.js';
-import { tableDecoder } from './byte-image-set.js';
+import { tableDecoding } from './byte-image-set.js';
 import { kdlabCacheDir, type EnvironmentVariables } from './cache-dir.js';
 import { readCompactCache, writeCompactCache } from './compact-image-cache.js';
 import type { Dataset, DatasetRequest } from '@kdlab/core';
@@ -87,7 +87,7 @@ export function forgetMnist10kImages(): void {
 export async function loadMnist10k(request: DatasetRequest, options: Mnist10kOptions = {}): Promise<Dataset> {
   validateDatasetRequest(MNIST_10K_ID, request);
   const images = await loadMnist10kImages(options);
-  const splits = splitByFractions(images.set, 10, request, tableDecoder(mnistPackageLevels(), MNIST_PACKAGE_EXAMPLE_BYTES));
+  const splits = splitByFractions(images.set, 10, request, tableDecoding(mnistPackageLevels()));
   return {
     name: MNIST_10K_ID,
     inputShape: [28, 28, 1],

@@ -1,8 +1,8 @@
-import { gatherSplit, type ByteImageSet, type PixelDecoder } from './byte-image-set.js';
+import { gatherSplit, type ByteImageSet, type PixelDecoding } from './byte-image-set.js';
 import type { DataSplit, DatasetRequest } from '@kdlab/core';
 import { stratifiedSplit, stratifiedSubset } from './stratified-split.js';
 
-/** The three decoded splits of a dataset. */
+/** The three splits of a dataset. */
 export interface DecodedSplits {
   /** Training examples. */
   readonly train: DataSplit;
@@ -15,16 +15,16 @@ export interface DecodedSplits {
 /**
  * Splits a dataset that has no fixed split (e.g. `mnist-10k`) by the request's fractions with
  * {@link stratifiedSplit}, then keeps a stratified `limitTrain` subset of train with
- * {@link stratifiedSubset} (validation and test are unaffected by `limitTrain`), and decodes the
- * examples into floats. The request is assumed valid (see `validateDatasetRequest`).
+ * {@link stratifiedSubset} (validation and test are unaffected by `limitTrain`), and gathers the
+ * examples' bytes. The request is assumed valid (see `validateDatasetRequest`).
  */
-export function splitByFractions(set: ByteImageSet, numClasses: number, request: DatasetRequest, decode: PixelDecoder): DecodedSplits {
+export function splitByFractions(set: ByteImageSet, numClasses: number, request: DatasetRequest, decoding: PixelDecoding): DecodedSplits {
   const indices = stratifiedSplit(set.labels, numClasses, request.split, request.seed);
   const train = request.limitTrain === undefined ? indices.train : stratifiedSubset(indices.train, set.labels, numClasses, request.limitTrain);
   return {
-    train: gatherSplit(set, train, decode),
-    val: gatherSplit(set, indices.val, decode),
-    test: gatherSplit(set, indices.test, decode),
+    train: gatherSplit(set, train, decoding),
+    val: gatherSplit(set, indices.val, decoding),
+    test: gatherSplit(set, indices.test, decoding),
   };
 }
 
@@ -33,7 +33,7 @@ export function splitByFractions(set: ByteImageSet, numClasses: number, request:
  * carved from the canonical training set by {@link stratifiedSplit} with the fractions
  * `{ train: t / (t + v), val: v / (t + v), test: 0 }` where `t` and `v` are the request's `train` and
  * `val` (the request's `test` fraction is ignored: test is the canonical test set, whole and in file
- * order). Then a stratified `limitTrain` subset of train is kept, and the examples are decoded.
+ * order). Then a stratified `limitTrain` subset of train is kept, and the examples' bytes are gathered.
  * When `t + v` is 0 there is nothing to train on, which is an error.
  */
 export function splitCanonical(
@@ -42,7 +42,7 @@ export function splitCanonical(
   testSet: ByteImageSet,
   numClasses: number,
   request: DatasetRequest,
-  decode: PixelDecoder,
+  decoding: PixelDecoding,
 ): DecodedSplits {
   const { train: t, val: v } = request.split;
   if (t + v <= 0) {
@@ -53,8 +53,8 @@ export function splitCanonical(
   const testOrder = new Int32Array(testSet.count);
   for (let i = 0; i < testOrder.length; i++) testOrder[i] = i;
   return {
-    train: gatherSplit(trainSet, train, decode),
-    val: gatherSplit(trainSet, indices.val, decode),
-    test: gatherSplit(testSet, testOrder, decode),
+    train: gatherSplit(trainSet, train, decoding),
+    val: gatherSplit(trainSet, indices.val, decoding),
+    test: gatherSplit(testSet, testOrder, decoding),
   };
 }

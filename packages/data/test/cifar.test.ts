@@ -1,3 +1,4 @@
+import { inputRows } from '@kdlab/core';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,6 +64,10 @@ describe('CIFAR-10', () => {
       for (let row = 0; row < 32; row++) for (let column = 0; column < 32; column++) for (let c = 0; c < 3; c++) wanted[(row * 32 + column) * 3 + c] = expected(record, row, column, c);
       expect(x).toEqual(wanted);
     }
+    // held as HWC bytes with one table per channel; rows decode to the same floats
+    expect(dataset.test.bytes?.channels).toBe(3);
+    expect(dataset.test.bytes?.bytes.length).toBe(6 * 3072);
+    expect(inputRows(dataset.test, 5, 1, 3072)).toEqual(dataset.test.x.subarray(5 * 3072));
     // train + val hold all 20 training records once (identified by their HWC value at pixel (0, 1), red)
     const ids = [dataset.train, dataset.val].flatMap((split) => Array.from({ length: split.count }, (_, i) => split.x[i * 3072 + 3]));
     expect(ids.sort()).toEqual(written.train.map((record) => expected(record, 0, 1, 0)).sort());

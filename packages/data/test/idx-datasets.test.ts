@@ -32,6 +32,9 @@ describe('idx datasets', () => {
     expect([dataset.train.count, dataset.val.count, dataset.test.count]).toEqual([35, 5, 7]);
     expect([...dataset.test.y]).toEqual(written.testLabels);
     expect(dataset.test.x).toEqual(Float32Array.from(written.testPixels, (p) => p / 255));
+    // held as the file's bytes (a quarter of the floats), decoded through the p / 255 table
+    expect(dataset.test.bytes?.bytes).toEqual(Uint8Array.from(written.testPixels));
+    expect(dataset.train.bytes?.bytes.length).toBe(35 * 784);
     // train + val hold each training example once: match them by their first pixel row
     const key = (x: Float32Array, i: number): string => Array.from(x.subarray(i * 784, i * 784 + 28), (v) => Math.round(v * 255)).join(',');
     const seen = [...Array.from({ length: 35 }, (_, i) => key(dataset.train.x, i)), ...Array.from({ length: 5 }, (_, i) => key(dataset.val.x, i))];

@@ -1,3 +1,4 @@
+import { inputRows } from '@kdlab/core';
 import type { PluginRegistry } from '@kdlab/core';
 import type { SplitFractions } from '@kdlab/core';
 import type { DatasetDefinition } from '@kdlab/core';
@@ -43,7 +44,7 @@ export async function loadTestSamples(datasets: PluginRegistry<DatasetDefinition
   }
   const width = data.inputShape.reduce((a, b) => a * b, 1);
   return {
-    x: test.x.slice(0, count * width),
+    x: inputRows(test, 0, count, width).slice(),
     y: test.y.slice(0, count),
     count,
     inputShape: [...data.inputShape],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendInfo, Dataset, DataSplit, PluginRegistries, ResolvedExperiment, Tracker } from '@kdlab/core';
+import { byteSplit, type BackendInfo, type Dataset, type DataSplit, type PluginRegistries, type ResolvedExperiment, type Tracker } from '@kdlab/core';
 import { datasetDigest, DistillationRunner, teacherData, TrainedModelCache } from '@kdlab/runner';
 
 function split(count: number, offset: number): DataSplit {
@@ -68,5 +68,19 @@ describe('portable teacher cache keys', () => {
     expect(datasetDigest(onA)).toBe(digest);
     expect(datasetDigest(dataset('x'))).toBe(digest);
     expect(datasetDigest({ ...onA })).not.toBe(digest);
+  });
+
+  it('digest a split held as bytes exactly as its float copy, across chunks of rows', () => {
+    const count = 5000; // more rows than one chunk of the digest
+    const bytes = Uint8Array.from({ length: count * 4 }, (_, i) => (i * 31) % 256);
+    const levels = Float32Array.from({ length: 256 }, (_, p) => p / 255);
+    const y = Int32Array.from({ length: count }, (_, i) => i % 3);
+    const compact = byteSplit({ bytes, levels, channels: 1 }, y);
+    const floats: DataSplit = { x: Float32Array.from(bytes, (p) => levels[p]!), y, count };
+    const withTrain = (train: DataSplit): Dataset => ({ ...dataset('/b'), train });
+    expect(datasetDigest(withTrain(compact))).toBe(datasetDigest(withTrain(floats)));
+    const changed = bytes.slice();
+    changed[count * 4 - 1] = (changed[count * 4 - 1]! + 1) % 256;
+    expect(datasetDigest(withTrain(byteSplit({ bytes: changed, levels, channels: 1 }, y)))).not.toBe(datasetDigest(withTrain(floats)));
   });
 });

@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { decodeInputRowsInto, inputValueCount } from './byte-inputs.js';
 import type { DataSplit } from './dataset.js';
 import { shuffleInPlace } from './shuffle.js';
 
@@ -8,7 +9,7 @@ export interface BatcherOptions {
   readonly batchSize: number;
   /** Seed of the shuffles: epoch `e`'s order depends only on `seed` and `e`. */
   readonly seed: number;
-  /** Shape of one example; when given, the split's `x` must hold `count * prod(inputShape)` floats. */
+  /** Shape of one example; when given, the split must hold `count * prod(inputShape)` input values. */
   readonly inputShape?: readonly number[];
   /** Shuffle each epoch (default `true`); `false` keeps the split's order in every epoch. */
   readonly shuffle?: boolean;
@@ -90,8 +91,9 @@ export class Batcher {
     if (!(split.count > 0) || split.y.length !== split.count) {
       throw new RangeError(`Batcher: the split has count ${split.count} and ${split.y.length} labels; expected at least one example and one label each`);
     }
-    const exampleSize = split.x.length / split.count;
-    if (!Number.isInteger(exampleSize)) throw new RangeError(`Batcher: x holds ${split.x.length} floats, not a multiple of count ${split.count}`);
+    const values = inputValueCount(split);
+    const exampleSize = values / split.count;
+    if (!Number.isInteger(exampleSize)) throw new RangeError(`Batcher: x holds ${values} values, not a multiple of count ${split.count}`);
     if (options.inputShape !== undefined) {
       const expected = options.inputShape.reduce((product, size) => product * size, 1);
       if (expected !== exampleSize) {
@@ -137,15 +139,13 @@ export class Batcher {
     const start = step * this.batchSize;
     const size = Math.min(this.batchSize, this.#split.count - start);
     const target = size === this.#full.size || this.#partial === undefined ? this.#full : this.#partial;
-    const { x: sourceX, y: sourceY } = this.#split;
+    const split = this.#split;
     const exampleSize = this.exampleSize;
     for (let k = 0; k < size; k++) {
       const index = order[start + k] as number;
       target.indices[k] = index;
-      target.y[k] = sourceY[index] as number;
-      const from = index * exampleSize;
-      const to = k * exampleSize;
-      for (let i = 0; i < exampleSize; i++) target.x[to + i] = sourceX[from + i] as number;
+      target.y[k] = split.y[index] as number;
+      decodeInputRowsInto(split, index, exampleSize, target.x, k * exampleSize);
     }
     target.epoch = epoch;
     target.step = step;

@@ -1,7 +1,19 @@
-/** One split of a dataset, held in typed arrays. */
+import type { ByteInputs } from './byte-inputs.js';
+
+/**
+ * One split of a dataset, held in typed arrays. A loader may hold the inputs as bytes instead
+ * (`bytes`, made by `byteSplit`), a quarter of their float size: the full MNIST's 60,000 training
+ * images are then 47 MiB instead of 188. Readers that go row by row (`inputRows`,
+ * `decodeInputRowsInto`) then decode only the rows they need.
+ */
 export interface DataSplit {
-  /** Inputs, row-major: `count * prod(inputShape)` floats, already normalised. */
+  /**
+   * Inputs, row-major: `count * prod(inputShape)` floats, already normalised. For a split with
+   * `bytes`, the whole split decoded on first access (and kept): prefer `inputRows`.
+   */
   readonly x: Float32Array;
+  /** The inputs as bytes with their decoding tables, when the loader kept them so; `x` is then derived from them. */
+  readonly bytes?: ByteInputs;
   /** Integer labels in `[0, numClasses)`. */
   readonly y: Int32Array;
   /** Number of examples. */

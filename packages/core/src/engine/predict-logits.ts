@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputRows } from '../data/byte-inputs.js';
 import type { DataSplit } from '../data/dataset.js';
 import type { Model } from '../model/model.js';
 
@@ -12,7 +13,7 @@ export async function predictLogits(model: Model, split: DataSplit, batchSize: n
   for (let start = 0; start < split.count; start += batchSize) {
     const size = Math.min(batchSize, split.count - start);
     const logits = tf.tidy(() => {
-      const x = tf.tensor(split.x.subarray(start * width, (start + size) * width), [size, ...model.inputShape]);
+      const x = tf.tensor(inputRows(split, start, size, width), [size, ...model.inputShape]);
       return model.forward(x, { training: false }).logits;
     });
     out.set(await logits.data(), start * model.numClasses);

@@ -1,7 +1,7 @@
 import { FieldError } from '@kdlab/core';
 import seedrandom from 'seedrandom';
 import type { DataSplit, Dataset } from '@kdlab/core';
-import { shuffleInPlace } from '@kdlab/core';
+import { byteSplit, inputValueCount, shuffleInPlace } from '@kdlab/core';
 import { stratifiedSubset } from '../stratified-split.js';
 import { transferClasses, type TransferSet } from '@kdlab/core';
 
@@ -42,15 +42,21 @@ export function selectTransferIndices(train: DataSplit, numClasses: number, tran
   return Int32Array.from(kept).sort();
 }
 
-/** The rows `indices` of a split, in that order. */
+/** The rows `indices` of a split, in that order (a byte split stays one). */
 export function gatherRows(split: DataSplit, indices: Int32Array): DataSplit {
-  const size = split.count === 0 ? 0 : split.x.length / split.count;
-  const x = new Float32Array(indices.length * size);
+  const size = split.count === 0 ? 0 : inputValueCount(split) / split.count;
   const y = new Int32Array(indices.length);
   indices.forEach((index, row) => {
-    x.set(split.x.subarray(index * size, (index + 1) * size), row * size);
     y[row] = split.y[index]!;
   });
+  const inputs = split.bytes;
+  if (inputs !== undefined) {
+    const bytes = new Uint8Array(indices.length * size);
+    indices.forEach((index, row) => bytes.set(inputs.bytes.subarray(index * size, (index + 1) * size), row * size));
+    return byteSplit({ ...inputs, bytes }, y);
+  }
+  const x = new Float32Array(indices.length * size);
+  indices.forEach((index, row) => x.set(split.x.subarray(index * size, (index + 1) * size), row * size));
   return { x, y, count: indices.length };
 }
 

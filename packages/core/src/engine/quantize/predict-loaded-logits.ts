@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { inputRows } from '../../data/byte-inputs.js';
 import type { DataSplit } from '../../data/dataset.js';
 
 /**
@@ -18,7 +19,7 @@ export async function predictLoadedLogits(model: tfl.LayersModel, split: DataSpl
   for (let start = 0; start < split.count; start += batchSize) {
     const size = Math.min(batchSize, split.count - start);
     const logits = tf.tidy(() => {
-      const x = tf.tensor(split.x.subarray(start * width, (start + size) * width), [size, ...inputShape]);
+      const x = tf.tensor(inputRows(split, start, size, width), [size, ...inputShape]);
       const outputs = model.predict(x);
       return Array.isArray(outputs) ? outputs[0]! : outputs;
     });
