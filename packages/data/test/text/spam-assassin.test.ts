@@ -126,14 +126,20 @@ describe('spam-assassin', () => {
 
   it('trains its vocabulary on the training split only: rewriting every validation and test message leaves it unchanged', async () => {
     const { corpus, fingerprint } = await loadSpamAssassinCorpus({ cacheDir });
-    const inTrain = new Set(stratifiedSplit(corpus.labels, 2, request.split, request.seed).train);
+    // Every 6th message (956 of 5,731, ham and spam): the property holds for any corpus, and a seventh of
+    // the text makes the three vocabulary trainings below a seventh of the time.
+    const kept = corpus.texts.map((_, i) => i).filter((i) => i % 6 === 0);
+    const texts = kept.map((i) => corpus.texts[i]!);
+    const labels = Int32Array.from(kept, (i) => corpus.labels[i]!);
+    const inTrain = new Set(stratifiedSplit(labels, 2, request.split, request.seed).train);
     const options = { vocabSize: 1000, sequenceLength: 32, cacheDir: null };
-    const base = { name: 'spam-assassin', labels: corpus.labels, classNames: ['ham', 'spam'], source: corpus.source };
+    const base = { name: 'spam-assassin', labels, classNames: ['ham', 'spam'], source: corpus.source };
     const planted = (text: string): string => `${'qwzx vlorp '.repeat(50)}${text}`;
-    const original = await tokenizeTextCorpus({ ...base, texts: corpus.texts, fingerprint: `${fingerprint};original` }, request, options);
-    const heldOut = await tokenizeTextCorpus({ ...base, texts: corpus.texts.map((text, i) => (inTrain.has(i) ? text : planted(text))), fingerprint: `${fingerprint};held-out` }, request, options);
+    const original = await tokenizeTextCorpus({ ...base, texts, fingerprint: `${fingerprint};sixth;original` }, request, options);
+    expect(original.tokenizer.tokens.length).toBe(1000);
+    const heldOut = await tokenizeTextCorpus({ ...base, texts: texts.map((text, i) => (inTrain.has(i) ? text : planted(text))), fingerprint: `${fingerprint};sixth;held-out` }, request, options);
     expect(heldOut.tokenizer.tokens).toEqual(original.tokenizer.tokens);
-    const inTraining = await tokenizeTextCorpus({ ...base, texts: corpus.texts.map((text, i) => (inTrain.has(i) ? planted(text) : text)), fingerprint: `${fingerprint};train` }, request, options);
+    const inTraining = await tokenizeTextCorpus({ ...base, texts: texts.map((text, i) => (inTrain.has(i) ? planted(text) : text)), fingerprint: `${fingerprint};sixth;train` }, request, options);
     expect(inTraining.tokenizer.tokens).toContain('vlorp');
     expect(original.tokenizer.tokens).not.toContain('vlorp');
   });
