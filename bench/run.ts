@@ -23,6 +23,7 @@ import { parseBenchOptions, type BenchOptions } from './run-options.js';
 import type { StepWorkload } from './steps/kdlab-workloads.js';
 import { participantsFor } from './steps/participants.js';
 import { cpuSpread, measureWorkload, stepSpread, type ParticipantResult } from './steps/run-steps.js';
+import { prepareCompiledCli } from './sweep/compiled-cli.js';
 import { sweepContenders } from './sweep/contenders.js';
 import { exportMnistSplit } from './sweep/export-split.js';
 import { runSweep, type SweepResult } from './sweep/run-sweeps.js';
@@ -94,7 +95,7 @@ async function runSweeps(options: BenchOptions, peers: readonly PeerStatus[]): P
   try {
     const dataDir = join(workDir, 'mnist-10k');
     const trainCount = await exportMnistSplit(dataDir);
-    const contenders = sweepContenders(options, workDir, dataDir, peers);
+    const contenders = sweepContenders(options, workDir, dataDir, peers, prepareCompiledCli(ROOT));
     console.log(`  ${trainCount} training digits; teacher ${options.sweepTeacherEpochs} epochs, students ${options.sweepEpochs} epochs; ${options.sweepRounds} round(s); logs in ${logDir}`);
     const results: SweepResult[] = [];
     for (let round = 0; round < options.sweepRounds; round++) {

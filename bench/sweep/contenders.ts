@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { peerEnv, settingsOf, type PeerStatus } from '../peers/peers.js';
+import type { CliLaunch } from './compiled-cli.js';
 import type { SweepContender } from './run-sweeps.js';
 
 /** How the end-to-end sweeps are run. */
@@ -23,19 +24,20 @@ export function kdlabSweepFolders(workDir: string, backend: 'wasm' | 'node'): { 
 
 /**
  * The sweeps: `kdlab run bench/sweep/experiment.ts` on each backend (a fresh tracking store and teacher
- * cache each time) and each peer that can run (bench/pytorch/sweep.py, bench/keras/sweep.py) on the
+ * cache each time; the CLI started as `cli` says, normally from the compiled `dist/`) and each peer that can run (bench/pytorch/sweep.py, bench/keras/sweep.py) on the
  * split in `dataDir`, in its own process with its own settings (OpenBLAS variables, malloc).
  */
-export function sweepContenders(settings: SweepSettings, workDir: string, dataDir: string, peers: readonly PeerStatus[]): SweepContender[] {
+export function sweepContenders(settings: SweepSettings, workDir: string, dataDir: string, peers: readonly PeerStatus[], cli: CliLaunch): SweepContender[] {
   const epochs = ['--set', `teacher.train.epochs=${settings.sweepTeacherEpochs}`, '--set', `train.epochs=${settings.sweepEpochs}`];
   const list: SweepContender[] = settings.backends.map((backend) => {
     const folders = kdlabSweepFolders(workDir, backend);
     return {
-      label: `kdlab run --backend ${backend} --jobs ${settings.sweepJobs}`,
+      label: `kdlab run --backend ${backend} --jobs ${settings.sweepJobs}${cli.from === 'dist' ? '' : ` (CLI from ${cli.from})`}`,
       framework: 'kdlab',
       backend,
       command: process.execPath,
       args: ['packages/cli/bin/kdlab.mjs', 'run', 'bench/sweep/experiment.ts', '--backend', backend, '--jobs', String(settings.sweepJobs), '--tracking-uri', folders.tracking, '--cache-dir', folders.cache, '--no-resume', ...epochs],
+      env: cli.env,
       folders: [folders.tracking, folders.cache],
     };
   });
