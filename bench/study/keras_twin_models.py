@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import keras
 
-from twin_setting import EVAL_BATCH, HARD_WEIGHT, TrainSetting  # noqa: F401  (EVAL_BATCH re-exported to the training module)
+from twin_setting import HARD_WEIGHT, TrainSetting
 
 SIDE = 28
 """Images are SIDE x SIDE pixels, flattened to SIDE * SIDE inputs."""

@@ -18,8 +18,8 @@ import keras
 import numpy
 
 from keras_twin_data import Split, TwinData
-from keras_twin_models import EVAL_BATCH, RunSeeds
-from twin_setting import TrainSetting
+from keras_twin_models import RunSeeds
+from twin_setting import EVAL_BATCH, TrainSetting
 
 LOG = logging.getLogger("keras-twin")
 """Progress lines (configured by keras_hinton_mnist_full.py)."""
