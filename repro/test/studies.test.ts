@@ -812,10 +812,33 @@ describe('study 8: compression', () => {
     ),
   };
 
+  // The Node peer's file: each architecture in each storage, alone (median) = 1 + model + variant / 10 ms, batched a tenth of that.
+  const NODE_VARIANTS = ['float32', 'uint8', 'float16'] as const;
+  const NODE = {
+    measuredAt: '2026-12-07T09:15:02.120Z',
+    cpu: 'Test CPU',
+    cores: 2,
+    backend: 'node (@tensorflow/tfjs-node, built in /somewhere/.kdlab/native, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads))',
+    tfjs: '4.22.0',
+    node: 'v20.20.2',
+    threads: { intraOp: 1, interOp: 1 },
+    loadAverage: { start: 0.12, end: 0.98 },
+    samples: { dataset: 'mnist', count: 1000 },
+    models: (['teacher', 'student'] as const).flatMap((model, m) =>
+      NODE_VARIANTS.map((variant, v) => ({ model, variant, params: 1, bytes: 1, loadMs: 50, batch1: { runs: 200, warmup: 20, median: 1 + m + v / 10, mean: 9, p90: 9 }, batched: { batchSize: 100, images: 1000, passes: 5, perImage: (1 + m + v / 10) / 10 } })),
+    ),
+  };
+
   const analyseStore = fixtureAnalysis(study);
-  // browser null: no peer results
-  const analyse = (runs: Record<string, RunSpec[]> | undefined, browser: unknown = BROWSER): Promise<StudyAnalysis> =>
-    analyseStore(runs, browser === null ? new Map() : new Map([['browser-latency/compression', browser]]));
+  // a peer null: no results from it
+  const analyse = (runs: Record<string, RunSpec[]> | undefined, browser: unknown = BROWSER, node: unknown = NODE): Promise<StudyAnalysis> =>
+    analyseStore(
+      runs,
+      new Map([
+        ...(browser === null ? [] : [['browser-latency/compression', browser] as const]),
+        ...(node === null ? [] : [['node-latency/compression', node] as const]),
+      ]),
+    );
   const row = (data: string, model: string) => (first: string, cells: readonly string[]) => first === data && cells[1] === model;
 
   it('tables bytes on disk, compression, accuracy and retention with intervals, and latency in Node and the browser, as computed by hand', async () => {
@@ -840,7 +863,12 @@ describe('study 8: compression', () => {
     expect(cell(t, row('MNIST', 'teacher pruned 90%, uint8'), 'compression')).toBe(`${(teacherFile / prunedUint8).toFixed(1)}x`);
     expect(cell(t, row('MNIST', 'distilled student'), 'n')).toBe('3'); // the hints run is left out
     expect(cell(t, row('MNIST', 'distilled student'), 'compression')).toBe(`${(teacherFile / (4 * STUDENT_PARAMS + JSON_BYTES)).toFixed(1)}x`);
-    expect(cell(t, row('MNIST', 'distilled student'), 'Node (ms)')).toBe('1.10');
+    // Node: the peer's times by architecture and storage (alone / batched), whatever the row's weights
+    expect(cell(t, row('MNIST', 'teacher (float32)'), 'Node (ms, alone / batched)')).toBe('1.00 / 0.10');
+    expect(cell(t, row('MNIST', 'teacher, float16'), 'Node (ms, alone / batched)')).toBe('1.20 / 0.12');
+    expect(cell(t, row('MNIST', 'teacher pruned 90%'), 'Node (ms, alone / batched)')).toBe('1.00 / 0.10');
+    expect(cell(t, row('MNIST', 'distilled student'), 'Node (ms, alone / batched)')).toBe('2.00 / 0.20');
+    expect(cell(t, row('Fashion-MNIST', 'distilled + pruned 75%, uint8'), 'Node (ms, alone / batched)')).toBe('2.10 / 0.21');
     expect(cell(t, row('MNIST', 'distilled, uint8'), 'retention (%)')).toBe(summaryText(GOOD.kdUint8.map((a) => (100 * a) / GOOD.teacherAccuracy), 1));
     expect(cell(t, row('MNIST', 'distilled, uint8'), 'browser (ms, alone / batched)')).toBe('2.60 / 1.60');
     expect(cell(t, row('MNIST', 'teacher, float16'), 'browser (ms, alone / batched)')).toBe('1.50 / 0.50');
@@ -849,6 +877,23 @@ describe('study 8: compression', () => {
     expect(cell(quoted!, 'naive pruning', 'quoted')).toBe('3-5x at 85-92%');
     expect(analysis.verdict.level).toBe('reproduced');
     expect(analysis.notes[0]).toContain('headless Chromium 156 (TensorFlow.js 4.22.0, backend wasm) on Test CPU');
+    expect(analysis.notes[1]).toContain('Node latency measured 2026-12-07 09:15 UTC by the study\'s Node peer');
+    expect(analysis.notes[1]).toContain('on Test CPU (2 cores, 1-minute load average 0.12 at the start and 0.98 at the end), backend node (@tensorflow/tfjs-node, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads)), TensorFlow.js 4.22.0, Node v20.20.2');
+    expect(analysis.notes[1]).toContain('the median of 200 single-image predictions after 20 warm-up; batched: per image over 1,000 digits in batches of 100 (median of 5 passes)');
+    expect(analysis.notes[1]).not.toContain('/somewhere');
+  });
+
+  it('Node latency: the float32 file\'s time stands for a storage the peer did not time; without the peer, the runs\' model/latency_ms, said so in the column and the notes', async () => {
+    const float32AndUint8 = { ...NODE, models: NODE.models.filter((m) => m.variant !== 'float16') };
+    const partial = (await analyse(fashion(stores(GOOD)), BROWSER, float32AndUint8)).tables[0]!;
+    expect(cell(partial, row('MNIST', 'teacher, float16'), 'Node (ms, alone / batched)')).toBe('1.00 / 0.10');
+    const withoutPeer = await analyse(fashion(stores(GOOD)), BROWSER, null);
+    const t = withoutPeer.tables[0]!;
+    expect(t.columns.some((c) => c.header.startsWith('Node (ms, alone'))).toBe(false);
+    expect(cell(t, row('MNIST', 'distilled student'), 'Node (ms, in the runs)')).toBe('1.10'); // mean of 1.0, 1.1, 1.2
+    expect(cell(t, row('MNIST', 'teacher (float32)'), 'Node (ms, in the runs)')).toBe('2.00');
+    expect(withoutPeer.notes[1]).toContain('the training runs\' `model/latency_ms`');
+    expect(withoutPeer.notes[1]).toContain('has not written its results yet');
   });
 
   it('partly reproduced when quantization loses more than the quoted retention on one dataset', async () => {
@@ -867,6 +912,7 @@ describe('study 8: compression', () => {
     expect(mnistOnly.notes[0]).toContain('not measured yet');
     expect((await analyse(undefined)).verdict.level).toBe('not run yet');
     await expect(analyse(stores(GOOD), { ...BROWSER, pages: [{ model: 'teacher' }] })).rejects.toThrow(/browser-latency results are malformed: pages\.0\.variant/);
+    await expect(analyse(stores(GOOD), BROWSER, { ...NODE, models: [{ ...NODE.models[0]!, variant: 'int4' }] })).rejects.toThrow(/node-latency results are malformed: models\.0\.variant/);
   });
 });
 
