@@ -18,13 +18,15 @@ export interface LoadedExperimentFile {
 }
 
 /**
- * Loads an experiment file (`.ts` through tsx, or `.js`/`.mjs`). Throws naming the file when it is
+ * Loads an experiment file (`.ts` through tsx, or `.js`/`.mjs` as they are). Throws naming the file when it is
  * missing, fails to load, or has no default export.
  */
 export async function loadExperimentFile(file: string, cwd = process.cwd()): Promise<LoadedExperimentFile> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new Error(`${file}: no such experiment file.`);
-  ensureTypeScriptLoader();
+  // Only a TypeScript file needs tsx's loader: registering it costs a plain JavaScript one a module-hooks
+  // thread and source maps for every module loaded after it (bench/native/MEMORY.md, section 6).
+  if (/\.[cm]?tsx?$/.test(path)) ensureTypeScriptLoader();
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;

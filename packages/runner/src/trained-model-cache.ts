@@ -246,7 +246,8 @@ export class TrainedModelCache {
     const manifest: Manifest<Summary> = { version: MODEL_CACHE_VERSION, key, summary, variables: [], arrays: {} };
     let offset = 0;
     for (const variable of variables) {
-      const values = Float32Array.from(variable.dataSync() as Float32Array);
+      // Read out of the backend, copied into `data` below (no copy in between).
+      const values = variable.dataSync() as Float32Array;
       manifest.variables.push({ shape: variable.shape, offset, size: values.length });
       parts.push(values);
       offset += values.length;

@@ -62,8 +62,8 @@ export class SeededDropout extends tfl.layers.Layer {
       const input = SeededDropout.single(inputs, this.name);
       if (kwargs['training'] !== true || this.rate === 0) return input;
       const maskSeed = this.#generator.int32() >>> 0;
-      const uniform = tf.randomUniform(input.shape, 0, 1, 'float32', maskSeed);
-      const scaledMask = tf.mul(tf.cast(tf.greaterEqual(uniform, this.rate), input.dtype), 1 / (1 - this.rate));
+      const kept = tf.tensor(keptMask(input.size, this.rate, maskSeed), input.shape, 'bool');
+      const scaledMask = tf.mul(tf.cast(kept, input.dtype), 1 / (1 - this.rate));
       return tf.mul(input, scaledMask);
     });
   }
@@ -94,3 +94,18 @@ export class SeededDropout extends tfl.layers.Layer {
 }
 
 tf.serialization.registerClass(SeededDropout);
+
+/**
+ * The mask `tf.greaterEqual(tf.randomUniform([size], 0, 1, 'float32', seed), rate)` would give, as one
+ * byte per value: the same uniform draws (seedrandom's alea seeded with the seed's decimal string, as
+ * tfjs' `UniformRandom` does), compared as float32 values as TensorFlow.js compares them. Computed
+ * here rather than by tfjs so that a step leaves 1 byte of garbage per masked value instead of a
+ * 4-byte float array to upload and then compare in the backend (bench/native/MEMORY.md, section 6).
+ */
+function keptMask(size: number, rate: number, seed: number): Uint8Array {
+  const next = seedrandom.alea(String(seed));
+  const threshold = Math.fround(rate);
+  const kept = new Uint8Array(size);
+  for (let i = 0; i < size; i++) kept[i] = Math.fround(next()) >= threshold ? 1 : 0;
+  return kept;
+}

@@ -8,6 +8,7 @@ import { loadNativePackage } from './native/load-native-package.js';
 import { findNativeDir } from './native/native-location.js';
 import { NATIVE_PACKAGES, type NativeBackendName } from './native/native-package.js';
 import { registerTensorflowReshape } from './native/tensorflow-reshape.js';
+import { registerTensorflowStep } from './native/tensorflow-step.js';
 import { applyNativeThreads, describeNativeThreads, resolveNativeThreads, type NativeThreadSettings } from './native/native-threads.js';
 import { quietTensorFlow } from './native/tensorflow-log.js';
 
@@ -70,6 +71,7 @@ async function loadNative(name: NativeBackendName, options: SelectBackendOptions
   if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError(name, `${pkg} loaded but the "tensorflow" backend did not initialise.`);
   await tf.ready();
   registerTensorflowReshape();
+  registerTensorflowStep();
   const binding = (tf.backend() as { binding?: { TF_Version?: string } }).binding;
   const library = `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} C library`;
   const origin = loaded.nativeDir !== undefined ? `, built in ${loaded.nativeDir}` : '';

@@ -6,15 +6,22 @@ export interface SavedTensor {
   dtype: 'float32' | 'int32';
   /** Its shape. */
   shape: number[];
-  /** Its values, row-major: a copy, unchanged by later training. */
+  /** Its values, row-major, unchanged by later training (not to be written into). */
   values: Float32Array | Int32Array;
 }
 
-/** Copies a tensor's values out (synchronously: a checkpoint is taken between steps). */
+/**
+ * Copies a tensor's values out (synchronously: a checkpoint is taken between steps). The values are
+ * those `dataSync()` reads: a copy out of the backend (tfjs-node, wasm), or values the tensor holds
+ * and never changes (tensors are immutable; training assigns its variables new tensors), so they are
+ * not copied a second time: a teacher's checkpoint reads 3 x 9.6 MiB at every epoch end, not 6 x
+ * (bench/native/MEMORY.md, section 6). Nothing may write into them.
+ */
 export function saveTensor(tensor: tf.Tensor): SavedTensor {
   if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new Error(`A checkpoint cannot hold a ${tensor.dtype} tensor (shape [${tensor.shape.join(', ')}]).`);
   const values = tensor.dataSync();
-  return { dtype: tensor.dtype, shape: [...tensor.shape], values: tensor.dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values) };
+  if (tensor.dtype === 'int32') return { dtype: 'int32', shape: [...tensor.shape], values: values instanceof Int32Array ? values : Int32Array.from(values) };
+  return { dtype: 'float32', shape: [...tensor.shape], values: values instanceof Float32Array ? values : Float32Array.from(values) };
 }
 
 /** A new tensor holding saved values; the caller disposes it. */
