@@ -9,6 +9,7 @@ import { findNativeDir } from './native/native-location.js';
 import { NATIVE_PACKAGES, type NativeBackendName } from './native/native-package.js';
 import { registerTensorflowReshape } from './native/tensorflow-reshape.js';
 import { registerTensorflowStep } from './native/tensorflow-step.js';
+import { withoutSourceMaps } from './native/without-source-maps.js';
 import { applyNativeThreads, describeNativeThreads, resolveNativeThreads, type NativeThreadSettings } from './native/native-threads.js';
 import { quietTensorFlow } from './native/tensorflow-log.js';
 
@@ -62,7 +63,7 @@ async function loadNative(name: NativeBackendName, options: SelectBackendOptions
   };
   let loaded;
   try {
-    loaded = loadNativePackage(pkg, findNativeDir(options.nativeDir !== undefined ? { nativeDir: options.nativeDir } : {}), prepareEnvironment);
+    loaded = withoutSourceMaps(() => loadNativePackage(pkg, findNativeDir(options.nativeDir !== undefined ? { nativeDir: options.nativeDir } : {}), prepareEnvironment));
   } catch (error) {
     const build = `kdlab native build${name === 'node-gpu' ? ' --gpu' : ''}`;
     throw new BackendUnavailableError(name, `${pkg} could not be imported (${(error as Error).message.split('\n')[0]}). Install it, or build it against a local TensorFlow C library (\`${build}\`).`);
