@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRAIN_CHECKPOINT_VERSION, type TrainCheckpoint } from '@kdlab/core';
 
@@ -43,22 +44,28 @@ export class CheckpointStore {
 
   /** Stores the checkpoint of training `kind/key`, replacing the one before. */
   async save(kind: string, key: string, stored: StoredCheckpoint): Promise<void> {
-    const arrays: (Float32Array | Int32Array)[] = [];
-    let offset = 0;
-    const json = JSON.stringify({ version: TRAIN_CHECKPOINT_VERSION, runId: stored.runId, checkpoint: stored.checkpoint }, (_key, value: unknown) => {
-      if (value instanceof Float32Array || value instanceof Int32Array) {
-        const ref: ArrayRef = { $array: value instanceof Float32Array ? 'float32' : 'int32', offset, length: value.length };
-        arrays.push(value);
-        offset += value.byteLength;
-        return ref;
-      }
-      if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) } as NumberRef;
-      return value;
-    });
     const folder = this.#folder(kind, key);
     const temp = `${folder}.tmp-${randomUUID()}`;
     await mkdir(temp, { recursive: true });
-    await writeArrays(join(temp, ARRAYS), arrays);
+    // Each array is written as the JSON reaches it and kept by nobody: values read on access
+    // (`checkpointValues: 'on-access'`) are then out of the backend one at a time, never all at once.
+    const arrays = openSync(join(temp, ARRAYS), 'w');
+    let json: string;
+    try {
+      let offset = 0;
+      json = JSON.stringify({ version: TRAIN_CHECKPOINT_VERSION, runId: stored.runId, checkpoint: stored.checkpoint }, (_key, value: unknown) => {
+        if (value instanceof Float32Array || value instanceof Int32Array) {
+          const ref: ArrayRef = { $array: value instanceof Float32Array ? 'float32' : 'int32', offset, length: value.length };
+          writeAllSync(arrays, value);
+          offset += value.byteLength;
+          return ref;
+        }
+        if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) } as NumberRef;
+        return value;
+      });
+    } finally {
+      closeSync(arrays);
+    }
     await writeFile(join(temp, META), json);
     const old = `${folder}.old-${randomUUID()}`;
     try {
@@ -117,20 +124,10 @@ export class CheckpointStore {
   }
 }
 
-/**
- * Writes the arrays one after another into a new file, from their own memory: no concatenated copy
- * of a checkpoint's weights and optimizer state (a teacher's: 29 MiB at every epoch end).
- */
-async function writeArrays(path: string, arrays: readonly (Float32Array | Int32Array)[]): Promise<void> {
-  const file = await open(path, 'w');
-  try {
-    for (const array of arrays) {
-      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-      for (let written = 0; written < bytes.length; ) written += (await file.write(bytes, written, bytes.length - written)).bytesWritten;
-    }
-  } finally {
-    await file.close();
-  }
+/** Writes an array's bytes at the file's current position, from its own memory. */
+function writeAllSync(fd: number, array: Float32Array | Int32Array): void {
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
 }
 
 function isArrayRef(value: unknown): value is ArrayRef {

@@ -24,6 +24,7 @@ import { datasetDigest } from './dataset-digest.js';
 import { experimentDataKey, loadExperimentData } from './experiment-data.js';
 import { createStages } from './create-stages.js';
 import { checkClassSettings } from './check-class-settings.js';
+import { collectGarbage } from './collect-garbage.js';
 import { FieldError } from '@kdlab/core';
 import { flattenParams } from './flatten-params.js';
 import { initializeStudent } from './initialize-student.js';
@@ -156,6 +157,8 @@ export class DistillationRunner {
     if (!data) {
       data = (this.#options.loadedData?.get(key) ?? loadExperimentData(this.#options.registries, experiment)).then((loaded) => {
         this.#reporter.note(`data: ${loaded.name} (${loaded.train.count} train / ${loaded.val.count} val / ${loaded.test.count} test) from ${loaded.source}`);
+        // What reading it left (its files' bytes; here, the plan check's models too) goes now, not after the training.
+        collectGarbage();
         return loaded;
       });
       this.#data.set(key, data);
@@ -338,7 +341,8 @@ export class DistillationRunner {
           onMetrics: (points) => run.logMetrics(points),
           onProgress: (event) => this.#reporter.progress(job.name, event),
           ...(this.#options.signal ? { signal: this.#options.signal } : {}),
-          ...(checkpoints ? { checkpoint: (checkpoint: TrainCheckpoint) => checkpoints.save(job.checkpoint.kind, job.checkpoint.key, { runId: run.runId, checkpoint }) } : {}),
+          // The store writes each value as it reads it: a checkpoint is out of the backend one tensor at a time.
+          ...(checkpoints ? { checkpoint: (checkpoint: TrainCheckpoint) => checkpoints.save(job.checkpoint.kind, job.checkpoint.key, { runId: run.runId, checkpoint }), checkpointValues: 'on-access' as const } : {}),
           ...(reopened ? { resumeFrom: reopened.checkpoint } : {}),
         });
         await run.logMetrics(await this.#evaluate(experiment, data, job.model, job.role, training.epochs.length));

@@ -17,8 +17,8 @@ import type { WeightedTerm } from './weighted-term.js';
 import type { EpochSummary } from './epoch-summary.js';
 import { weightAt } from './weight-schedule.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
-import { restoreOptimizerState, saveOptimizerState } from './checkpoint/optimizer-state.js';
-import { assignSaved, saveTensor, type SavedTensor } from './checkpoint/saved-tensor.js';
+import { captureOptimizerState, restoreOptimizerState } from './checkpoint/optimizer-state.js';
+import { assignSaved, readOnAccess, saveTensor, type CheckpointValues, type SavedTensor } from './checkpoint/saved-tensor.js';
 import { TRAIN_CHECKPOINT_VERSION, type TrainCheckpoint } from './checkpoint/train-checkpoint.js';
 import type { PruningInstance, PruningProgress } from '../prune/define-pruning.js';
 import { PruningMasks } from './pruning-masks.js';
@@ -121,6 +121,12 @@ export interface TrainModelOptions {
    * training waits for it). Without it, no checkpoint is taken.
    */
   checkpoint?: (checkpoint: TrainCheckpoint) => Promise<void>;
+  /**
+   * How the checkpoint's tensor values reach `checkpoint` (default `copied`: read out when it is
+   * taken, the callback may keep them; `on-access`: read each time they are accessed, and only until
+   * the callback's promise settles, for a callback that writes them out one at a time).
+   */
+  checkpointValues?: CheckpointValues;
   /**
    * Continues a training from a checkpoint it took (same model, stages, data and seed): the epochs it
    * completed are skipped, and the training computes exactly what it would have without the
@@ -325,20 +331,28 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         await options.onMetrics?.(points);
         if (options.checkpoint) {
           loggedPoints.push(...points);
-          await options.checkpoint({
-            version: TRAIN_CHECKPOINT_VERSION,
-            epoch,
-            stage: stageIndex,
-            epochs: [...epochs],
-            points: [...loggedPoints],
-            seconds: secondsBefore + (performance.now() - started) / 1000,
-            best: { epoch: best!.epoch, accuracy: best!.accuracy, weights: (best!.saved ??= best!.snapshot.save()) },
-            weights: model.allVariables().map((variable) => saveTensor(variable)),
-            optimizer: await saveOptimizerState(stageOptimizer, variables),
-            losses: terms.map((term) => ({ variables: term.loss.variables.map((variable) => saveTensor(variable)), ...(term.loss.saveState ? { state: term.loss.saveState() } : {}) })),
-            ...(model.randomState ? { randomState: model.randomState() } : {}),
-            ...(masks.isEmpty && !pruning ? {} : { pruning: { masks: masks.save(model.allVariables()), ...(pruning?.saveState ? { state: pruning.saveState() } : {}) } }),
-          });
+          // `copied` values are read now (the best epoch's once, then kept); `on-access` ones when the callback reads them.
+          const onAccess = options.checkpointValues === 'on-access';
+          const read = onAccess ? readOnAccess : saveTensor;
+          const optimizerState = await captureOptimizerState(stageOptimizer, variables, read);
+          try {
+            await options.checkpoint({
+              version: TRAIN_CHECKPOINT_VERSION,
+              epoch,
+              stage: stageIndex,
+              epochs: [...epochs],
+              points: [...loggedPoints],
+              seconds: secondsBefore + (performance.now() - started) / 1000,
+              best: { epoch: best!.epoch, accuracy: best!.accuracy, weights: best!.saved ?? (onAccess ? best!.snapshot.save(read) : (best!.saved = best!.snapshot.save())) },
+              weights: model.allVariables().map(read),
+              optimizer: optimizerState.state,
+              losses: terms.map((term) => ({ variables: term.loss.variables.map(read), ...(term.loss.saveState ? { state: term.loss.saveState() } : {}) })),
+              ...(model.randomState ? { randomState: model.randomState() } : {}),
+              ...(masks.isEmpty && !pruning ? {} : { pruning: { masks: masks.save(model.allVariables()), ...(pruning?.saveState ? { state: pruning.saveState() } : {}) } }),
+            });
+          } finally {
+            optimizerState.release();
+          }
         }
         options.onProgress?.({ kind: 'epoch-end', epoch, epochs: totalEpochs, summary });
       }

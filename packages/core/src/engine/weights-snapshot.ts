@@ -19,9 +19,12 @@ export class WeightsSnapshot {
     return new WeightsSnapshot(variables, saved.map((value) => tf.keep(loadTensor(value))));
   }
 
-  /** The copied values, out of the backend. */
-  save(): SavedTensor[] {
-    return this.#values.map((value) => saveTensor(value));
+  /**
+   * The copied values, out of the backend ({@link saveTensor}), or as `read` gives them
+   * (`readOnAccess`: read when accessed, while this snapshot lives).
+   */
+  save(read: (tensor: tf.Tensor) => SavedTensor = saveTensor): SavedTensor[] {
+    return this.#values.map((value) => read(value));
   }
 
   /** Writes the copied values back into the variables. */

@@ -29,21 +29,44 @@ export interface SavedOptimizerWeight {
  * @param variables - What the optimizer trains, in the order given to it.
  */
 export async function saveOptimizerState(optimizer: tf.Optimizer, variables: readonly tf.Variable[]): Promise<SavedOptimizerState> {
+  const captured = await captureOptimizerState(optimizer, variables, saveTensor);
+  captured.release();
+  return captured.state;
+}
+
+/** An optimizer's state as {@link captureOptimizerState} took it, and how to free what it holds. */
+export interface CapturedOptimizerState {
+  /** The state, its values as `read` gave them. */
+  state: SavedOptimizerState;
+  /** Frees the tensors the optimizer handed out for it (after the last read of an `on-access` value). */
+  release(): void;
+}
+
+/**
+ * Takes an optimizer's weights, naming each by its variable's position in `variables`, their values
+ * as `read` gives them ({@link saveTensor}: copied now; `readOnAccess`: read when accessed, until
+ * `release()`).
+ * @param variables - What the optimizer trains, in the order given to it.
+ */
+export async function captureOptimizerState(optimizer: tf.Optimizer, variables: readonly tf.Variable[], read: (tensor: tf.Tensor) => SavedTensor): Promise<CapturedOptimizerState> {
   const slots = new Map(variables.map((variable, i) => [variable.name, i]));
   const weights = await optimizer.getWeights();
+  // getWeights() hands out the optimizer's own variables, and new tensors for the rest (the
+  // iteration count; moments kept outside tensors): those are ours to free.
+  const release = (): void => tf.dispose(weights.map(({ tensor }) => tensor).filter((tensor) => !(tensor instanceof tf.Variable)));
   try {
-    return {
+    const state = {
       weights: weights.map(({ name, tensor }) => {
         const cut = name.lastIndexOf('/');
         const slot = cut > 0 ? slots.get(name.slice(0, cut)) : undefined;
-        const value = saveTensor(tensor);
+        const value = read(tensor);
         return slot === undefined ? { name, value } : { slot, name, suffix: name.slice(cut + 1), value };
       }),
     };
-  } finally {
-    // getWeights() hands out the optimizer's own variables, and new tensors for the rest (the
-    // iteration count; moments kept outside tensors): those are this function's to free.
-    tf.dispose(weights.map(({ tensor }) => tensor).filter((tensor) => !(tensor instanceof tf.Variable)));
+    return { state, release };
+  } catch (error) {
+    release();
+    throw error;
   }
 }
 
