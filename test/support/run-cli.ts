@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,40 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs several `kdlab` invocations in one process, one after another (test/support/cli-batch.ts), each
+ * through the CLI's own `main(argv)` with its own stdout, stderr and exit code; results in the order
+ * given. For invocations that refuse their input before doing any work: the CLI's start-up (about 4 s
+ * of CPU, most of such an invocation) is paid once instead of once per invocation. What only a process
+ * of its own shows (the `kdlab` launcher, signals, a message printed once per process) needs
+ * {@link runCli}.
+ */
+export async function runCliBatch<const T extends readonly (readonly string[])[]>(invocations: T): Promise<{ -readonly [K in keyof T]: CliResult }> {
+  const folder = mkdtempSync(join(tmpdir(), 'kdlab-cli-batch-'));
+  const resultFile = join(folder, 'results.json');
+  try {
+    const batch = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--conditions=@kdlab/source', '--import', 'tsx', 'test/support/cli-batch.ts', resultFile, JSON.stringify(invocations)], {
+        cwd: repoRoot,
+        env: { KDLAB_CHECKPOINT_DIR: testCheckpointDir(), ...process.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    if (batch.code !== 0) throw new Error(`the batch of kdlab invocations exited with ${batch.code}:\n${batch.stderr}${batch.stdout}`);
+    const results = JSON.parse(readFileSync(resultFile, 'utf8')) as CliResult[];
+    if (results.length !== invocations.length) throw new Error(`the batch of kdlab invocations answered ${results.length} of ${invocations.length}`);
+    return results as { -readonly [K in keyof T]: CliResult };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 let checkpointDir: string | undefined;
