@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelFiles, selectBackend, writeModelFolder } from '@kdlab/core';
-import { runCli, type CliResult } from './support/run-cli.js';
+import { runCliBatch, type CliResult } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-export-invalid-'));
 const model = join(scratch, 'model');
@@ -39,18 +39,20 @@ function expectRefused(result: CliResult, message: string | RegExp): void {
 describe('kdlab export on invalid input', () => {
   it('exits 2 naming the path, the flag or the layer class, and writes nothing', async () => {
     const out = (name: string): string => join(scratch, 'out', name);
-    const [missing, badSamples, zeroSamples, noDataset, tooMany, unknownDataset, noOut, badVariant, unknownClass, occupied, variantOnPath] = await Promise.all([
-      runCli(['export', join(scratch, 'nowhere'), '--out', out('missing')]),
-      runCli(['export', model, '--out', out('bad-samples'), '--samples', 'many']),
-      runCli(['export', model, '--out', out('zero-samples'), '--samples', '0']),
-      runCli(['export', model, '--out', out('no-dataset'), '--samples', '10']),
-      runCli(['export', model, '--out', out('too-many'), '--dataset', 'mnist-10k', '--samples', '5000']),
-      runCli(['export', model, '--out', out('unknown-dataset'), '--dataset', 'mnist-20k']),
-      runCli(['export', model]),
-      runCli(['export', model, '--out', out('bad-variant'), '--variant', 'int4']),
-      runCli(['export', strange, '--out', out('unknown-class')]),
-      runCli(['export', model, '--out', join(scratch, 'occupied')]),
-      runCli(['export', model, '--out', out('variant-on-path'), '--variant', 'uint8']),
+    // one process runs them one after another, each through the CLI's main with its own output and exit
+    // code (the export that works, in export-browser.int.test.ts, runs kdlab export as its own process)
+    const [missing, badSamples, zeroSamples, noDataset, tooMany, unknownDataset, noOut, badVariant, unknownClass, occupied, variantOnPath] = await runCliBatch([
+      ['export', join(scratch, 'nowhere'), '--out', out('missing')],
+      ['export', model, '--out', out('bad-samples'), '--samples', 'many'],
+      ['export', model, '--out', out('zero-samples'), '--samples', '0'],
+      ['export', model, '--out', out('no-dataset'), '--samples', '10'],
+      ['export', model, '--out', out('too-many'), '--dataset', 'mnist-10k', '--samples', '5000'],
+      ['export', model, '--out', out('unknown-dataset'), '--dataset', 'mnist-20k'],
+      ['export', model],
+      ['export', model, '--out', out('bad-variant'), '--variant', 'int4'],
+      ['export', strange, '--out', out('unknown-class')],
+      ['export', model, '--out', join(scratch, 'occupied')],
+      ['export', model, '--out', out('variant-on-path'), '--variant', 'uint8'],
     ]);
     expectRefused(missing, `kdlab export: ${join(scratch, 'nowhere')}: no such file or folder.`);
     expectRefused(badSamples, "option '--samples <n>' argument 'many' is invalid. Give a whole number of at least 1.");
