@@ -1,19 +1,4 @@
-import type { DataSplit } from './dataset.js';
-
-/**
- * A split's inputs held as one byte per value (as image files store pixels), a quarter of their
- * size as floats. Value `i` of the split decodes to `levels[(i % channels) * 256 + bytes[i]]`: each
- * channel has its own 256-entry table, so a per-channel normalisation (`(p / 255 - mean) / std`)
- * decodes exactly as a float copy would have held it.
- */
-export interface ByteInputs {
-  /** `count * prod(inputShape)` bytes, row-major, channels last (the layout of {@link DataSplit.x}). */
-  readonly bytes: Uint8Array;
-  /** `256 * channels` floats: channel `c`'s value of byte `p` is `levels[c * 256 + p]`. */
-  readonly levels: Float32Array;
-  /** Channels per pixel (the innermost dimension of an example's shape: 1 for greyscale, 3 for RGB). */
-  readonly channels: number;
-}
+import type { ByteInputs, DataSplit } from './dataset.js';
 
 /**
  * A {@link DataSplit} whose inputs are {@link ByteInputs}. Its `x` is decoded from the bytes on first

@@ -1,5 +1,3 @@
-import type { ByteInputs } from './byte-inputs.js';
-
 /**
  * One split of a dataset, held in typed arrays. A loader may hold the inputs as bytes instead
  * (`bytes`, made by `byteSplit`), a quarter of their float size: the full MNIST's 60,000 training
@@ -58,4 +56,19 @@ export interface DatasetRequest {
   seed: number;
   /** Keep at most this many training examples (stratified), for quick runs. */
   limitTrain?: number;
+}
+
+/**
+ * A split's inputs held as one byte per value (as image files store pixels), a quarter of their
+ * size as floats. Value `i` of the split decodes to `levels[(i % channels) * 256 + bytes[i]]`: each
+ * channel has its own 256-entry table, so a per-channel normalisation (`(p / 255 - mean) / std`)
+ * decodes exactly as a float copy would have held it.
+ */
+export interface ByteInputs {
+  /** `count * prod(inputShape)` bytes, row-major, channels last (the layout of {@link DataSplit.x}). */
+  readonly bytes: Uint8Array;
+  /** `256 * channels` floats: channel `c`'s value of byte `p` is `levels[c * 256 + p]`. */
+  readonly levels: Float32Array;
+  /** Channels per pixel (the innermost dimension of an example's shape: 1 for greyscale, 3 for RGB). */
+  readonly channels: number;
 }
