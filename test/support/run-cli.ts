@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -87,10 +88,20 @@ export async function runCliBatch<const T extends readonly (readonly string[])[]
   }
 }
 
-let checkpointDir: string | undefined;
+/** The checkpoint folder of each test file's CLI runs, by the file's path. */
+const checkpointDirs = new Map<string, string>();
 
-/** A checkpoint folder for the CLI runs of this test process, made on first use in the system's temporary folder. */
+/**
+ * A checkpoint folder for the CLI runs of the calling test file, made on first use in the system's
+ * temporary folder: one per file, also when files share a worker process (vitest's `isolate: false`),
+ * so that a run never continues from a checkpoint another file's killed run left.
+ */
 function testCheckpointDir(): string {
-  checkpointDir ??= mkdtempSync(join(tmpdir(), 'kdlab-test-checkpoints-'));
-  return checkpointDir;
+  const testFile = expect.getState().testPath ?? '';
+  let dir = checkpointDirs.get(testFile);
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'kdlab-test-checkpoints-'));
+    checkpointDirs.set(testFile, dir);
+  }
+  return dir;
 }
