@@ -112,21 +112,29 @@ export async function loadStudyRuns(store: string, study: StudyDefinition, peers
 
 /**
  * A study's analysis on fixture stores, for one `describe`: a temporary folder made before its tests and
- * removed after them; each call writes the runs given (none: an empty store) into a fresh store there and
- * analyses it, with the peers' results given.
+ * removed after them; each call writes the runs given (none: an empty store) into a store there, read
+ * back and analysed with the peers' results given. The same runs are written once: a later call with
+ * equal runs reads the store written for the first (stores are only read after they are written).
  */
 export function fixtureAnalysis(study: StudyDefinition): (runs?: Readonly<Record<string, readonly RunSpec[]>>, peers?: ReadonlyMap<string, unknown>) => Promise<StudyAnalysis> {
   let root = '';
   let n = 0;
+  const written = new Map<string, Promise<string>>();
   beforeAll(async () => {
     root = await makeTempDir();
   });
   afterAll(async () => {
     await removeTempDir(root);
   });
-  return async (runs, peers = new Map()) => {
-    const store = `${root}/store-${n++}`;
-    if (runs !== undefined) await writeStore(store, runs);
-    return study.analyse(await loadStudyRuns(store, study, peers));
+  const storeOf = (runs: Readonly<Record<string, readonly RunSpec[]>> | undefined): Promise<string> => {
+    const key = JSON.stringify(runs ?? null);
+    let store = written.get(key);
+    if (store === undefined) {
+      const folder = `${root}/store-${n++}`;
+      store = (runs === undefined ? Promise.resolve() : writeStore(folder, runs).then(() => undefined)).then(() => folder);
+      written.set(key, store);
+    }
+    return store;
   };
+  return async (runs, peers = new Map()) => study.analyse(await loadStudyRuns(await storeOf(runs), study, peers));
 }
