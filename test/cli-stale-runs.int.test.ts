@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { currentProcessIdentity, livenessRecord, MlrunsTracker, readMlrunsStore, RUN_LIVENESS_FILE, validateMlrunsStore, type LivenessRecord, type MlrunsRunRecord } from '@kdlab/tracking';
-import { runCli } from './support/run-cli.js';
+import { runCli, runCliBatch } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kdlab-stale-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -107,13 +107,15 @@ describe('runs whose process is gone', () => {
     const exited = spawnSync(process.execPath, ['-e', '']).pid!;
     const lastSeen = Date.now();
     writeFileSync(join(store, run.experimentId, run.runId, RUN_LIVENESS_FILE), JSON.stringify({ ...livenessRecord(currentProcessIdentity(), lastSeen), pid: exited }));
-    const sync = await runCli(['sync', '--tracking-uri', store, '--journal-dir', join(scratch, 'no-journals')]);
+    // twice, one after the other in one process (each through the CLI's main, with its own output and
+    // exit code; kdlab sync as a process of its own is in tracking-sync.int.test.ts)
+    const syncArgs = ['sync', '--tracking-uri', store, '--journal-dir', join(scratch, 'no-journals')];
+    const [sync, again] = await runCliBatch([syncArgs, syncArgs]);
     expect(sync.code).toBe(0);
     expect(sync.stdout).toContain('nothing to send');
     expect(sync.stdout).toContain(`ended KILLED 1 run of ${store} whose process is gone, at its last heartbeat: orphan ${run.runId}`);
     const [ended] = (await readMlrunsStore(store)).runs;
     expect(ended!.info).toMatchObject({ status: 'KILLED', endTime: lastSeen });
-    const again = await runCli(['sync', '--tracking-uri', store, '--journal-dir', join(scratch, 'no-journals')]);
     expect(again.stdout).toContain(`No run of ${store} was left RUNNING by a process that is gone.`);
   });
 });
