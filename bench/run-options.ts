@@ -1,5 +1,5 @@
 import { parseFlags, positiveInteger, type FlagOptions, type FlagSpec } from './flags.js';
-import type { MallocMode, OpenblasMode } from './peers/settings.js';
+import { parseMklMode, type MallocMode, type MklMode, type OpenblasMode } from './peers/settings.js';
 import { PEER_IDS, type PeerId } from './peers/peers.js';
 import { STEP_WORKLOADS, type StepWorkload } from './steps/kdlab-workloads.js';
 
@@ -43,6 +43,8 @@ export interface BenchOptions {
   openblasEnv: OpenblasMode;
   /** `auto` (default): per peer, the faster of glibc malloc's defaults and tuned settings; `default` / `tuned`: that for every peer. */
   peerMalloc: MallocMode;
+  /** `auto` (default): per peer whose MKL takes its generic code path, the faster of MKL's own dispatch and its Intel code path (bench/peers/mkl_intel_path.c preloaded); `dispatch` / `intel-path`: that for every such peer. */
+  peerMkl: MklMode;
   /** Rounds of the probe that decides the `auto` settings. */
   probeRounds: number;
   /** Where the JSON results go. */
@@ -77,6 +79,7 @@ export const BENCH_FLAGS = {
     wheels: { type: 'string', default: '/opt/wheels,/opt/pypi/files' },
     'openblas-env': { type: 'string', default: 'auto' },
     'peer-malloc': { type: 'string', default: 'auto' },
+    'peer-mkl': { type: 'string', default: 'auto' },
     'probe-rounds': { type: 'string', default: '3' },
     json: { type: 'string', default: '.kdlab/bench/latest.json' },
   },
@@ -100,7 +103,8 @@ export const BENCH_FLAGS = {
     wheels: 'the folders pip installs the venv from, comma-separated (pip install --no-index --find-links: nothing is downloaded)',
     'openblas-env': "auto: per peer, unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE together in its processes only if that makes its KD step faster (measured); unset / keep: the same for every peer",
     'peer-malloc': "auto: per peer, tune glibc malloc in its processes only (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_) if that makes its KD step faster (measured); default / tuned: the same for every peer",
-    'probe-rounds': 'alternating rounds of the probe that decides --openblas-env auto and --peer-malloc auto (per peer, its KD step under each candidate setting)',
+    'peer-mkl': "auto: per peer whose MKL takes its generic code path (a non-Intel processor), preload bench/peers/mkl_intel_path.c (MKL then dispatches on the processor's instruction sets) only if that makes its KD step faster (measured); dispatch / intel-path: the same for every such peer",
+    'probe-rounds': 'alternating rounds of the probe that decides --openblas-env auto, --peer-malloc auto and --peer-mkl auto (per peer, its KD step under each candidate setting)',
     json: 'where the JSON results go',
   },
 } as const satisfies FlagSpec<FlagOptions>;
@@ -151,6 +155,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     wheels: flags.wheels.split(',').filter((folder) => folder !== ''),
     openblasEnv: openblasEnv(flags['openblas-env']),
     peerMalloc: peerMalloc(flags['peer-malloc']),
+    peerMkl: parseMklMode(flags['peer-mkl'], SCRIPT),
     probeRounds: positiveInteger(SCRIPT, '--probe-rounds', flags['probe-rounds']),
     json: flags.json,
   };

@@ -46,7 +46,7 @@ async function preparePeers(options: BenchOptions): Promise<{ peers: PeerStatus[
   for (const [group, state] of Object.entries(venv.groups)) {
     if (state.error === undefined) console.log(`  venv ${options.venv}: ${group} ${state.how} (${Object.entries(state.versions ?? {}).map(([name, version]) => `${name} ${version}`).join(', ')})`);
   }
-  await chooseSettings(peers, { openblas: options.openblasEnv, malloc: options.peerMalloc }, { rounds: options.probeRounds, roundMs: Math.min(options.roundMs, 800), minSteps: 3 }, ROOT);
+  await chooseSettings(peers, { openblas: options.openblasEnv, malloc: options.peerMalloc, mkl: options.peerMkl }, { rounds: options.probeRounds, roundMs: Math.min(options.roundMs, 800), minSteps: 3 }, ROOT);
   for (const peer of peers) {
     if (peer.check !== undefined) peer.label = peerLabel(peer.definition.id, peer.check);
     if (peer.error !== undefined) {

@@ -36,11 +36,17 @@ export interface PeerSettings {
   openblas: OpenblasSetting;
   /** glibc malloc's defaults or tuned. */
   malloc: MallocSetting;
+  /**
+   * The shim (bench/peers/mkl_intel_path.c, built by bench/peers/mkl-intel-path.ts) preloaded so that
+   * MKL takes the code path of the processor's instruction sets instead of its generic one; absent:
+   * MKL's own dispatch.
+   */
+  mklShim?: string;
 }
 
-/** `OpenBLAS env unset, malloc tuned`. */
+/** `OpenBLAS env unset, malloc tuned` (`, MKL's Intel code path` when the MKL shim is preloaded). */
 export function describeSettings(settings: PeerSettings): string {
-  return `OpenBLAS env ${settings.openblas === 'keep' ? 'kept' : 'unset'}, malloc ${settings.malloc}`;
+  return `OpenBLAS env ${settings.openblas === 'keep' ? 'kept' : 'unset'}, malloc ${settings.malloc}${settings.mklShim !== undefined ? ", MKL's Intel code path" : ''}`;
 }
 
 /** How a peer is run. */
@@ -177,6 +183,10 @@ export interface SettingsChoice extends PeerSettings {
   unsetCore?: string | null;
   /** The probe's candidates, when there was a probe. */
   probe?: ProbeResult[];
+  /** MKL's code path by its own dispatch and with the shim preloaded, when the shim was tried. */
+  mklCodePaths?: { dispatch: string | null; shim: string | null };
+  /** Why MKL's Intel code path was not tried, when the peer's MKL was on its generic path. */
+  mklNote?: string;
 }
 
 /** A peer as this run found it. */
@@ -214,23 +224,25 @@ export function peerThreadEnv(threads: number): Record<string, string> {
 
 /**
  * The environment of one of a peer's processes: its threads, its OpenBLAS setting (applied by
- * bench/pytorch/runtime.py before the BLAS loads), malloc's settings when tuned, its own variables.
+ * bench/pytorch/runtime.py before the BLAS loads), malloc's settings when tuned, the MKL shim preloaded
+ * when chosen (before any LD_PRELOAD the bench itself runs under), its own variables.
  */
 export function peerEnv(peer: PeerDefinition, threads: number, settings: PeerSettings): Record<string, string> {
-  return { ...peerThreadEnv(threads), KDLAB_BENCH_OPENBLAS_ENV: settings.openblas, ...(settings.malloc === 'tuned' ? TUNED_MALLOC_ENV : {}), ...peer.env };
+  const preload: Record<string, string> = settings.mklShim === undefined ? {} : { LD_PRELOAD: [settings.mklShim, process.env.LD_PRELOAD].filter((path) => path !== undefined && path !== '').join(' ') };
+  return { ...peerThreadEnv(threads), KDLAB_BENCH_OPENBLAS_ENV: settings.openblas, ...(settings.malloc === 'tuned' ? TUNED_MALLOC_ENV : {}), ...preload, ...peer.env };
 }
 
-/** A peer's chosen settings, or the defaults (machine's OpenBLAS settings, malloc's defaults) before they are chosen. */
+/** A peer's chosen settings, or the defaults (machine's OpenBLAS settings, malloc's defaults, MKL's own dispatch) before they are chosen. */
 export function settingsOf(peer: PeerStatus): PeerSettings {
-  return { openblas: peer.settings?.openblas ?? 'keep', malloc: peer.settings?.malloc ?? 'default' };
+  return { openblas: peer.settings?.openblas ?? 'keep', malloc: peer.settings?.malloc ?? 'default', ...(peer.settings?.mklShim !== undefined ? { mklShim: peer.settings.mklShim } : {}) };
 }
 
 const run = promisify(execFile);
 
-/** Runs a peer's check script with `python` under an OpenBLAS setting; throws with the script's last error line. */
-export async function checkPeer(peer: PeerDefinition, python: string, openblas: OpenblasSetting, root: string): Promise<PeerCheck> {
+/** Runs a peer's check script with `python` under an OpenBLAS setting (and the MKL shim, when given); throws with the script's last error line. */
+export async function checkPeer(peer: PeerDefinition, python: string, openblas: OpenblasSetting, root: string, mklShim?: string): Promise<PeerCheck> {
   try {
-    const { stdout } = await run(python, [peer.checkScript], { cwd: root, env: { ...process.env, ...peerEnv(peer, 1, { openblas, malloc: 'default' }) }, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
+    const { stdout } = await run(python, [peer.checkScript], { cwd: root, env: { ...process.env, ...peerEnv(peer, 1, { openblas, malloc: 'default', ...(mklShim !== undefined ? { mklShim } : {}) }) }, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
     const line = stdout.split('\n').find((text) => text.startsWith(ANSWER_PREFIX));
     if (line === undefined) throw new Error(`${peer.checkScript} printed no answer`);
     return JSON.parse(line.slice(ANSWER_PREFIX.length)) as PeerCheck;

@@ -1,6 +1,7 @@
 import { median } from '../report/stats.js';
 import { peerParticipant } from '../steps/participants.js';
 import { measureWorkload, type RoundSettings } from '../steps/run-steps.js';
+import { ensureMklShim, onMklGenericPath } from './mkl-intel-path.js';
 import { checkPeer, describeSettings, type MallocSetting, type OpenblasSetting, type PeerCheck, type PeerSettings, type PeerStatus, type ProbeResult } from './peers.js';
 
 /** `--openblas-env`: choose per peer by measuring (`auto`), or the same for every peer. */
@@ -8,6 +9,19 @@ export type OpenblasMode = 'auto' | OpenblasSetting;
 
 /** `--peer-malloc`: choose per peer by measuring (`auto`), or the same for every peer. */
 export type MallocMode = 'auto' | MallocSetting;
+
+/**
+ * `--peer-mkl`: for a peer whose MKL takes its generic code path (a non-Intel processor), try MKL's
+ * Intel code path (the shim of bench/peers/mkl_intel_path.c preloaded) and keep it if faster (`auto`),
+ * always use it (`intel-path`) or never (`dispatch`: MKL's own choice).
+ */
+export type MklMode = 'auto' | 'dispatch' | 'intel-path';
+
+/** Parses `--peer-mkl`; `script` names the command in the error. */
+export function parseMklMode(text: string, script: string): MklMode {
+  if (text === 'auto' || text === 'dispatch' || text === 'intel-path') return text;
+  throw new Error(`${script}: --peer-mkl must be auto, dispatch or intel-path, got "${text}"`);
+}
 
 /**
  * The OpenBLAS settings worth trying for a peer, given what its check reported with the machine's
@@ -24,9 +38,28 @@ export function openblasCandidates(kept: PeerCheck, unset: PeerCheck | undefined
   return { candidates: ['keep', 'unset'] };
 }
 
-/** Every combination of the candidate settings, the machine's and malloc's defaults first. */
-export function settingCandidates(openblas: readonly OpenblasSetting[], malloc: readonly MallocSetting[]): PeerSettings[] {
-  return openblas.flatMap((setting) => malloc.map((allocator) => ({ openblas: setting, malloc: allocator })));
+/**
+ * Every combination of the candidate settings, the machine's, malloc's and MKL's defaults first (an
+ * `undefined` MKL shim: MKL's own dispatch).
+ */
+export function settingCandidates(openblas: readonly OpenblasSetting[], malloc: readonly MallocSetting[], mklShims: readonly (string | undefined)[] = [undefined]): PeerSettings[] {
+  return mklShims.flatMap((mklShim) => openblas.flatMap((setting) => malloc.map((allocator) => ({ openblas: setting, malloc: allocator, ...(mklShim !== undefined ? { mklShim } : {}) }))));
+}
+
+/**
+ * The MKL shims worth trying for a peer: none unless its MKL is on the generic code path; then, unless
+ * `--peer-mkl dispatch`, the shim (built on first use), checked to really move MKL off the generic path.
+ * Returns the candidates (`undefined`: MKL's own dispatch), the check under the shim, and a note when it
+ * was not tried.
+ */
+async function mklCandidates(peer: PeerStatus, kept: PeerCheck, mode: MklMode, root: string, shimDir: string): Promise<{ shims: (string | undefined)[]; shimCheck?: PeerCheck; note?: string }> {
+  if (!onMklGenericPath(kept)) return { shims: [undefined], ...(mode === 'intel-path' ? { note: `--peer-mkl intel-path: its MKL is not on the generic code path (${kept.mklCodePath ?? 'no MKL'})` } : {}) };
+  if (mode === 'dispatch') return { shims: [undefined], note: 'MKL on its generic code path (--peer-mkl dispatch)' };
+  const shim = ensureMklShim(root, shimDir);
+  if ('error' in shim) return { shims: [undefined], note: `MKL on its generic code path; its Intel code path not tried: ${shim.error}` };
+  const shimCheck = await checkPeer(peer.definition, peer.python!, 'keep', root, shim.path);
+  if (onMklGenericPath(shimCheck)) return { shims: [undefined], note: "MKL on its generic code path; the shim did not move it (this MKL's vendor check is not exported)" };
+  return { shims: mode === 'intel-path' ? [shim.path] : [undefined, shim.path], shimCheck };
 }
 
 /**
@@ -54,13 +87,20 @@ function describeProbe(result: ProbeResult): string {
  * Decides each peer's settings and runs its check under the chosen OpenBLAS setting (so the kernels
  * reported are the ones its processes load). The candidates: the OpenBLAS settings of
  * {@link openblasCandidates} (`--openblas-env auto`) or the one asked for, times malloc's defaults and
- * tuned (`--peer-malloc auto`) or the one asked for. With more than one candidate, a probe: the peer's
+ * tuned (`--peer-malloc auto`) or the one asked for, times (for a peer whose MKL takes its generic code
+ * path) MKL's own dispatch and its Intel code path through the preloaded shim (`--peer-mkl auto`). With more than one candidate, a probe: the peer's
  * KD step (cached logits, 1 thread), one process per candidate, alternating for `probe.rounds` rounds;
  * the lowest median processor time per step wins (processor time: other processes on a shared machine
  * disturb it far less than wall time). Updates each peer's `settings` and `check` (its `error` when
  * its check fails).
  */
-export async function chooseSettings(peers: PeerStatus[], modes: { openblas: OpenblasMode; malloc: MallocMode }, probe: RoundSettings, root: string, log: (line: string) => void = console.log): Promise<void> {
+export async function chooseSettings(
+  peers: PeerStatus[],
+  modes: { openblas: OpenblasMode; malloc: MallocMode; mkl?: MklMode; shimDir?: string },
+  probe: RoundSettings,
+  root: string,
+  log: (line: string) => void = console.log,
+): Promise<void> {
   for (const peer of peers) {
     if (peer.error !== undefined || peer.python === undefined) continue;
     try {
@@ -69,16 +109,22 @@ export async function chooseSettings(peers: PeerStatus[], modes: { openblas: Ope
       const unset = hasOpenblas || modes.openblas === 'unset' ? await checkPeer(peer.definition, peer.python, 'unset', root) : undefined;
       const openblas = modes.openblas === 'auto' ? openblasCandidates(kept, unset) : { candidates: [modes.openblas], reason: `--openblas-env ${modes.openblas}` };
       const malloc: MallocSetting[] = modes.malloc === 'auto' ? ['default', 'tuned'] : [modes.malloc];
-      const candidates = settingCandidates(openblas.candidates, malloc);
+      const mkl = await mklCandidates(peer, kept, modes.mkl ?? 'auto', root, modes.shimDir ?? '.kdlab/bench');
+      if (mkl.note !== undefined) log(`  ${peer.label}: ${mkl.note}`);
+      const candidates = settingCandidates(openblas.candidates, malloc, mkl.shims);
       const cores = hasOpenblas ? { keepCore: kept.blasCore, unsetCore: unset?.blasCore ?? null } : {};
+      const mklFacts = { ...(mkl.shimCheck !== undefined ? { mklCodePaths: { dispatch: kept.mklCodePath ?? null, shim: mkl.shimCheck.mklCodePath ?? null } } : {}), ...(mkl.note !== undefined ? { mklNote: mkl.note } : {}) };
+      /** The check under a candidate's settings (the shim's check was run under the machine's OpenBLAS settings: a peer on MKL has no OpenBLAS to set). */
+      const checkFor = (settings: PeerSettings): PeerCheck => (settings.mklShim !== undefined ? mkl.shimCheck! : settings.openblas === 'keep' ? kept : unset!);
       if (candidates.length === 1) {
         const only = candidates[0]!;
-        const reasons = [openblas.reason ? `OpenBLAS variables: ${openblas.reason}` : '', modes.malloc === 'auto' ? '' : `malloc: --peer-malloc ${modes.malloc}`].filter((text) => text !== '');
-        peer.settings = { ...only, reason: reasons.join('; '), ...(openblas.reason ? { openblasNote: openblas.reason } : {}), ...cores };
-        peer.check = only.openblas === 'keep' ? kept : unset!;
+        const reasons = [openblas.reason ? `OpenBLAS variables: ${openblas.reason}` : '', modes.malloc === 'auto' ? '' : `malloc: --peer-malloc ${modes.malloc}`, mkl.note ?? ''].filter((text) => text !== '');
+        peer.settings = { ...only, reason: reasons.join('; '), ...(openblas.reason ? { openblasNote: openblas.reason } : {}), ...cores, ...mklFacts };
+        peer.check = checkFor(only);
         continue;
       }
-      log(`  ${peer.label}: timing its KD step under ${candidates.map(describeSettings).join(' / ')}${hasOpenblas ? ` (OpenBLAS picks ${kept.blasCore} with the machine's settings, ${unset?.blasCore ?? '?'} without)` : ''}`);
+      const mklPaths = mkl.shimCheck !== undefined ? ` (MKL: ${kept.mklCodePath ?? '?'} by its own dispatch, ${mkl.shimCheck.mklCodePath ?? '?'} with the shim)` : '';
+      log(`  ${peer.label}: timing its KD step under ${candidates.map(describeSettings).join(' / ')}${hasOpenblas ? ` (OpenBLAS picks ${kept.blasCore} with the machine's settings, ${unset?.blasCore ?? '?'} without)` : ''}${mklPaths}`);
       const participants = candidates.map((settings) => ({ ...peerParticipant('kd', 1, peer, false, settings), label: `${peer.label} (${describeSettings(settings)})` }));
       const measured = await measureWorkload('kd', participants, probe, root);
       const results: ProbeResult[] = candidates.map((settings, index) => {
@@ -94,16 +140,18 @@ export async function chooseSettings(peers: PeerStatus[], modes: { openblas: Ope
         };
       });
       const best = fastestCandidate(results)!;
-      const notes = [openblas.reason ? `OpenBLAS variables kept: ${openblas.reason}` : ''].filter((text) => text !== '');
+      const notes = [openblas.reason ? `OpenBLAS variables kept: ${openblas.reason}` : '', mkl.note ?? ''].filter((text) => text !== '');
       peer.settings = {
         openblas: best.openblas,
         malloc: best.malloc,
+        ...(best.mklShim !== undefined ? { mklShim: best.mklShim } : {}),
         reason: `${notes.map((note) => `${note}; `).join('')}probe, KD step (cached logits, 1 thread), median of ${probe.rounds} alternating rounds: ${results.map(describeProbe).join('; ')}`,
         ...(openblas.reason ? { openblasNote: openblas.reason } : {}),
         ...cores,
+        ...mklFacts,
         probe: results,
       };
-      peer.check = best.openblas === 'keep' ? kept : unset!;
+      peer.check = checkFor(best);
     } catch (error) {
       peer.error = `check failed: ${(error as Error).message}`;
     }

@@ -1,4 +1,4 @@
-import { describeSettings, type PeerStatus } from '../peers/peers.js';
+import { describeSettings, type PeerStatus, type ProbeResult } from '../peers/peers.js';
 import { fixed, markdownTable, mebibytes } from './markdown.js';
 
 /** `convolution jit:avx512_core, gemm_api`: the oneDNN primitives seen and their implementations. */
@@ -21,6 +21,23 @@ function openblasCores(peer: PeerStatus): string {
   return core;
 }
 
+/** MKL's code path in the peer's processes, and the one of MKL's own dispatch when the shim changed it. */
+function mklCell(peer: PeerStatus): string {
+  const check = peer.check!;
+  const path = check.mklCodePath ?? (check.mkl ? 'MKL (code path not reported)' : '-');
+  const paths = peer.settings?.mklCodePaths;
+  if (paths === undefined) return path;
+  if (peer.settings?.mklShim !== undefined) return `${path} (the shim preloaded; by its own dispatch: ${paths.dispatch ?? '?'})`;
+  return `${path} (with the shim, slower here: ${paths.shim ?? '?'})`;
+}
+
+/** MKL's code path in one candidate of the settings probe (`-` where the shim was not tried). */
+function mklProbeCell(peer: PeerStatus, result: ProbeResult): string {
+  const paths = peer.settings?.mklCodePaths;
+  if (paths === undefined) return '-';
+  return result.mklShim !== undefined ? `shim: ${paths.shim ?? '?'}` : `own dispatch: ${paths.dispatch ?? '?'}`;
+}
+
 /** The settings of a peer's processes and, briefly, why. */
 function settingsCell(peer: PeerStatus): string {
   const choice = peer.settings;
@@ -32,17 +49,18 @@ function settingsCell(peer: PeerStatus): string {
 /**
  * The settings probe: per peer, each candidate setting's KD step (cached logits, 1 thread) as the
  * median over the probe's rounds of processor and wall time per step, and its process's peak memory;
- * the chosen one marked.
+ * the chosen one marked. The MKL column says which code path MKL took, where the shim was tried.
  */
 export function settingsProbeTable(peers: readonly PeerStatus[]): string {
   const rows: string[][] = [];
   for (const peer of peers) {
     for (const result of peer.settings?.probe ?? []) {
-      const chosen = result.openblas === peer.settings!.openblas && result.malloc === peer.settings!.malloc;
+      const chosen = result.openblas === peer.settings!.openblas && result.malloc === peer.settings!.malloc && result.mklShim === peer.settings!.mklShim;
       rows.push([
         peer.label,
         `OPENBLAS_CORETYPE / L2_SIZE ${result.openblas === 'keep' ? 'kept' : 'unset'}${result.openblas === 'keep' ? (peer.settings!.keepCore ? ` (${peer.settings!.keepCore})` : '') : peer.settings!.unsetCore ? ` (${peer.settings!.unsetCore})` : ''}`,
         result.malloc,
+        mklProbeCell(peer, result),
         result.error !== undefined ? `failed: ${result.error}` : fixed(result.cpuMs, 1),
         fixed(result.wallMs, 1),
         mebibytes(result.peakRssKb),
@@ -51,7 +69,7 @@ export function settingsProbeTable(peers: readonly PeerStatus[]): string {
     }
   }
   if (rows.length === 0) return '(no probe ran: no peer had more than one candidate setting)';
-  return markdownTable(['peer', 'OpenBLAS variables (kernels)', 'malloc', 'KD step CPU ms (median)', 'wall ms (median)', 'peak RSS MiB', ''], rows, [3, 4, 5]);
+  return markdownTable(['peer', 'OpenBLAS variables (kernels)', 'malloc', 'MKL code path', 'KD step CPU ms (median)', 'wall ms (median)', 'peak RSS MiB', ''], rows, [4, 5, 6]);
 }
 
 /**
@@ -76,7 +94,7 @@ export function kernelTable(peers: readonly PeerStatus[]): string {
       `${check.framework ?? '?'}${check.python ? `, Python ${check.python}` : ''}`,
       check.blas ?? 'none found',
       openblasCores(peer),
-      check.mklCodePath ?? (check.mkl ? 'MKL (code path not reported)' : '-'),
+      mklCell(peer),
       onednn.length > 0 ? onednn.join('; ') : '-',
       other.join('; ') || '-',
       fixed(check.gemmGflops, 0),
@@ -84,7 +102,7 @@ export function kernelTable(peers: readonly PeerStatus[]): string {
     ];
   });
   return markdownTable(
-    ['peer', 'framework', 'matrix products', 'OpenBLAS kernels', 'MKL code path', 'oneDNN: version; ISA; primitives seen', 'other', 'GEMM GFLOP/s (128x784x800, 1 thread)', 'its processes: OPENBLAS_CORETYPE / L2_SIZE, malloc (why)'],
+    ['peer', 'framework', 'matrix products', 'OpenBLAS kernels', 'MKL code path', 'oneDNN: version; ISA; primitives seen', 'other', 'GEMM GFLOP/s (128x784x800, 1 thread)', 'its processes: OPENBLAS_CORETYPE / L2_SIZE, malloc, MKL (why)'],
     rows,
     [7],
   );

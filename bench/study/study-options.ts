@@ -1,5 +1,5 @@
 import { parseFlags, positiveInteger, type FlagOptions, type FlagSpec } from '../flags.js';
-import type { MallocMode, OpenblasMode } from '../peers/settings.js';
+import { parseMklMode, type MallocMode, type MklMode, type OpenblasMode } from '../peers/settings.js';
 
 /** The contenders of the study-level comparison, in their default order. */
 export const STUDY_CONTENDERS = ['kdlab', 'torch2', 'keras'] as const;
@@ -45,6 +45,8 @@ export interface StudyOptions extends StudyScale {
   openblasEnv: OpenblasMode;
   /** The peers' glibc malloc settings: chosen per peer by the bench's probe (`auto`) or fixed. */
   peerMalloc: MallocMode;
+  /** `auto` (default): per peer whose MKL takes its generic code path, the faster of MKL's own dispatch and its Intel code path (bench/peers/mkl_intel_path.c preloaded); `dispatch` / `intel-path`: that for every such peer. */
+  peerMkl: MklMode;
   /** Rounds of the settings probe. */
   probeRounds: number;
   /** Where the JSON results go. */
@@ -80,6 +82,7 @@ export const STUDY_FLAGS = {
     wheels: { type: 'string', default: '/opt/wheels,/opt/pypi/files' },
     'openblas-env': { type: 'string', default: 'auto' },
     'peer-malloc': { type: 'string', default: 'auto' },
+    'peer-mkl': { type: 'string', default: 'auto' },
     'probe-rounds': { type: 'string', default: '3' },
     json: { type: 'string', default: '.kdlab/bench/study-latest.json' },
     markdown: { type: 'string', default: '.kdlab/bench/study-latest.md' },
@@ -102,7 +105,8 @@ export const STUDY_FLAGS = {
     wheels: 'the folders pip installs the venv from, comma-separated (pip install --no-index --find-links: nothing is downloaded)',
     'openblas-env': "auto: per peer, unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE together in its processes only if that makes its KD step faster (the bench's probe); unset / keep: the same for every peer",
     'peer-malloc': "auto: per peer, tune glibc malloc in its processes only if that makes its KD step faster (the bench's probe); default / tuned: the same for every peer",
-    'probe-rounds': 'alternating rounds of the probe that decides --openblas-env auto and --peer-malloc auto',
+    'peer-mkl': "auto: per peer whose MKL takes its generic code path (a non-Intel processor), preload bench/peers/mkl_intel_path.c (MKL then dispatches on the processor's instruction sets) only if that makes its KD step faster (measured); dispatch / intel-path: the same for every such peer",
+    'probe-rounds': 'alternating rounds of the probe that decides --openblas-env auto, --peer-malloc auto and --peer-mkl auto',
     json: 'where the JSON results go',
     markdown: 'where the markdown table goes (also printed)',
     'keep-work': "keep each contender's temporary folder (tracking store, teacher cache, results files) and print where",
@@ -169,6 +173,7 @@ export function parseStudyOptions(argv: string[]): StudyOptions {
     wheels: flags.wheels.split(',').filter((folder) => folder !== ''),
     openblasEnv: openblasEnv(flags['openblas-env']),
     peerMalloc: peerMalloc(flags['peer-malloc']),
+    peerMkl: parseMklMode(flags['peer-mkl'], SCRIPT),
     probeRounds: positiveInteger(SCRIPT, '--probe-rounds', flags['probe-rounds']),
     json: flags.json,
     markdown: flags.markdown,

@@ -29,7 +29,7 @@ export async function prepareTwinPeers(options: StudyOptions, root: string, log:
     if (group?.versions !== undefined) log(`  venv ${options.venv}: ${id} ${group.how ?? ''} (${Object.entries(group.versions).map(([name, version]) => `${name} ${version}`).join(', ')})`);
     peers.set(id, status);
   }
-  await chooseSettings([...peers.values()], { openblas: options.openblasEnv, malloc: options.peerMalloc }, { rounds: options.probeRounds, roundMs: 800, minSteps: 3 }, root, log);
+  await chooseSettings([...peers.values()], { openblas: options.openblasEnv, malloc: options.peerMalloc, mkl: options.peerMkl }, { rounds: options.probeRounds, roundMs: 800, minSteps: 3 }, root, log);
   for (const peer of peers.values()) {
     if (peer.check !== undefined) peer.label = peerLabel(peer.definition.id, peer.check);
     if (peer.error !== undefined) log(`  ${peer.label}: not run (${peer.error})`);
