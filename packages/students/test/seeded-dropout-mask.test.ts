@@ -4,6 +4,7 @@ import seedrandom from 'seedrandom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@kdlab/core';
 import { SeededDropout } from '../src/index.js';
+import { keptMask, keptThreshold } from '../src/layers/seeded-dropout.js';
 
 // The native backend too where it is built (`kdlab native build`); the CPU backend always.
 const nativeMissing = await selectBackend('node', undefined, { threads: 1 }).then(
@@ -57,4 +58,34 @@ describe('SeededDropout masks drawn as bytes', () => {
       }
     });
   }
+});
+
+describe('keptThreshold', () => {
+  it('splits float64 draws exactly where their float32 rounding reaches fround(rate), ties included', () => {
+    const random = seedrandom('threshold');
+    let checked = 0;
+    for (let n = 0; n < 4000; n++) {
+      // arbitrary rates, and rates that are float32 values already (their midpoints are the hard cases)
+      const rate = n % 2 === 0 ? random() : Math.fround(random());
+      const bound = keptThreshold(rate);
+      const threshold = Math.fround(rate);
+      const below = new Float64Array([bound]);
+      new BigUint64Array(below.buffer)[0]! -= 1n;
+      for (const x of [bound, below[0]!, threshold, Math.fround(bound), (bound + threshold) / 2, bound * (1 + 1e-12)]) {
+        expect(x >= bound, `rate ${rate}, x ${x}`).toBe(Math.fround(x) >= threshold);
+        checked++;
+      }
+      // the bound is the smallest such double: the one just below it is not kept
+      expect(Math.fround(below[0]!) >= threshold).toBe(false);
+    }
+    expect(checked).toBe(24000);
+  });
+
+  it('gives the masks of seedrandom.alea draws rounded to float32, for rates on and off float32 values', () => {
+    for (const [rate, seed] of [[0.5, 1], [0.3, 7], [Math.fround(0.3), 9], [1e-9, 3], [0.999, 4294967295]] as const) {
+      const next = seedrandom.alea(String(seed));
+      const expected = Uint8Array.from({ length: 50_000 }, () => (Math.fround(next()) >= Math.fround(rate) ? 1 : 0));
+      expect(keptMask(50_000, rate, seed)).toEqual(expected);
+    }
+  });
 });
