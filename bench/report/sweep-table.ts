@@ -42,15 +42,16 @@ export function sweepTable(results: readonly SweepResult[]): string {
       ok.length === 0 ? `failed: ${failed?.error ?? 'no result'}` : formatSpread(spread(ok.map((result) => result.seconds ?? Number.NaN))),
       formatSpread(spread(ok.map((result) => (result.peakTreeKb ?? Number.NaN) * KIB_TO_MIB)), 0),
       mebibytes(median(ok.map((result) => result.peakProcessKb ?? Number.NaN))),
+      formatSpread(spread(ok.map((result) => (result.peakTreePssKb ?? Number.NaN) * KIB_TO_MIB)), 0),
       fixed(median(ok.map((result) => result.teacherAccuracy ?? Number.NaN)), 3),
       fixed(median(ok.map((result) => result.meanDistilledAccuracy ?? Number.NaN)), 3),
       `${ok.length}${failed !== undefined && ok.length > 0 ? ` (${series.results.length - ok.length} failed)` : ''}`,
     ];
   });
   return markdownTable(
-    ['sweep', 'wall s: median (min-max)', 'peak RSS MiB, all processes: median (min-max)', 'peak RSS MiB, largest process (median)', 'teacher test acc', 'mean distilled test acc', 'rounds'],
+    ['sweep', 'wall s: median (min-max)', 'peak RSS MiB, all processes: median (min-max)', 'peak RSS MiB, largest process (median)', 'peak PSS MiB, all processes (shared pages once): median (min-max)', 'teacher test acc', 'mean distilled test acc', 'rounds'],
     rows,
-    [4, 5, 6],
+    [5, 6, 7],
   );
 }
 
@@ -64,14 +65,19 @@ export function sweepMemoryRatio(kdlab: SweepSeries, peer: SweepSeries): RatioIn
   return pairedRatio(byRound(kdlab, (result) => result.peakTreeKb), byRound(peer, (result) => result.peakTreeKb));
 }
 
+/** The same with the summed proportional set sizes (a page shared by the workers counted once). */
+export function sweepPssRatio(kdlab: SweepSeries, peer: SweepSeries): RatioInterval | undefined {
+  return pairedRatio(byRound(kdlab, (result) => result.peakTreePssKb), byRound(peer, (result) => result.peakTreePssKb));
+}
+
 /** The sweep ratios: each kdlab sweep against each peer's, wall time and memory, median of the per-round ratios [95% interval]. */
 export function sweepRatioTable(results: readonly SweepResult[]): string {
   const series = sweepSeries(results);
   const rows: string[][] = [];
   for (const kdlab of series.filter((item) => item.first.contender.framework === 'kdlab')) {
     for (const peer of series.filter((item) => item.first.contender.framework === 'peer')) {
-      rows.push([kdlab.first.contender.label, peer.first.contender.label, formatRatio(sweepTimeRatio(kdlab, peer)), formatRatio(sweepMemoryRatio(kdlab, peer))]);
+      rows.push([kdlab.first.contender.label, peer.first.contender.label, formatRatio(sweepTimeRatio(kdlab, peer)), formatRatio(sweepMemoryRatio(kdlab, peer)), formatRatio(sweepPssRatio(kdlab, peer))]);
     }
   }
-  return markdownTable(['kdlab', 'peer', 'wall time kdlab / peer: median [95% interval]', 'peak RSS (all processes) kdlab / peer'], rows);
+  return markdownTable(['kdlab', 'peer', 'wall time kdlab / peer: median [95% interval]', 'peak RSS (all processes) kdlab / peer', 'peak PSS (all processes, shared pages once) kdlab / peer'], rows);
 }

@@ -38,6 +38,8 @@ export interface SweepResult {
   peakTreeKb?: number;
   /** Largest resident set of any one of its processes, in KiB (sampled). */
   peakProcessKb?: number;
+  /** Largest summed proportional set size of its processes (shared pages counted once), in KiB (sampled). */
+  peakTreePssKb?: number;
   /** Mean test accuracy of the distilled students. */
   meanDistilledAccuracy?: number;
   /** The teacher's test accuracy. */
@@ -93,7 +95,7 @@ export async function runSweep(contender: SweepContender, cwd: string, logDir: s
   const memory = sampler.stop();
   await new Promise<void>((resolve) => log.end(resolve));
   const text = await readFile(logPath, 'utf8');
-  const result: SweepResult = { contender, log: logPath, peakTreeKb: memory.peakTotalKb, peakProcessKb: memory.peakProcessKb };
+  const result: SweepResult = { contender, log: logPath, peakTreeKb: memory.peakTotalKb, peakProcessKb: memory.peakProcessKb, ...(memory.peakPssKb !== undefined ? { peakTreePssKb: memory.peakPssKb } : {}) };
   if (code !== 0) {
     const lastLines = text.trim().split('\n').slice(-3).join(' | ');
     return { ...result, error: `exited with code ${String(code)}: ${lastLines.slice(0, 400)}` };
