@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { int32Vector, rawBackend, rawDtype, rawOp, typeAttribute } from './tensorflow-raw-ops.js';
+
+/** The tfjs-node `Transpose` kernel kdlab's replaces, kept to put it back. */
+let stockTranspose: tf.KernelConfig | undefined;
+
+/**
+ * Replaces tfjs-node's `Transpose` kernel (backend `tensorflow`) with one that runs TensorFlow's
+ * `Transpose` op with the permutation kept as a TensorFlow handle ({@link int32Vector}) instead of a
+ * tfjs tensor made, uploaded and freed on every call (attention transposes its heads four times a
+ * layer and step). The same op, the same values; dtypes other than float32, int32 and bool go to
+ * tfjs-node's own kernel. Registered once, when tfjs-node is loaded; does nothing without tfjs-node.
+ */
+export function registerTensorflowTranspose(): void {
+  if (stockTranspose !== undefined) return;
+  const stock = tf.getKernel('Transpose', 'tensorflow');
+  if (stock === undefined) return;
+  stockTranspose = stock;
+  tf.unregisterKernel('Transpose', 'tensorflow');
+  tf.registerKernel({
+    kernelName: 'Transpose',
+    backendName: 'tensorflow',
+    kernelFunc: (args) => {
+      const x = args.inputs['x'] as tf.TensorInfo;
+      const backend = rawBackend(args.backend);
+      const dtype = rawDtype(backend, x.dtype);
+      if (dtype === undefined) return stock.kernelFunc(args);
+      const perm = args.attrs?.['perm'] as number[];
+      const attributes = [typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tperm', backend.binding.TF_INT32)];
+      return backend.createOutputTensor(rawOp(backend, 'Transpose', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, perm)]));
+    },
+  });
+}
+
+/** Puts tfjs-node's own `Transpose` kernel back (for tests). */
+export function unregisterTensorflowTranspose(): void {
+  if (stockTranspose === undefined) return;
+  tf.unregisterKernel('Transpose', 'tensorflow');
+  tf.registerKernel(stockTranspose);
+  stockTranspose = undefined;
+}
