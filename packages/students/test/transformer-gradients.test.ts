@@ -87,6 +87,31 @@ describe.each(backends)('transformer gradients on %s', (backend) => {
     tf.dispose([x, gamma, beta, ...viaFused, ...viaStock, ...viaOp, ...viaPlain, ...[stock, fused].flatMap((layer) => layer.weights.map((weight) => weight.read()))]);
   });
 
+  it('layerNorm answers tfjs-layers\' LayerNormalization to the bit for row counts on and off multiples of 64 (on tfjs-node, rsqrt per row or tiled)', async () => {
+    await selectBackend(backend, undefined, { threads: 1 });
+    for (const [shape, seed] of [[[128, 50, 64], 11], [[64, 8], 12], [[2, 32, 16], 13], [[3, 7, 16], 14], [[16, 64], 15], [[1, 64, 3], 16]] as [number[], number][]) {
+      const stock = tfl.layers.layerNormalization({ epsilon: 1e-5 });
+      const fused = new FusedLayerNormalization({ epsilon: 1e-5 });
+      const features = shape[shape.length - 1]!;
+      // rows of very different spreads, so that rsqrt sees many exponents
+      const x = tf.tidy(() => tf.mul(tf.randomNormal(shape, 0.5, 2, 'float32', seed), tf.exp(tf.randomUniform([...shape.slice(0, -1), 1], -6, 6, 'float32', seed + 100))));
+      const gamma = tf.randomNormal([features], 1, 0.3, 'float32', seed + 200);
+      const beta = tf.randomNormal([features], 0, 0.3, 'float32', seed + 300);
+      for (const layer of [stock, fused]) {
+        layer.build(x.shape);
+        layer.setWeights([gamma, beta]);
+      }
+      const [ours, theirs] = [fused, stock].map((layer) => {
+        const output = layer.apply(x) as tf.Tensor;
+        const bits = Array.from(new Uint32Array(output.dataSync().buffer));
+        output.dispose();
+        return bits;
+      });
+      expect(ours, `[${shape.join(',')}]`).toEqual(theirs);
+      tf.dispose([x, gamma, beta, ...[stock, fused].flatMap((layer) => layer.weights.map((weight) => weight.read()))]);
+    }
+  });
+
   it('layerNorm\'s gradient matches finite differences of the formula in double precision', async () => {
     await selectBackend(backend, undefined, { threads: 1 });
     const rows = [[0.3, -1.2, 2.0, 0.7], [1.5, 1.4, -0.2, 0.1]];

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * features and the scale and offset over the rows, `batchNorm`), except on tfjs-node, where its
  * `batchNorm` kernel of tiled inputs is five element-wise TensorFlow ops, which give the same values
  * with the moments' `x - mean` reused and the scale and offset broadcast instead of tiled (three
- * tiles and a subtraction fewer). Backward: one entry
+ * tiles and a subtraction fewer; the variance's too when the row count allows, see
+ * `tensorflowBatchNorm`). Backward: one entry
  * of the tape instead of the gradients of those ops, which run on the full input shape (about 40
  * kernels per norm); for `xhat = (x - mean) * rstd` the normalised input, `rstd = 1 / sqrt(variance +
  * epsilon)`: `dbeta = sum(dy)`, `dgamma = sum(dy * xhat)` over every axis but the last, and
@@ -65,16 +66,28 @@ function tiledBatchNorm(input: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, 
 }
 
 /**
+ * Elements per packet times packets per unrolled step of Eigen's element-wise loops, at most (16
+ * floats with AVX-512, 4 packets): a tensor whose size is a multiple of it is computed packet by packet
+ * throughout, with no element left to the scalar loop.
+ */
+const VECTORISED_MULTIPLE = 64;
+
+/**
  * What tfjs-node's `FusedBatchNorm` kernel computes for inputs of rank above 1 (tfjs-node 4.22,
  * kernels/FusedBatchNorm.js): `(x - mean) * (rsqrt(variance + epsilon) * scale) + offset`, with `x - mean`
  * the one the moments computed and the scale and offset broadcast instead of tiled (the same exact
- * subtraction, products and sum per element). The variance alone is tiled: TensorFlow's `Rsqrt` is a
- * vectorised approximation that can round otherwise for the elements of a small tensor it does one by
- * one, so it runs on the very tensor it runs on in stock tfjs.
+ * subtraction, products and sum per element). TensorFlow's `Rsqrt` is a vectorised approximation
+ * that rounds otherwise for the elements it does one by one, in the scalar loop after the last full
+ * packet; stock tfjs runs it on the variance tiled to the input's shape. When the number of rows is a
+ * multiple of {@link VECTORISED_MULTIPLE}, every element of the row variances and of their tiled copy
+ * goes through the vectorised path (the same value per row), so `rsqrt(variance + epsilon)` runs on the
+ * row variances and is broadcast (a tile, an addition and an `Rsqrt` over the input's shape fewer);
+ * otherwise the variance is tiled as in stock tfjs.
  */
 function tensorflowBatchNorm(centered: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, epsilon: number): tf.Tensor {
   const rank = centered.rank;
-  const tiled = tf.tile(variance, [...new Array<number>(rank - 1).fill(1), centered.shape[rank - 1]!]);
-  const inverse = tf.mul(tf.rsqrt(tf.add(tiled, tf.scalar(epsilon))), scale);
+  const rowwise = variance.size % VECTORISED_MULTIPLE === 0;
+  const source = rowwise ? variance : tf.tile(variance, [...new Array<number>(rank - 1).fill(1), centered.shape[rank - 1]!]);
+  const inverse = tf.mul(tf.rsqrt(tf.add(source, tf.scalar(epsilon))), scale);
   return tf.add(tf.mul(centered, inverse), offset);
 }
