@@ -141,6 +141,20 @@ describe.skipIf(unavailable !== undefined)("kdlab's Sum, Mean, Transpose and Res
     tf.dispose([x, ints]);
   });
 
+  it('transpose with a permutation that changes nothing by sharing the input\'s data', () => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const same = tf.transpose(x, [0, 1]);
+    expect(same.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(same.arraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, [0, 1]), tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]))))(same);
+    expect(Array.from(grad.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    tf.dispose([same, grad]);
+  });
+
   it('differentiate as before, and free every tensor they make', () => {
     const x = tf.tensor3d(values(4 * 5 * 6, 4), [4, 5, 6]);
     const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(tf.reshape(tf.add(t, tf.mean(t, -1, true)), [4, 30]), [1, 0]), tf.tile(tf.reshape(tf.sum(t, [0, 1]), [6, 1]), [5, 4])));
