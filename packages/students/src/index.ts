@@ -9,6 +9,7 @@ export * from './layers/layers-feeding.js';
 export * from './browser.js';
 export * from './layers/fused-layer-normalization.js';
 export * from './layers/fused-gelu.js';
+export * from './layers/lazy-input-gradient-conv.js';
 export * from './ops/layer-norm.js';
 export * from './ops/gelu.js';
 export * from './layers/check-build-context.js';

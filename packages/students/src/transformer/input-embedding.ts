@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { applyLayer } from '../building/apply-layer.js';
 import { glorotUniformInit, truncatedNormalInit } from '../building/initializers.js';
+import { withLazyInputGradient } from '../layers/lazy-input-gradient-conv.js';
 
 /** How a transformer turns its input into tokens. */
 export const transformerEmbeddings = ['tokens', 'rows', 'patches'] as const;
@@ -73,7 +74,8 @@ export function embedInput(inputShape: readonly number[], options: InputEmbeddin
     throw new Error(`transformer: patchSize ${patchSize} must divide the image's height and width, context.inputShape is ${shape}.`);
   }
   const image = inputShape.length === 3 ? input : applyLayer(tfl.layers.reshape({ name: 'add_channel', targetShape: [height, width, 1] }), input);
-  const projection = tfl.layers.conv2d({
+  // its input is the image: no gradient with respect to it unless asked (withLazyInputGradient)
+  const projection = withLazyInputGradient(tfl.layers.conv2d({
     name: 'patch_projection',
     filters: hidden,
     kernelSize: patchSize,
@@ -81,7 +83,7 @@ export function embedInput(inputShape: readonly number[], options: InputEmbeddin
     padding: 'valid',
     kernelInitializer: glorotUniformInit(seed, 'patch_projection/kernel'),
     biasInitializer: 'zeros',
-  });
+  }));
   const patches = applyLayer(projection, image);
   const count = (height / patchSize) * (width / patchSize);
   return { input, tokens: applyLayer(tfl.layers.reshape({ name: 'patches', targetShape: [count, hidden] }), patches) };
