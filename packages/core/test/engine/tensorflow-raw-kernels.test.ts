@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@kdlab/core';
+import { registerTensorflowCast, unregisterTensorflowCast } from '../../src/engine/backend/native/tensorflow-cast.js';
 import { registerTensorflowMean, unregisterTensorflowMean } from '../../src/engine/backend/native/tensorflow-mean.js';
 import { int32Vector, type RawBackend } from '../../src/engine/backend/native/tensorflow-raw-ops.js';
 import { registerTensorflowReshape, unregisterTensorflowReshape } from '../../src/engine/backend/native/tensorflow-reshape.js';
@@ -14,9 +15,9 @@ const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
 );
 if (unavailable) console.log(`kdlab's Sum, Mean, Transpose and Reshape kernels on tfjs-node: skipped (${unavailable})`);
 
-const KERNELS = ['Sum', 'Mean', 'Transpose', 'Reshape'] as const;
-const UNREGISTER = [unregisterTensorflowSum, unregisterTensorflowMean, unregisterTensorflowTranspose, unregisterTensorflowReshape];
-const REGISTER = [registerTensorflowSum, registerTensorflowMean, registerTensorflowTranspose, registerTensorflowReshape];
+const KERNELS = ['Sum', 'Mean', 'Transpose', 'Reshape', 'Cast'] as const;
+const UNREGISTER = [unregisterTensorflowSum, unregisterTensorflowMean, unregisterTensorflowTranspose, unregisterTensorflowReshape, unregisterTensorflowCast];
+const REGISTER = [registerTensorflowSum, registerTensorflowMean, registerTensorflowTranspose, registerTensorflowReshape, registerTensorflowCast];
 
 /** Runs `f` with tfjs-node's own kernels, then puts kdlab's back. */
 function withStockKernels<T>(f: () => T): T {
@@ -153,6 +154,24 @@ describe.skipIf(unavailable !== undefined)("kdlab's Sum, Mean, Transpose and Res
     const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, [0, 1]), tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]))))(same);
     expect(Array.from(grad.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
     tf.dispose([same, grad]);
+  });
+
+  it('cast to the input\'s own dtype by sharing its data, and hand real casts to tfjs-node\'s kernel', () => {
+    const x = tf.tensor2d([1.5, -2.25, 0, 7], [2, 2]);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    const bools = tf.cast(x, 'bool');
+    expect(same.dataId).toBe(x.dataId);
+    expect(ints.dataId).not.toBe(x.dataId);
+    x.dispose();
+    expect([Array.from(same.dataSync()), Array.from(ints.dataSync()), Array.from(bools.dataSync())]).toEqual([
+      [1.5, -2.25, 0, 7],
+      [1, -2, 0, 7],
+      [1, 1, 0, 1],
+    ]);
+    const back = tf.cast(ints, 'int32');
+    expect(back.dataId).toBe(ints.dataId);
+    tf.dispose([same, ints, bools, back]);
   });
 
   it('differentiate as before, and free every tensor they make', () => {

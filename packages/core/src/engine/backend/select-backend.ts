@@ -8,6 +8,7 @@ import { loadNativePackage } from './native/load-native-package.js';
 import { findNativeDir } from './native/native-location.js';
 import { NATIVE_PACKAGES, type NativeBackendName } from './native/native-package.js';
 import { registerTensorflowBatchMatMul } from './native/tensorflow-batch-mat-mul.js';
+import { registerTensorflowCast } from './native/tensorflow-cast.js';
 import { registerTensorflowMean } from './native/tensorflow-mean.js';
 import { registerTensorflowReshape } from './native/tensorflow-reshape.js';
 import { registerTensorflowStep } from './native/tensorflow-step.js';
@@ -81,6 +82,7 @@ async function loadNative(name: NativeBackendName, options: SelectBackendOptions
   registerTensorflowSum();
   registerTensorflowMean();
   registerTensorflowBatchMatMul();
+  registerTensorflowCast();
   const binding = (tf.backend() as { binding?: { TF_Version?: string } }).binding;
   const library = `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} C library`;
   const origin = loaded.nativeDir !== undefined ? `, built in ${loaded.nativeDir}` : '';
