@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { runCommand } from './study-repository.js';
 
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,18 +67,9 @@ export async function runCliBatch<const T extends readonly (readonly string[])[]
   const folder = mkdtempSync(join(tmpdir(), 'kdlab-cli-batch-'));
   const resultFile = join(folder, 'results.json');
   try {
-    const batch = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=@kdlab/source', '--import', 'tsx', 'test/support/cli-batch.ts', resultFile, JSON.stringify(invocations)], {
-        cwd: repoRoot,
-        env: { KDLAB_CHECKPOINT_DIR: testCheckpointDir(), ...process.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const batch = await runCommand(process.execPath, ['--conditions=@kdlab/source', '--import', 'tsx', 'test/support/cli-batch.ts', resultFile, JSON.stringify(invocations)], {
+      cwd: repoRoot,
+      env: { KDLAB_CHECKPOINT_DIR: testCheckpointDir(), ...process.env },
     });
     if (batch.code !== 0) throw new Error(`the batch of kdlab invocations exited with ${batch.code}:\n${batch.stderr}${batch.stdout}`);
     const results = JSON.parse(readFileSync(resultFile, 'utf8')) as CliResult[];

@@ -1,8 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tensorflowKernelOverride } from './kernel-override.js';
 import { int32Vector, rawBackend, rawOp, typeAttribute } from './tensorflow-raw-ops.js';
 
-/** The tfjs-node `Mean` kernel kdlab's replaces, kept to put it back. */
-let stockMean: tf.KernelConfig | undefined;
+const override = tensorflowKernelOverride('Mean', (stock) => (args) => {
+  const x = args.inputs['x'] as tf.TensorInfo;
+  const axes = [...tf.util.parseAxisParam(args.attrs?.['axis'] as number | number[], x.shape)];
+  if (x.dtype !== 'float32' || axes.length === 0 || tf.util.sizeFromShape(x.shape) === 0) return stock.kernelFunc(args);
+  const backend = rawBackend(args.backend);
+  const attributes = [
+    { name: 'keep_dims', type: backend.binding.TF_ATTR_BOOL, value: args.attrs?.['keepDims'] === true },
+    typeAttribute(backend, 'T', backend.binding.TF_FLOAT),
+    typeAttribute(backend, 'Tidx', backend.binding.TF_INT32),
+  ];
+  return backend.createOutputTensor(rawOp(backend, 'Mean', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, axes)]));
+});
 
 /**
  * Replaces tfjs-node's `Mean` kernel (backend `tensorflow`) for float32 tensors with TensorFlow's
@@ -13,33 +24,10 @@ let stockMean: tf.KernelConfig | undefined;
  * own kernel. Registered once, when tfjs-node is loaded; does nothing without tfjs-node.
  */
 export function registerTensorflowMean(): void {
-  if (stockMean !== undefined) return;
-  const stock = tf.getKernel('Mean', 'tensorflow');
-  if (stock === undefined) return;
-  stockMean = stock;
-  tf.unregisterKernel('Mean', 'tensorflow');
-  tf.registerKernel({
-    kernelName: 'Mean',
-    backendName: 'tensorflow',
-    kernelFunc: (args) => {
-      const x = args.inputs['x'] as tf.TensorInfo;
-      const axes = [...tf.util.parseAxisParam(args.attrs?.['axis'] as number | number[], x.shape)];
-      if (x.dtype !== 'float32' || axes.length === 0 || tf.util.sizeFromShape(x.shape) === 0) return stock.kernelFunc(args);
-      const backend = rawBackend(args.backend);
-      const attributes = [
-        { name: 'keep_dims', type: backend.binding.TF_ATTR_BOOL, value: args.attrs?.['keepDims'] === true },
-        typeAttribute(backend, 'T', backend.binding.TF_FLOAT),
-        typeAttribute(backend, 'Tidx', backend.binding.TF_INT32),
-      ];
-      return backend.createOutputTensor(rawOp(backend, 'Mean', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, axes)]));
-    },
-  });
+  override.register();
 }
 
 /** Puts tfjs-node's own `Mean` kernel back (for tests). */
 export function unregisterTensorflowMean(): void {
-  if (stockMean === undefined) return;
-  tf.unregisterKernel('Mean', 'tensorflow');
-  tf.registerKernel(stockMean);
-  stockMean = undefined;
+  override.unregister();
 }

@@ -98,6 +98,17 @@ export function rawOp(backend: RawBackend, name: string, attributes: RawAttribut
   return backend.binding.executeOp(name, attributes, inputs, 1)[0]!;
 }
 
+/** A handle reshaped to `shape` (a new handle; the caller frees it or hands it on). */
+export function reshapeHandle(backend: RawBackend, id: number, dtype: number, shape: readonly number[]): RawOutput {
+  return rawOp(backend, 'Reshape', [typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tshape', backend.binding.TF_INT32)], [id, int32Vector(backend, shape)]);
+}
+
+/** The kernel output that shares `x`'s data (a new reference to it), as tfjs-node's `Identity` kernel answers. */
+export function shareInput(backend: RawBackend, x: tf.TensorInfo): tf.TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
 /** The active backend as kdlab's kernels use it, from a kernel's arguments. */
 export function rawBackend(backend: unknown): RawBackend {
   return backend as RawBackend;

@@ -1,8 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int32Vector, rawBackend, rawDtype, rawOp, typeAttribute } from './tensorflow-raw-ops.js';
+import { tensorflowKernelOverride } from './kernel-override.js';
+import { rawBackend, rawDtype, reshapeHandle, shareInput } from './tensorflow-raw-ops.js';
 
-/** The tfjs-node `Reshape` kernel kdlab's replaces, kept to forward real reshapes to it. */
-let stockReshape: tf.KernelConfig | undefined;
+const override = tensorflowKernelOverride('Reshape', (stock) => (args) => {
+  const x = args.inputs['x'] as tf.TensorInfo;
+  const shape = tf.util.inferFromImplicitShape([...(args.attrs?.['shape'] as number[])], tf.util.sizeFromShape(x.shape));
+  const backend = rawBackend(args.backend);
+  if (tf.util.arraysEqual(shape, x.shape)) {
+    return shareInput(backend, x);
+  }
+  const dtype = rawDtype(backend, x.dtype);
+  if (dtype === undefined) return stock.kernelFunc(args);
+  return backend.createOutputTensor(reshapeHandle(backend, backend.getInputTensorIds([x])[0]!, dtype, shape));
+});
 
 /**
  * Replaces tfjs-node's `Reshape` kernel (backend `tensorflow`) with one that answers a reshape to the
@@ -15,34 +25,10 @@ let stockReshape: tf.KernelConfig | undefined;
  * tfjs-node's own kernel). Registered once, when tfjs-node is loaded; does nothing without tfjs-node.
  */
 export function registerTensorflowReshape(): void {
-  if (stockReshape !== undefined) return;
-  const stock = tf.getKernel('Reshape', 'tensorflow');
-  if (stock === undefined) return;
-  stockReshape = stock;
-  tf.unregisterKernel('Reshape', 'tensorflow');
-  tf.registerKernel({
-    kernelName: 'Reshape',
-    backendName: 'tensorflow',
-    kernelFunc: (args) => {
-      const x = args.inputs['x'] as tf.TensorInfo;
-      const shape = tf.util.inferFromImplicitShape([...(args.attrs?.['shape'] as number[])], tf.util.sizeFromShape(x.shape));
-      const backend = rawBackend(args.backend);
-      if (tf.util.arraysEqual(shape, x.shape)) {
-        backend.incRef(x.dataId);
-        return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-      }
-      const dtype = rawDtype(backend, x.dtype);
-      if (dtype === undefined) return stock.kernelFunc(args);
-      const attributes = [typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tshape', backend.binding.TF_INT32)];
-      return backend.createOutputTensor(rawOp(backend, 'Reshape', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, shape)]));
-    },
-  });
+  override.register();
 }
 
 /** Puts tfjs-node's own `Reshape` kernel back (for tests). */
 export function unregisterTensorflowReshape(): void {
-  if (stockReshape === undefined) return;
-  tf.unregisterKernel('Reshape', 'tensorflow');
-  tf.registerKernel(stockReshape);
-  stockReshape = undefined;
+  override.unregister();
 }

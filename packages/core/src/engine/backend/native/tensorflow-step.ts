@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tensorflowKernelOverride } from './kernel-override.js';
 
-/** The tfjs-node `Step` kernel kdlab's replaces, kept to put it back. */
-let stockStep: tf.KernelConfig | undefined;
+const override = tensorflowKernelOverride('Step', (stock) => (args) => {
+  const x = args.inputs['x'] as tf.Tensor;
+  const alpha = (args.attrs?.['alpha'] as number | undefined) ?? 0;
+  return tf.tidy(() => {
+    const steps = tf.where(tf.greater(x, tf.scalar(0, x.dtype)), tf.fill(x.shape, 1), tf.fill(x.shape, alpha, x.dtype));
+    return tf.where(tf.isNaN(x), x, steps);
+  });
+});
 
 /**
  * Replaces tfjs-node's `Step` kernel (backend `tensorflow`) with one that builds its ones in
@@ -13,29 +20,10 @@ let stockStep: tf.KernelConfig | undefined;
  * Registered once, when tfjs-node is loaded; does nothing without tfjs-node.
  */
 export function registerTensorflowStep(): void {
-  if (stockStep !== undefined) return;
-  const stock = tf.getKernel('Step', 'tensorflow');
-  if (stock === undefined) return;
-  stockStep = stock;
-  tf.unregisterKernel('Step', 'tensorflow');
-  tf.registerKernel({
-    kernelName: 'Step',
-    backendName: 'tensorflow',
-    kernelFunc: (args) => {
-      const x = args.inputs['x'] as tf.Tensor;
-      const alpha = (args.attrs?.['alpha'] as number | undefined) ?? 0;
-      return tf.tidy(() => {
-        const steps = tf.where(tf.greater(x, tf.scalar(0, x.dtype)), tf.fill(x.shape, 1), tf.fill(x.shape, alpha, x.dtype));
-        return tf.where(tf.isNaN(x), x, steps);
-      });
-    },
-  });
+  override.register();
 }
 
 /** Puts tfjs-node's own `Step` kernel back (for tests). */
 export function unregisterTensorflowStep(): void {
-  if (stockStep === undefined) return;
-  tf.unregisterKernel('Step', 'tensorflow');
-  tf.registerKernel(stockStep);
-  stockStep = undefined;
+  override.unregister();
 }

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int32Vector, rawBackend, rawDtype, rawOp, typeAttribute, type RawBackend, type RawOutput } from './tensorflow-raw-ops.js';
-
-/** The tfjs-node `Sum` kernel kdlab's replaces, kept to put it back. */
-let stockSum: tf.KernelConfig | undefined;
+import { tensorflowKernelOverride } from './kernel-override.js';
+import { int32Vector, rawBackend, rawDtype, rawOp, reshapeHandle, typeAttribute, type RawBackend } from './tensorflow-raw-ops.js';
 
 /** The shape of a reduction's output. */
 function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
@@ -12,11 +10,6 @@ function reducedShape(shape: readonly number[], axes: readonly number[], keepDim
 /** Whether `axes` (sorted) are the leading axes `0 .. k - 1` of a rank-`rank` tensor, with `0 < k < rank`. */
 function leadingAxes(axes: readonly number[], rank: number): boolean {
   return axes.length > 0 && axes.length < rank && axes.every((axis, index) => axis === index);
-}
-
-/** A handle reshaped (a new handle; the caller frees both). */
-function reshapeHandle(backend: RawBackend, id: number, dtype: number, shape: readonly number[]): RawOutput {
-  return rawOp(backend, 'Reshape', [typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tshape', backend.binding.TF_INT32)], [id, int32Vector(backend, shape)]);
 }
 
 /**
@@ -38,6 +31,19 @@ function columnSum(backend: RawBackend, x: tf.TensorInfo, leading: number, outSh
   return backend.createOutputTensor(output);
 }
 
+const override = tensorflowKernelOverride('Sum', (stock) => (args) => {
+  const x = args.inputs['x'] as tf.TensorInfo;
+  const backend = rawBackend(args.backend);
+  const dtype = rawDtype(backend, x.dtype);
+  const axes = [...tf.util.parseAxisParam(args.attrs?.['axis'] as number | number[], x.shape)].sort((first, second) => first - second);
+  if (dtype === undefined || x.dtype === 'bool' || axes.length === 0 || tf.util.sizeFromShape(x.shape) === 0) return stock.kernelFunc(args);
+  const keepDims = args.attrs?.['keepDims'] === true;
+  const outShape = reducedShape(x.shape, axes, keepDims);
+  if (x.dtype === 'float32' && leadingAxes(axes, x.shape.length)) return columnSum(backend, x, axes.length, outShape);
+  const attributes = [{ name: 'keep_dims', type: backend.binding.TF_ATTR_BOOL, value: keepDims }, typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tidx', backend.binding.TF_INT32)];
+  return backend.createOutputTensor(rawOp(backend, 'Sum', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, axes)]));
+});
+
 /**
  * Replaces tfjs-node's `Sum` kernel (backend `tensorflow`) with one that sums a float32 tensor over
  * its leading axes with TensorFlow's `BiasAddGrad` (a column sum, about five times as fast as its
@@ -48,33 +54,10 @@ function columnSum(backend: RawBackend, x: tf.TensorInfo, leading: number, outSh
  * once, when tfjs-node is loaded; does nothing without tfjs-node.
  */
 export function registerTensorflowSum(): void {
-  if (stockSum !== undefined) return;
-  const stock = tf.getKernel('Sum', 'tensorflow');
-  if (stock === undefined) return;
-  stockSum = stock;
-  tf.unregisterKernel('Sum', 'tensorflow');
-  tf.registerKernel({
-    kernelName: 'Sum',
-    backendName: 'tensorflow',
-    kernelFunc: (args) => {
-      const x = args.inputs['x'] as tf.TensorInfo;
-      const backend = rawBackend(args.backend);
-      const dtype = rawDtype(backend, x.dtype);
-      const axes = [...tf.util.parseAxisParam(args.attrs?.['axis'] as number | number[], x.shape)].sort((first, second) => first - second);
-      if (dtype === undefined || x.dtype === 'bool' || axes.length === 0 || tf.util.sizeFromShape(x.shape) === 0) return stock.kernelFunc(args);
-      const keepDims = args.attrs?.['keepDims'] === true;
-      const outShape = reducedShape(x.shape, axes, keepDims);
-      if (x.dtype === 'float32' && leadingAxes(axes, x.shape.length)) return columnSum(backend, x, axes.length, outShape);
-      const attributes = [{ name: 'keep_dims', type: backend.binding.TF_ATTR_BOOL, value: keepDims }, typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tidx', backend.binding.TF_INT32)];
-      return backend.createOutputTensor(rawOp(backend, 'Sum', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, axes)]));
-    },
-  });
+  override.register();
 }
 
 /** Puts tfjs-node's own `Sum` kernel back (for tests). */
 export function unregisterTensorflowSum(): void {
-  if (stockSum === undefined) return;
-  tf.unregisterKernel('Sum', 'tensorflow');
-  tf.registerKernel(stockSum);
-  stockSum = undefined;
+  override.unregister();
 }

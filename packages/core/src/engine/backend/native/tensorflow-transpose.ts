@@ -1,8 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int32Vector, rawBackend, rawDtype, rawOp, typeAttribute } from './tensorflow-raw-ops.js';
+import { tensorflowKernelOverride } from './kernel-override.js';
+import { int32Vector, rawBackend, rawDtype, rawOp, shareInput, typeAttribute } from './tensorflow-raw-ops.js';
 
-/** The tfjs-node `Transpose` kernel kdlab's replaces, kept to put it back. */
-let stockTranspose: tf.KernelConfig | undefined;
+const override = tensorflowKernelOverride('Transpose', (stock) => (args) => {
+  const x = args.inputs['x'] as tf.TensorInfo;
+  const backend = rawBackend(args.backend);
+  const dtype = rawDtype(backend, x.dtype);
+  if (dtype === undefined) return stock.kernelFunc(args);
+  const perm = args.attrs?.['perm'] as number[];
+  if (perm.every((axis, index) => axis === index)) {
+    // tfjs-layers' dense layer transposes its kernel with [0, 1] (a rank-2 kernel keeps its order)
+    return shareInput(backend, x);
+  }
+  const attributes = [typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tperm', backend.binding.TF_INT32)];
+  return backend.createOutputTensor(rawOp(backend, 'Transpose', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, perm)]));
+});
 
 /**
  * Replaces tfjs-node's `Transpose` kernel (backend `tensorflow`) with one that runs TensorFlow's
@@ -14,35 +26,10 @@ let stockTranspose: tf.KernelConfig | undefined;
  * tfjs-node's own kernel. Registered once, when tfjs-node is loaded; does nothing without tfjs-node.
  */
 export function registerTensorflowTranspose(): void {
-  if (stockTranspose !== undefined) return;
-  const stock = tf.getKernel('Transpose', 'tensorflow');
-  if (stock === undefined) return;
-  stockTranspose = stock;
-  tf.unregisterKernel('Transpose', 'tensorflow');
-  tf.registerKernel({
-    kernelName: 'Transpose',
-    backendName: 'tensorflow',
-    kernelFunc: (args) => {
-      const x = args.inputs['x'] as tf.TensorInfo;
-      const backend = rawBackend(args.backend);
-      const dtype = rawDtype(backend, x.dtype);
-      if (dtype === undefined) return stock.kernelFunc(args);
-      const perm = args.attrs?.['perm'] as number[];
-      if (perm.every((axis, index) => axis === index)) {
-        // tfjs-layers' dense layer transposes its kernel with [0, 1] (a rank-2 kernel keeps its order)
-        backend.incRef(x.dataId);
-        return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-      }
-      const attributes = [typeAttribute(backend, 'T', dtype), typeAttribute(backend, 'Tperm', backend.binding.TF_INT32)];
-      return backend.createOutputTensor(rawOp(backend, 'Transpose', attributes, [backend.getInputTensorIds([x])[0]!, int32Vector(backend, perm)]));
-    },
-  });
+  override.register();
 }
 
 /** Puts tfjs-node's own `Transpose` kernel back (for tests). */
 export function unregisterTensorflowTranspose(): void {
-  if (stockTranspose === undefined) return;
-  tf.unregisterKernel('Transpose', 'tensorflow');
-  tf.registerKernel(stockTranspose);
-  stockTranspose = undefined;
+  override.unregister();
 }
