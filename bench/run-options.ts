@@ -1,5 +1,5 @@
 import { parseFlags, positiveInteger, type FlagOptions, type FlagSpec } from './flags.js';
-import { parseMklMode, type MallocMode, type MklMode, type OpenblasMode } from './peers/settings.js';
+import { parseMallocMode, parseMklMode, parseOpenblasMode, type MallocMode, type MklMode, type OpenblasMode } from './peers/settings.js';
 import { PEER_IDS, type PeerId } from './peers/peers.js';
 import { STEP_WORKLOADS, type StepWorkload } from './steps/kdlab-workloads.js';
 
@@ -109,16 +109,6 @@ export const BENCH_FLAGS = {
   },
 } as const satisfies FlagSpec<FlagOptions>;
 
-function peerMalloc(text: string): MallocMode {
-  if (text === 'auto' || text === 'default' || text === 'tuned') return text;
-  throw new Error(`${SCRIPT}: --peer-malloc must be auto, default or tuned, got "${text}"`);
-}
-
-function openblasEnv(text: string): OpenblasMode {
-  if (text === 'auto' || text === 'unset' || text === 'keep') return text;
-  throw new Error(`${SCRIPT}: --openblas-env must be auto, unset or keep, got "${text}"`);
-}
-
 /**
  * Parses `npm run bench -- [options]` with `node:util` `parseArgs`: an unknown flag stops with the
  * usage; `--help` prints it; bad values throw naming the option.
@@ -153,8 +143,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     venv: flags.venv,
     venvPython: flags['venv-python'],
     wheels: flags.wheels.split(',').filter((folder) => folder !== ''),
-    openblasEnv: openblasEnv(flags['openblas-env']),
-    peerMalloc: peerMalloc(flags['peer-malloc']),
+    openblasEnv: parseOpenblasMode(flags['openblas-env'], SCRIPT),
+    peerMalloc: parseMallocMode(flags['peer-malloc'], SCRIPT),
     peerMkl: parseMklMode(flags['peer-mkl'], SCRIPT),
     probeRounds: positiveInteger(SCRIPT, '--probe-rounds', flags['probe-rounds']),
     json: flags.json,

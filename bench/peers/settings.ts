@@ -17,6 +17,18 @@ export type MallocMode = 'auto' | MallocSetting;
  */
 export type MklMode = 'auto' | 'dispatch' | 'intel-path';
 
+/** Parses `--openblas-env`; `script` names the command in the error. */
+export function parseOpenblasMode(text: string, script: string): OpenblasMode {
+  if (text === 'auto' || text === 'unset' || text === 'keep') return text;
+  throw new Error(`${script}: --openblas-env must be auto, unset or keep, got "${text}"`);
+}
+
+/** Parses `--peer-malloc`; `script` names the command in the error. */
+export function parseMallocMode(text: string, script: string): MallocMode {
+  if (text === 'auto' || text === 'default' || text === 'tuned') return text;
+  throw new Error(`${script}: --peer-malloc must be auto, default or tuned, got "${text}"`);
+}
+
 /** Parses `--peer-mkl`; `script` names the command in the error. */
 export function parseMklMode(text: string, script: string): MklMode {
   if (text === 'auto' || text === 'dispatch' || text === 'intel-path') return text;

@@ -1,5 +1,5 @@
 import { parseFlags, positiveInteger, type FlagOptions, type FlagSpec } from '../flags.js';
-import { parseMklMode, type MallocMode, type MklMode, type OpenblasMode } from '../peers/settings.js';
+import { parseMallocMode, parseMklMode, parseOpenblasMode, type MallocMode, type MklMode, type OpenblasMode } from '../peers/settings.js';
 
 /** The contenders of the study-level comparison, in their default order. */
 export const STUDY_CONTENDERS = ['kdlab', 'torch2', 'keras'] as const;
@@ -136,16 +136,6 @@ function contender(text: string): StudyContenderId {
   throw new Error(`${SCRIPT}: --contenders: unknown contender "${text}" (known: ${STUDY_CONTENDERS.join(', ')})`);
 }
 
-function openblasEnv(text: string): OpenblasMode {
-  if (text === 'auto' || text === 'unset' || text === 'keep') return text;
-  throw new Error(`${SCRIPT}: --openblas-env must be auto, unset or keep, got "${text}"`);
-}
-
-function peerMalloc(text: string): MallocMode {
-  if (text === 'auto' || text === 'default' || text === 'tuned') return text;
-  throw new Error(`${SCRIPT}: --peer-malloc must be auto, default or tuned, got "${text}"`);
-}
-
 /**
  * Parses `npm run bench:study -- [options]` with `node:util` `parseArgs`: an unknown flag stops with
  * the usage; `--help` prints it; bad values throw naming the option.
@@ -171,8 +161,8 @@ export function parseStudyOptions(argv: string[]): StudyOptions {
     venv: flags.venv,
     venvPython: flags['venv-python'],
     wheels: flags.wheels.split(',').filter((folder) => folder !== ''),
-    openblasEnv: openblasEnv(flags['openblas-env']),
-    peerMalloc: peerMalloc(flags['peer-malloc']),
+    openblasEnv: parseOpenblasMode(flags['openblas-env'], SCRIPT),
+    peerMalloc: parseMallocMode(flags['peer-malloc'], SCRIPT),
     peerMkl: parseMklMode(flags['peer-mkl'], SCRIPT),
     probeRounds: positiveInteger(SCRIPT, '--probe-rounds', flags['probe-rounds']),
     json: flags.json,
