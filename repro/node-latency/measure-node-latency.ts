@@ -1,11 +1,13 @@
-// The compression study's Node peer (study 8, docs/results.md): the latency per image of the table's
-// architectures on tfjs-node (TensorFlow's C library), measured on a machine of its own rather than inside
-// training runs that share the cores with other studies. As the browser peer does, each architecture is
-// built at its seed-0 initialisation and saved as float32, uint8 and float16 (../latency/save-architectures.ts:
-// latency does not depend on the weights' values), each file is loaded back with stock
-// `tf.loadLayersModel`, and timed on MNIST test digits: one image at a time (median over --runs after
-// --warmup), and per image in batches of --batch-size over --samples digits (median of --passes passes).
-//   repro/node-latency/run.sh [--out repro/store/node-latency/compression.json] [--runs 200] [--threads 1]
+// The Node-latency peer (docs/results.md): the latency per example of a study's architectures on tfjs-node
+// (TensorFlow's C library), measured on a machine of its own rather than inside training runs that share
+// the cores with other studies. As the browser peer does, each architecture is built at its seed-0
+// initialisation and saved in the study's storages (../latency/save-architectures.ts: latency does not
+// depend on the weights' values), each file is loaded back with stock `tf.loadLayersModel`, and timed on
+// the study's test examples: one at a time (median over --runs after --warmup), and per example in batches
+// of --batch-size over --samples examples (median of --passes passes). --study picks the study
+// (./latency-studies.ts): `compression` (MNIST digits) or `distilbert-spam` (the DistilBERT-style study, tokenized
+// SpamAssassin mails).
+//   repro/node-latency/run.sh [--study compression] [--out repro/store/node-latency/<study>.json] [--runs 200] [--threads 1]
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,21 +15,23 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRootContainer, modelFolderHandler, pluginRegistries, resolveNativeThreads, selectBackend, splitSchema } from '@kdlab/core';
+import { createRootContainer, modelFolderHandler, pluginRegistries, resolveNativeThreads, selectBackend } from '@kdlab/core';
 import { datasetsModule } from '@kdlab/data';
 import { loadTestSamples, modelInputShape } from '@kdlab/export';
 import { saveLatencyModels } from '../latency/save-architectures.js';
 import type { NodeLatency, NodeLatencyResults } from '../page/node-latency.js';
+import { nodeLatencyStudy } from './latency-studies.js';
 import { timeBatches, timeSingleImages } from './time-predictions.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DATASET = 'mnist';
-
 const OPTIONS = {
-  out: { type: 'string', default: 'repro/store/node-latency/compression.json' },
+  study: { type: 'string', default: 'compression' },
+  /** Default: the study's file under repro/store/node-latency/. */
+  out: { type: 'string' },
   runs: { type: 'string', default: '200' },
   warmup: { type: 'string', default: '20' },
-  samples: { type: 'string', default: '1000' },
+  /** Default: the study's (all of a smaller test split). */
+  samples: { type: 'string' },
   'batch-size': { type: 'string', default: '100' },
   passes: { type: 'string', default: '5' },
   threads: { type: 'string', default: '1' },
@@ -46,19 +50,20 @@ function say(line: string): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: OPTIONS });
-  const count = (name: Exclude<keyof typeof OPTIONS, 'out'>, least = 1): number => wholeNumber(values[name], `--${name}`, least);
-  const out = resolve(ROOT, values.out);
-  const [runs, warmup, samplesCount, batchSize, passes, threads] = [count('runs'), count('warmup', 0), count('samples'), count('batch-size'), count('passes'), count('threads')];
+  const study = nodeLatencyStudy(values.study);
+  const count = (name: 'runs' | 'warmup' | 'samples' | 'batch-size' | 'passes' | 'threads', least = 1, fallback?: number): number => wholeNumber(values[name] ?? String(fallback), `--${name}`, least);
+  const out = resolve(ROOT, values.out ?? study.out);
+  const [runs, warmup, samplesCount, batchSize, passes, threads] = [count('runs'), count('warmup', 0), count('samples', 1, study.samples), count('batch-size'), count('passes'), count('threads')];
   const backend = await selectBackend('node', undefined, { threads });
   const pools = resolveNativeThreads({ threads });
-  say(`backend ${backend.description}`);
+  say(`study ${study.id}, backend ${backend.description}`);
   const registries = pluginRegistries(createRootContainer(datasetsModule));
-  const samples = await loadTestSamples(registries.datasets, { dataset: DATASET, split: splitSchema.parse({}), seed: 0, count: samplesCount });
+  const samples = await loadTestSamples(registries.datasets, { dataset: study.dataset, split: study.split, seed: 0, count: samplesCount, atMost: true });
   const scratch = await mkdtemp(join(tmpdir(), 'kdlab-node-latency-'));
   const models: NodeLatency[] = [];
   const loadStart = loadavg()[0]!;
   try {
-    for (const saved of await saveLatencyModels(scratch, ['float32', 'uint8', 'float16'])) {
+    for (const saved of await saveLatencyModels(scratch, study.variants, study.setting)) {
       const started = performance.now();
       const model = await tfl.loadLayersModel(modelFolderHandler(saved.folder));
       const loadMs = performance.now() - started;
@@ -67,7 +72,7 @@ async function main(): Promise<void> {
         const batched = await timeBatches(model, samples, batchSize, passes);
         const batch1 = await timeSingleImages(model, samples, inputShape, runs, warmup);
         models.push({ model: saved.model, variant: saved.variant, params: saved.params, bytes: saved.bytes, loadMs, batch1: { ...batch1 }, batched: { ...batched } });
-        say(`${saved.model} ${saved.variant}: ${batch1.median.toFixed(3)} ms per image alone (median of ${runs}; mean ${batch1.mean.toFixed(3)}), ${batched.perImage.toFixed(3)} ms in batches of ${batchSize}`);
+        say(`${saved.model} ${saved.variant}: ${batch1.median.toFixed(3)} ms per example alone (median of ${runs}; mean ${batch1.mean.toFixed(3)}), ${batched.perImage.toFixed(3)} ms in batches of ${batchSize}`);
       } finally {
         model.dispose();
       }
@@ -84,7 +89,8 @@ async function main(): Promise<void> {
     node: process.version,
     threads: { intraOp: pools.intraOp, interOp: pools.interOp },
     loadAverage: { start: loadStart, end: loadavg()[0]! },
-    samples: { dataset: DATASET, count: samples.count },
+    study: study.id,
+    samples: { dataset: study.dataset, count: samples.count, split: { ...study.split }, seed: 0, inputShape: [...samples.inputShape] },
     models,
   };
   await mkdir(dirname(out), { recursive: true });

@@ -13,6 +13,8 @@ const modelSchema = z.looseObject({
 
 /** The Node-latency peer's results file. */
 export const nodeLatencySchema = z.looseObject({
+  /** The study whose architectures were timed (`--study`); absent in files written before the option (the compression study's). */
+  study: z.string().optional(),
   measuredAt: z.string(),
   cpu: z.string(),
   cores: z.number().int().positive(),
@@ -23,7 +25,8 @@ export const nodeLatencySchema = z.looseObject({
   threads: z.looseObject({ intraOp: z.number().int().positive(), interOp: z.number().int().positive() }),
   /** The 1-minute load average when the timing started and when it ended: a busy machine shows. */
   loadAverage: z.looseObject({ start: z.number().nonnegative(), end: z.number().nonnegative() }),
-  samples: z.looseObject({ dataset: z.string(), count: z.number().int().positive() }),
+  /** The test examples: the dataset, how many, and (in newer files) its split, split seed and one example's shape. */
+  samples: z.looseObject({ dataset: z.string(), count: z.number().int().positive(), seed: z.number().int().optional(), inputShape: z.array(z.number().int().positive()).optional() }),
   models: z.array(modelSchema),
 });
 
@@ -38,4 +41,21 @@ export function readNodeLatency(json: unknown): NodeLatencyResults | undefined {
   const parsed = nodeLatencySchema.safeParse(json);
   if (!parsed.success) throw new Error(`the node-latency results are malformed: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/** The timing of an architecture (`teacher`, `student`) in a storage (default float32), or `undefined` when the peer did not time it. */
+export function timedModel(results: NodeLatencyResults, model: string, variant: NodeLatency['variant'] = 'float32'): NodeLatency | undefined {
+  return results.models.find((m) => m.model === model && m.variant === variant);
+}
+
+/**
+ * Where the peer timed, in words: the date, the CPU, its cores and the 1-minute load average at the start
+ * and the end, the backend (less the build folder's path), TensorFlow.js and Node; e.g. `2026-12-07 09:15
+ * UTC on AMD EPYC (2 cores, 1-minute load average 0.12 at the start and 0.20 at the end), backend node
+ * (...), TensorFlow.js 4.22.0, Node v20.20.2`.
+ */
+export function nodeLatencyMachine(results: NodeLatencyResults): string {
+  const backend = results.backend.replace(/, built in [^,]*/, '');
+  const load = `1-minute load average ${results.loadAverage.start.toFixed(2)} at the start and ${results.loadAverage.end.toFixed(2)} at the end`;
+  return `${results.measuredAt.slice(0, 16).replace('T', ' ')} UTC on ${results.cpu} (${results.cores} cores, ${load}), backend ${backend}, TensorFlow.js ${results.tfjs}, Node ${results.node}`;
 }

@@ -1,7 +1,9 @@
 // The studies' analyses (repro/studies), each on fixture stores written in the test: the tables'
 // key numbers against independent computations (support/reference.ts) and the verdict criteria, each
 // level reached by a fixture built for it. One file, so that @kdlab/core is imported once.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { readNodeLatency } from '../page/node-latency.js';
 import type { StudyAnalysis } from '../page/study.js';
 import compression from '../studies/compression.js';
 import distilbertSpam from '../studies/distilbert-spam.js';
@@ -953,7 +955,26 @@ describe('study 9: distilbert-spam', () => {
   }
 
   const analyseStore = fixtureAnalysis(study);
-  const analyse = (f: Fixture | undefined): Promise<StudyAnalysis> => analyseStore(f === undefined ? undefined : { 'distilbert-spam': runsOf(f) });
+  // the Node peer's file (repro/node-latency --study distilbert-spam): teacher 12.6 ms alone, 5.04 batched; student half and 1/2.1 of that
+  const NODE = {
+    study: 'distilbert-spam',
+    measuredAt: '2026-12-07T06:02:41.500Z',
+    cpu: 'Test CPU',
+    cores: 2,
+    backend: 'node (@tensorflow/tfjs-node, built in /somewhere/.kdlab/native, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads))',
+    tfjs: '4.22.0',
+    node: 'v20.20.2',
+    threads: { intraOp: 1, interOp: 1 },
+    loadAverage: { start: 0.12, end: 0.95 },
+    samples: { dataset: 'spam-assassin', count: 573, split: { train: 0.8, val: 0.1, test: 0.1 }, seed: 0, inputShape: [128] },
+    models: [
+      { model: 'teacher', variant: 'float32', params: 1_834_242, bytes: 7_356_324, loadMs: 23, batch1: { runs: 200, warmup: 20, median: 12.6, mean: 13, p90: 14 }, batched: { batchSize: 100, images: 573, passes: 5, perImage: 5.04 } },
+      { model: 'student', variant: 'float32', params: 1_437_698, bytes: 5_762_115, loadMs: 19, batch1: { runs: 200, warmup: 20, median: 6.3, mean: 6.5, p90: 7 }, batched: { batchSize: 100, images: 573, passes: 5, perImage: 2.4 } },
+    ],
+  };
+  // node null: no peer results (the file is missing)
+  const analyse = (f: Fixture | undefined, node: unknown = null): Promise<StudyAnalysis> =>
+    analyseStore(f === undefined ? undefined : { 'distilbert-spam': runsOf(f) }, new Map(node === null ? [] : [['node-latency/distilbert-spam', node] as const]));
   const pct = (list: readonly [number, number][], i: 0 | 1): number[] => list.map((m) => 100 * m[i]);
 
   it('reproduced: init and cosine each raise spam F1 significantly and the best student keeps 97% of the teacher\'s; tables by hand', async () => {
@@ -966,7 +987,7 @@ describe('study 9: distilbert-spam', () => {
     expect(cell(scores!, 'every-other-layer init, KD + cosine', 'accuracy (%)')).toBe(summaryText(pct(GOOD.initCos, 0), 2));
     expect(cell(scores!, 'every-other-layer init, KD + cosine', 'spam F1 (%)')).toBe(summaryText(pct(GOOD.initCos, 1), 2));
     expect(cell(scores!, 'every-other-layer init, KD + cosine', 'F1 retention (%)')).toBe(summaryText(GOOD.initCos.map((m) => (100 * m[1]) / GOOD.teacher[1]), 1));
-    expect(cell(scores!, 'random init, KD', 'speed-up')).toBe('1.60x');
+    expect(cell(scores!, 'random init, KD', 'speed-up (in the runs)')).toBe('1.60x');
     expect(cell(differences!, 'every-other-layer init - random init (KD + cosine)', 'spam F1')).toBe(differenceText(pct(GOOD.initCos, 1), pct(GOOD.randomCos, 1), 2));
     expect(cell(differences!, 'cosine - none (every-other-layer init)', 'accuracy')).toBe(differenceText(pct(GOOD.initCos, 0), pct(GOOD.initKd, 0), 2));
     expect(cell(differences!, 'every-other-layer init, KD + cosine - baseline', 'spam F1')).toBe(differenceText(pct(GOOD.initCos, 1), pct(GOOD.baseline, 1), 2));
@@ -985,5 +1006,66 @@ describe('study 9: distilbert-spam', () => {
     const missing = await analyse({ ...GOOD, randomKd: GOOD.randomKd.slice(0, 2) });
     expect(missing.verdict.level).toBe('incomplete');
     expect((await analyse(undefined)).verdict.level).toBe('not run yet');
+  });
+
+  describe('latency: the Node peer', () => {
+    const ARMS = ['baseline (2 layers, random init, labels only)', 'every-other-layer init, KD + cosine', 'every-other-layer init, KD', 'random init, KD + cosine', 'random init, KD'];
+
+    it('the peer\'s times, alone (median) / batched, for the teacher and, for every student row, the student\'s architecture; the speed-up the teacher\'s times over them', async () => {
+      const analysis = await analyse(GOOD, NODE);
+      const scores = analysis.tables[0]!;
+      expect(scores.columns.map((c) => c.header).slice(-2)).toEqual(['Node latency (ms, alone / batched)', 'speed-up (alone / batched)']);
+      expect(cell(scores, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'Node latency (ms, alone / batched)')).toBe('12.60 / 5.04');
+      expect(cell(scores, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'speed-up (alone / batched)')).toBe('1.00x / 1.00x');
+      for (const arm of ARMS) {
+        expect(cell(scores, arm, 'Node latency (ms, alone / batched)')).toBe('6.30 / 2.40');
+        expect(cell(scores, arm, 'speed-up (alone / batched)')).toBe('2.00x / 2.10x'); // 12.6 / 6.3, 5.04 / 2.4
+      }
+      // the rest of the table and the verdict do not depend on the peer
+      expect(cell(scores, 'every-other-layer init, KD + cosine', 'spam F1 (%)')).toBe(summaryText(pct(GOOD.initCos, 1), 2));
+      expect(analysis.verdict.level).toBe('reproduced');
+    });
+
+    it('the note says where, how and on what it was timed, the speed-up against DistilBERT\'s, and the in-training latencies it replaces', async () => {
+      const [note] = (await analyse(GOOD, NODE)).notes;
+      expect(note).toContain('Latency measured 2026-12-07 06:02 UTC on Test CPU (2 cores, 1-minute load average 0.12 at the start and 0.95 at the end), backend node (@tensorflow/tfjs-node, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads)), TensorFlow.js 4.22.0, Node v20.20.2, by the study\'s Node peer');
+      expect(note).toContain('1 intra-op thread, started on a quiet machine, a load average of at most 0.8)');
+      expect(note).toContain('on the first 573 test messages of `spam-assassin`; alone: the median of 200 single-message predictions after 20 warm-up; batched: per message over 573 test messages in batches of 100 (median of 5 passes).');
+      expect(note).toContain('The timed teacher has 1,834,242 parameters, the student 1,437,698.');
+      expect(note).toContain('the student takes 50% less time than the teacher (2.00x; DistilBERT: 60% faster, 1.6x');
+      // the fixture's runs: baselines at 2 ms, distilled students at 2.5, the teacher at 4
+      expect(note).toContain('ranged 2.0-2.5 ms for the students against the teacher\'s 4.0 ms');
+      expect(note).not.toContain('/somewhere');
+    });
+
+    it('a busy machine is said to be one; a missing architecture is n/a', async () => {
+      const busy = await analyse(GOOD, { ...NODE, loadAverage: { start: 1.9, end: 2.1 }, models: [NODE.models[1]!] });
+      expect(busy.notes[0]).toContain('started on a busy machine, a load average of 1.90: read the times as an upper bound');
+      expect(busy.notes[0]).not.toContain('less time than the teacher');
+      expect(cell(busy.tables[0]!, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'Node latency (ms, alone / batched)')).toBe('n/a');
+      expect(cell(busy.tables[0]!, 'random init, KD', 'Node latency (ms, alone / batched)')).toBe('6.30 / 2.40');
+      expect(cell(busy.tables[0]!, 'random init, KD', 'speed-up (alone / batched)')).toBe('n/a');
+    });
+
+    it('without the peer\'s file, the runs\' model/latency_ms, said so in the columns and the note; a malformed file is an error naming the field', async () => {
+      const without = await analyse(GOOD);
+      const scores = without.tables[0]!;
+      expect(scores.columns.some((c) => c.header.startsWith('Node latency'))).toBe(false);
+      expect(cell(scores, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'latency (ms, in the runs)')).toBe('4.00');
+      expect(cell(scores, 'every-other-layer init, KD', 'latency (ms, in the runs)')).toBe('2.50');
+      expect(cell(scores, 'every-other-layer init, KD', 'speed-up (in the runs)')).toBe('1.60x');
+      expect(without.notes[0]).toContain('the training runs\' `model/latency_ms`');
+      expect(without.notes[0]).toContain('has not written its results yet');
+      await expect(analyse(GOOD, { ...NODE, models: [{ ...NODE.models[0]!, batch1: { runs: 200 } }] })).rejects.toThrow(/node-latency results are malformed: models\.0\.batch1\.warmup/);
+    });
+
+    it('the study runs the peer for its own file, and the committed file reads', async () => {
+      expect(study.peers).toEqual([{ name: 'node-latency/distilbert-spam', command: ['bash', 'repro/node-latency/run.sh', '--study', 'distilbert-spam', '--out', 'repro/store/node-latency/distilbert-spam.json'], results: 'node-latency/distilbert-spam.json' }]);
+      const committed = readNodeLatency(JSON.parse(await readFile(new URL('../store/node-latency/distilbert-spam.json', import.meta.url), 'utf8')));
+      expect(committed?.study).toBe('distilbert-spam');
+      expect(committed?.samples.dataset).toBe('spam-assassin');
+      expect(committed?.models.map((m) => `${m.model} ${m.variant}`)).toEqual(['teacher float32', 'student float32']);
+      expect(committed?.threads.intraOp).toBe(1);
+    });
   });
 });
