@@ -7,3 +7,4 @@
  * @packageDocumentation
  */
 export * from './engine/derive-seed.js';
+export * from './engine/fused-kernels.js';

@@ -49,6 +49,7 @@ export * from './engine/checkpoint/train-checkpoint.js';
 export * from './engine/checkpoint/saved-tensor.js';
 export * from './engine/checkpoint/optimizer-state.js';
 export * from './engine/derive-seed.js';
+export * from './engine/fused-kernels.js';
 export * from './engine/measure-latency.js';
 export * from './engine/training-aborted.js';
 export * from './engine/pretrain/pretrain-settings.js';

@@ -2,7 +2,20 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { NATIVE_PACKAGES, TFJS_NODE_VERSION, probeNativeBackend, readNativeManifest, resolveNativeThreads, writeNativeManifest, type BuildNativeBackend, type LibrarySourceRecord, type NativeBuildRecord, type NativeBuildRequest } from '@kdlab/core';
+import {
+  NATIVE_PACKAGES,
+  TFJS_NODE_VERSION,
+  probeNativeBackend,
+  readNativeManifest,
+  resolveNativeThreads,
+  writeNativeManifest,
+  type BuildNativeBackend,
+  type LibrarySourceRecord,
+  type NativeBackendName,
+  type NativeBuildRecord,
+  type NativeBuildRequest,
+  type NativeOpsRecord,
+} from '@kdlab/core';
 import { openLibraryArchive } from './archive/open-library-archive.js';
 import { chooseLibrarySource } from './discovery/choose-library-source.js';
 import { discoverLibrarySources } from './discovery/find-library-sources.js';
@@ -10,6 +23,7 @@ import { formatChosenSource, formatNoLibraryFound } from './discovery/format-sou
 import { currentPlatform, describePlatform } from './discovery/host-platform.js';
 import type { LibrarySource } from './discovery/library-source.js';
 import { buildAddon } from './install/build-addon.js';
+import { buildOps, opsTensorFlowIncludes, opsUpToDate } from './install/build-ops.js';
 import { fetchNativePackage } from './install/fetch-native-package.js';
 import { placeLibrary } from './install/place-library.js';
 import { readAddonSources } from './install/read-addon-sources.js';
@@ -59,7 +73,7 @@ async function chooseSource(request: NativeBuildRequest): Promise<LibrarySource>
   return choice.chosen;
 }
 
-/** Step 3: the library's files and the headers the addon includes, into the build folder. */
+/** Step 3: the library's files and the headers the addon and kdlab's fused ops include, into the build folder. */
 async function extractLibrary(source: LibrarySource, record: LibrarySourceRecord, layout: NativeDirLayout, log: (line: string) => void): Promise<string[]> {
   const archive = openLibraryArchive(source);
   log(`reading ${source.path} ...`);
@@ -70,13 +84,14 @@ async function extractLibrary(source: LibrarySource, record: LibrarySourceRecord
     `  C library: ${plan.cLibrary.member} (${megabytes(sizes.get(plan.cLibrary.member) ?? 0)}), ` +
       `framework: ${plan.frameworkLibrary.member} (${megabytes(sizes.get(plan.frameworkLibrary.member) ?? 0)}), headers under ${plan.includeRoot || '(top)'}/`,
   );
+  const addonIncludes = addonTensorFlowIncludes(await readAddonSources(layout.packageDir));
   const closure = await includeClosure({
-    roots: addonTensorFlowIncludes(await readAddonSources(layout.packageDir)),
+    roots: [...new Set([...addonIncludes, ...(await opsTensorFlowIncludes())])].sort(),
     includeRoot: plan.includeRoot,
     members: new Set(members.filter((member) => member.kind === 'file').map((member) => member.path)),
     read: (paths) => archive.read(paths),
   });
-  const fromAddon = closure.missing.filter((missing) => missing.from === 'addon');
+  const fromAddon = closure.missing.filter((missing) => missing.from === 'addon' && addonIncludes.includes(missing.name));
   if (fromAddon.length > 0) {
     throw new Error(
       `${source.path} lacks headers that tfjs-node ${TFJS_NODE_VERSION}'s addon includes: ${fromAddon.map((missing) => missing.name).join(', ')}. ` +
@@ -89,6 +104,23 @@ async function extractLibrary(source: LibrarySource, record: LibrarySourceRecord
 }
 
 /**
+ * Step 5b: kdlab's fused ops beside the addon. Optional: when they do not compile (a TensorFlow whose
+ * C API lacks kernels.h, say), the build goes on without them and says why.
+ */
+async function buildFusedOps(layout: NativeDirLayout, libraries: readonly string[], nodeDir: string, backend: NativeBackendName, log: (line: string) => void): Promise<NativeOpsRecord | undefined> {
+  log(`compiling kdlab's fused ops (output in ${layout.buildLog}) ...`);
+  const started = performance.now();
+  try {
+    const ops = await buildOps({ layout, libraries, nodeDir, backend });
+    log(`  built ${ops.path} (version ${ops.version}) in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return ops;
+  } catch (error) {
+    log(`  warning: kdlab's fused ops did not compile, so the native backend runs without them (${(error as Error).message.split('\n')[0]}; see ${layout.buildLog})`);
+    return undefined;
+  }
+}
+
+/**
  * `kdlab native build`: builds `@tensorflow/tfjs-node` (or `-gpu`) against a TensorFlow C library
  * found on disk, without its install script's download, in the native build folder:
  *
@@ -98,13 +130,14 @@ async function extractLibrary(source: LibrarySource, record: LibrarySourceRecord
  * 3. installs the package from the npm registry with `--ignore-scripts`;
  * 4. extracts the two shared libraries and just the C API headers the addon includes, into
  *    `libtensorflow/<backend>`, linked as the package's `deps/` where its `binding.gyp` looks;
- * 5. compiles the addon with node-gyp, into the folder node-pre-gyp's `find` looks in;
+ * 5. compiles the addon with node-gyp, into the folder node-pre-gyp's `find` looks in, and kdlab's
+ *    fused ops (`ops/kdlab_ops.cc`) beside it;
  * 6. loads it in a fresh process and runs an op;
  * 7. records what was built from what in the folder's manifest.
  *
  * Idempotent: when the manifest's build came from the same unchanged library and still loads,
- * nothing is done (unless `force`); an extracted library is reused when only the addon needs
- * rebuilding. Every step logs what it found where; failures say what is missing and what to do.
+ * nothing is done (unless `force`) but for the fused ops when their source changed; an extracted
+ * library is reused when only the addon needs rebuilding. Every step logs what it found where; failures say what is missing and what to do.
  *
  * @param request - The backend, the `--from` path, the build folder, `force`, and the log.
  */
@@ -126,9 +159,19 @@ export const buildNativeBackend: BuildNativeBackend = async (request) => {
   const previous = manifest.builds[backend];
   if (!request.force && upToDate(previous, record)) {
     const probe = await probeNativeBackend(backend, { nativeDir: request.nativeDir, threads, packagePath: packageMain(layout, pkg) });
-    if (probe.importable) {
+    if (probe.importable && (await opsUpToDate(previous.ops))) {
       log(`already built from this library (TensorFlow ${probe.tensorflowVersion}), and it loads: nothing to do (--force rebuilds).`);
       return { record: previous, rebuilt: false };
+    }
+    if (probe.importable) {
+      log(`already built from this library (TensorFlow ${probe.tensorflowVersion}), and it loads; kdlab's fused ops are ${previous.ops === undefined ? 'missing' : 'out of date'}: building them.`);
+      const nodeDir = await findNodeHeaders(findNpmTools().npmCli);
+      const libraryFiles = await extractLibrary(source, record, layout, log);
+      const ops = await buildFusedOps(layout, libraryFiles, nodeDir, backend, log);
+      const { ops: _stale, ...rest } = previous;
+      const updated: NativeBuildRecord = { ...rest, ...(ops !== undefined ? { ops } : {}) };
+      await writeNativeManifest(request.nativeDir, { ...manifest, builds: { ...manifest.builds, [backend]: updated } });
+      return { record: updated, rebuilt: ops !== undefined };
     }
     log(`a build from this library is there but does not load (${probe.error}): building again.`);
   }
@@ -148,6 +191,7 @@ export const buildNativeBackend: BuildNativeBackend = async (request) => {
   const compileStarted = performance.now();
   const addon = await buildAddon({ layout, nodeGyp: tools.nodeGyp, nodeDir });
   log(`  built ${addon.addonPath} in ${((performance.now() - compileStarted) / 1000).toFixed(0)} s`);
+  const ops = await buildFusedOps(layout, libraryFiles, nodeDir, backend, log);
 
   log('checking that it loads and runs (in a separate process) ...');
   const probe = await probeNativeBackend(backend, { nativeDir: request.nativeDir, threads, packagePath: packageMain(layout, pkg) });
@@ -166,6 +210,7 @@ export const buildNativeBackend: BuildNativeBackend = async (request) => {
     nodeVersion: process.version,
     builtAt: new Date().toISOString(),
     buildSeconds: Math.round((performance.now() - started) / 100) / 10,
+    ...(ops !== undefined ? { ops } : {}),
   };
   await writeNativeManifest(request.nativeDir, { ...manifest, builds: { ...manifest.builds, [backend]: built } });
   log(`done in ${built.buildSeconds.toFixed(0)} s: ${pkg} loads with TensorFlow ${built.tensorflowVersion}${probe.gpu === true ? ' (GPU)' : ''}.`);

@@ -32,6 +32,7 @@ export * from './install/fetch-native-package.js';
 export * from './install/place-library.js';
 export * from './install/read-addon-sources.js';
 export * from './install/build-addon.js';
+export * from './install/build-ops.js';
 export * from './toolchain/find-npm-tools.js';
 export * from './toolchain/find-node-headers.js';
 export * from './toolchain/check-build-tools.js';

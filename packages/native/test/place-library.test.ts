@@ -6,11 +6,11 @@ import { FAKE_ADDON_SOURCES, FAKE_HEADERS, fakeWheelInputs } from './support/fak
 import { tarWithGnuTar, zipWithPython } from './support/real-archives.js';
 import { tempFolder } from './support/temp-folder.js';
 
-async function place(archive: LibraryArchive, nativeDir: string, lines: string[] = []): Promise<{ extracted: boolean; libraryFiles: string[] }> {
+async function place(archive: LibraryArchive, nativeDir: string, lines: string[] = [], moreIncludes: string[] = []): Promise<{ extracted: boolean; libraryFiles: string[] }> {
   const members = await archive.list();
   const plan = planLibraryLayout(members, archive.path);
   const closure = await includeClosure({
-    roots: addonTensorFlowIncludes(FAKE_ADDON_SOURCES),
+    roots: [...addonTensorFlowIncludes(FAKE_ADDON_SOURCES), ...moreIncludes],
     includeRoot: plan.includeRoot,
     members: new Set(members.filter((member) => member.kind === 'file').map((member) => member.path)),
     read: (paths) => archive.read(paths),
@@ -53,6 +53,19 @@ describe('placing a fake wheel where binding.gyp looks', () => {
     expect(lines).toEqual([`TensorFlow library: already extracted from this source into ${join(nativeDir, 'libtensorflow', 'node')}`]);
     await utimes(wheel, new Date(), new Date(Date.now() + 5000));
     expect((await place(new ZipArchive(wheel), nativeDir)).extracted).toBe(true);
+  });
+
+  it('extracts again when a build now includes headers the earlier extraction did not take (kdlab fused ops)', async () => {
+    const folder = await tempFolder();
+    const wheel = join(folder, 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl');
+    zipWithPython(wheel, fakeWheelInputs());
+    const nativeDir = join(folder, 'native');
+    await place(new ZipArchive(wheel), nativeDir);
+    const unused = join(nativeDir, 'libtensorflow', 'node', 'include', 'tensorflow', 'core', 'unused.h');
+    await expect(stat(unused)).rejects.toThrow(/ENOENT/);
+    expect((await place(new ZipArchive(wheel), nativeDir, [], ['tensorflow/core/unused.h'])).extracted).toBe(true);
+    expect(await readFile(unused, 'utf8')).toBe(FAKE_HEADERS['tensorflow/core/unused.h']);
+    expect((await place(new ZipArchive(wheel), nativeDir, [], ['tensorflow/core/unused.h'])).extracted).toBe(false);
   });
 });
 

@@ -23,10 +23,13 @@ function sameSource(first: LibrarySourceRecord, second: LibrarySourceRecord): bo
   return first.kind === second.kind && first.path === second.path && first.size === second.size && first.modifiedMs === second.modifiedMs;
 }
 
-async function stampStillValid(layout: NativeDirLayout, source: LibrarySourceRecord): Promise<boolean> {
+/** Whether the stamp says the files came from this unchanged source, they are all still there, and they include every one now wanted (`wanted`: paths relative to the library folder). */
+async function stampStillValid(layout: NativeDirLayout, source: LibrarySourceRecord, wanted: readonly string[]): Promise<boolean> {
   if (!existsSync(layout.libraryStamp)) return false;
   const stamp = JSON.parse(await readFile(layout.libraryStamp, 'utf8')) as LibraryStamp;
   if (!sameSource(stamp.source, source)) return false;
+  const extracted = new Set(stamp.files.map((file) => file.path));
+  if (wanted.some((path) => !extracted.has(path))) return false;
   for (const file of stamp.files) {
     const info = await stat(join(layout.libraryDir, file.path)).catch(() => undefined);
     if (info === undefined || info.size !== file.size) return false;
@@ -76,20 +79,21 @@ export async function placeLibrary(request: {
   log: (line: string) => void;
 }): Promise<PlacedLibrary> {
   const { layout, plan } = request;
-  if (await stampStillValid(layout, request.source)) {
+  const entries = extractionEntries(plan, request.headers, layout.libraryDir);
+  const relativePath = (destination: string): string => relative(layout.libraryDir, destination).split('\\').join('/');
+  if (await stampStillValid(layout, request.source, entries.map((entry) => relativePath(entry.destination)))) {
     request.log(`TensorFlow library: already extracted from this source into ${layout.libraryDir}`);
     await linkDeps(layout);
     return { extracted: false };
   }
   await rm(layout.libraryDir, { recursive: true, force: true });
-  const entries = extractionEntries(plan, request.headers, layout.libraryDir);
   request.log(`extracting ${plan.cLibrary.fileName}, ${plan.frameworkLibrary.fileName} and ${request.headers.length} C API headers into ${layout.libraryDir} ...`);
   await request.archive.extract(entries);
   const libDir = join(layout.libraryDir, 'lib');
   for (const library of [plan.cLibrary, plan.frameworkLibrary]) await chmod(join(libDir, library.fileName), 0o755);
   for (const link of plan.links) await symlink(link.target, join(libDir, link.name));
   const files = await Promise.all(
-    entries.map(async (entry) => ({ path: relative(layout.libraryDir, entry.destination).split('\\').join('/'), size: (await stat(entry.destination)).size })),
+    entries.map(async (entry) => ({ path: relativePath(entry.destination), size: (await stat(entry.destination)).size })),
   );
   const stamp: LibraryStamp = { source: request.source, files, links: plan.links };
   await writeFile(layout.libraryStamp, `${JSON.stringify(stamp, null, 2)}\n`);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { maskedSequenceInputs, maskedSequenceShapes } from './masked-sequence.js';
+import { softmax } from '../ops/softmax.js';
 
 /** Constructor arguments of {@link MultiHeadSelfAttention}. */
 export interface MultiHeadSelfAttentionArgs extends LayerArgs {
@@ -136,7 +137,7 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
       let scores = tf.matMul(query, key, false, true);
       // (mask - 1) * 1e9: 0 for a real key, MASKED_SCORE for a padded one, the same for every query and head.
       if (mask !== undefined) scores = tf.add(scores, tf.reshape(tf.mul(tf.sub(mask, 1), -MASKED_SCORE), [batch, 1, 1, seq]));
-      const attention = tf.softmax(scores);
+      const attention = softmax(scores);
       const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [1, batch * seq, hidden]) as tf.Tensor3D;
       const output = tf.reshape(tf.fused.matMul({ a: context, b: tf.reshape(wo, [1, hidden, hidden]) as tf.Tensor3D, bias: bo }), [batch, seq, hidden]);
       return [output, attention];

@@ -1,17 +1,23 @@
+import { FUSED_KERNELS, hasFusedKernel } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** `ln(1 / sqrt(π))`: `x φ(x) = (x / sqrt(2)) exp(ln(1 / sqrt(π)) - (x / sqrt(2))²)`. */
 const LOG_INVERSE_SQRT_PI = -0.5 * Math.log(Math.PI);
 
-/** GELU as one entry of the tape: the forward ops of tfjs-layers' `gelu`, the backward written out. */
+/**
+ * GELU as one entry of the tape: the forward ops of tfjs-layers' `gelu`, the backward written out, as
+ * one fused kernel where the backend has it (`FUSED_KERNELS.geluGrad`, from the saved input).
+ */
 const activate = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const scaled = tf.div(input, Math.SQRT2);
   const cdf = tf.mul(0.5, tf.add(1, tf.erf(scaled)));
-  save([scaled, cdf]);
+  const fused = hasFusedKernel(FUSED_KERNELS.geluGrad);
+  save(fused ? [input] : [scaled, cdf]);
   return {
     value: tf.mul(input, cdf),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      if (fused) return tf.engine().runKernel(FUSED_KERNELS.geluGrad, { dy, x: saved[0]! }) as tf.Tensor;
       const [u, phi] = saved as [tf.Tensor, tf.Tensor];
       // Φ(x) + x φ(x), with u = x / sqrt(2): x φ(x) = u exp(ln(1 / sqrt(π)) - u²), the constant in the exponent
       return tf.mul(dy, tf.add(phi, tf.mul(u, tf.exp(tf.sub(LOG_INVERSE_SQRT_PI, tf.square(u))))));
@@ -23,7 +29,8 @@ const activate = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  * GELU, `x * Φ(x)` with `Φ(x) = 0.5 * (1 + erf(x / sqrt(2)))` (exact, with erf), computed with the very
  * ops of tfjs-layers' `gelu` activation (so the values are the same to the bit), with its gradient
  * written out: `dy * (Φ(x) + x * φ(x))`, `φ(x) = exp(-x² / 2) / sqrt(2π)`, reusing `x / sqrt(2)` and
- * `Φ(x)` from the forward pass (6 kernels instead of the about 10 of differentiating the forward ops).
+ * `Φ(x)` from the forward pass (6 kernels instead of the about 10 of differentiating the forward ops),
+ * or 1 where the backend has kdlab's fused kernel (tfjs-node after `kdlab native build`).
  *
  * @param x - any tensor.
  */

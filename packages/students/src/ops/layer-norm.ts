@@ -1,3 +1,4 @@
+import { FUSED_KERNELS, hasFusedKernel } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -17,7 +18,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = dy * gamma`, means over the last axis.
  * Computed with `p = dy * (x - mean)` in six passes over the input's shape: `dgamma = rstdᵀ p` and the
  * two row means `mean(g) = dy · gamma / features`, `mean(g * xhat) = rstd * (p · gamma / features)`
- * as matrix products.
+ * as matrix products; where the backend has kdlab's fused kernel (`FUSED_KERNELS.layerNormGrad`:
+ * tfjs-node after `kdlab native build`), one kernel from the same saved tensors.
  *
  * @param x - the input, `[..., features]`, rank 2 or more.
  * @param gamma - the scale, `[features]`.
@@ -37,6 +39,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsil
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [deviation, sigma2, weight] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        if (hasFusedKernel(FUSED_KERNELS.layerNormGrad)) return tf.engine().runKernel(FUSED_KERNELS.layerNormGrad, { dy, centered: deviation, variance: sigma2, gamma: weight }, { epsilon }) as tf.Tensor[];
         const features = deviation.shape[deviation.rank - 1]!;
         const rowShape = [...deviation.shape.slice(0, -1), 1];
         const rows = tf.util.sizeFromShape(rowShape);

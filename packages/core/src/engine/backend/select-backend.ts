@@ -15,6 +15,8 @@ import { registerTensorflowStep } from './native/tensorflow-step.js';
 import { registerTensorflowSum } from './native/tensorflow-sum.js';
 import { registerTensorflowTranspose } from './native/tensorflow-transpose.js';
 import { withoutSourceMaps } from './native/without-source-maps.js';
+import { readNativeManifest } from './native/native-manifest.js';
+import { loadNativeOps, type NativeOpsStatus } from './native/native-ops.js';
 import { applyNativeThreads, describeNativeThreads, resolveNativeThreads, type NativeThreadSettings } from './native/native-threads.js';
 import { quietTensorFlow } from './native/tensorflow-log.js';
 
@@ -83,10 +85,24 @@ async function loadNative(name: NativeBackendName, options: SelectBackendOptions
   registerTensorflowMean();
   registerTensorflowBatchMatMul();
   registerTensorflowCast();
+  const ops = await fusedOpsFor(name, loaded.nativeDir);
   const binding = (tf.backend() as { binding?: { TF_Version?: string } }).binding;
   const library = `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} C library`;
   const origin = loaded.nativeDir !== undefined ? `, built in ${loaded.nativeDir}` : '';
-  return { name, tfBackend: 'tensorflow', description: `${name} (${pkg}${origin}, ${library}, ${describeNativeThreads(threads)})` };
+  const fused = ops.kernels.length > 0 ? `kdlab fused ops: ${ops.kernels.length}` : `no kdlab fused ops: ${ops.reason ?? 'none registered'}`;
+  return { name, tfBackend: 'tensorflow', description: `${name} (${pkg}${origin}, ${library}, ${describeNativeThreads(threads)}, ${fused})` };
+}
+
+/** Loads kdlab's fused TensorFlow ops of a `kdlab native build` (see {@link loadNativeOps}); none for a tfjs-node installed from npm. */
+async function fusedOpsFor(name: NativeBackendName, nativeDir: string | undefined): Promise<NativeOpsStatus> {
+  if (nativeDir === undefined) return loadNativeOps(undefined, `${NATIVE_PACKAGES[name]} was installed from npm (kdlab native build compiles them)`);
+  let manifest;
+  try {
+    manifest = await readNativeManifest(nativeDir);
+  } catch (error) {
+    return loadNativeOps(undefined, (error as Error).message.split('\n')[0]!);
+  }
+  return loadNativeOps(manifest.builds[name]?.ops);
 }
 
 async function loadWasm(): Promise<BackendInfo> {

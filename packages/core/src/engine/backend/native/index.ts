@@ -6,3 +6,4 @@ export * from './load-native-package.js';
 export * from './probe-native-backend.js';
 export * from './native-builder-contract.js';
 export * from './tensorflow-log.js';
+export * from './native-ops.js';

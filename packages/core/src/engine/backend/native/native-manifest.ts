@@ -45,6 +45,18 @@ export interface NativeBuildRecord {
   builtAt: string;
   /** How long the whole build took, in seconds. */
   buildSeconds: number;
+  /** kdlab's fused TensorFlow ops built beside it (absent in builds made before they existed). */
+  ops?: NativeOpsRecord;
+}
+
+/** kdlab's fused TensorFlow ops (`@kdlab/native`'s `ops/kdlab_ops.cc`), as one build compiled them. */
+export interface NativeOpsRecord {
+  /** The Node-API addon that registers them (`ops/<backend>/kdlab_ops.node`). */
+  path: string;
+  /** The ops' version it declares; kdlab uses them only at the version it knows ({@link NATIVE_OPS_VERSION}). */
+  version: number;
+  /** SHA-256 of the source it was compiled from (a changed source is rebuilt). */
+  sourceSha256: string;
 }
 
 /** The contents of the native build folder's `manifest.json`. */
@@ -81,6 +93,7 @@ const buildRecordSchema = z.object({
   nodeVersion: z.string().min(1),
   builtAt: z.string().min(1),
   buildSeconds: z.number().nonnegative(),
+  ops: z.object({ path: z.string().min(1), version: z.number().int().positive(), sourceSha256: z.string().min(1) }).optional(),
 });
 
 const manifestSchema: z.ZodType<NativeManifest> = z.object({

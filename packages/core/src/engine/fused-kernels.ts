@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The names of kdlab's fused gradient kernels: one kernel each for gradients that would otherwise take
+ * 4-12 element-wise kernels. A backend may register them (tfjs-node does when `kdlab native build`
+ * compiled kdlab's fused TensorFlow ops); the ops that use them ({@link hasFusedKernel}) compute the
+ * same gradient from plain tfjs ops elsewhere. Inputs and attributes:
+ *
+ * - `geluGrad`: `{ dy, x }` -> `dy * (Φ(x) + x φ(x))`, exact GELU's gradient (`Φ`, `φ`: the normal
+ *   distribution's CDF and density).
+ * - `layerNormGrad`: `{ dy, centered, variance, gamma }`, `{ epsilon }` -> `[dx, dgamma, dbeta]` of
+ *   layer normalisation over the last axis, from the saved `x - mean` and the row variances (`[..., 1]`).
+ * - `softmaxGrad`: `{ dy, y }` -> `y * (dy - sum(dy * y))` over the last axis, softmax's gradient from
+ *   its output.
+ */
+export const FUSED_KERNELS = {
+  geluGrad: 'KdlabGeluGrad',
+  layerNormGrad: 'KdlabLayerNormGrad',
+  softmaxGrad: 'KdlabSoftmaxGrad',
+} as const;
+
+/** One of {@link FUSED_KERNELS}' names. */
+export type FusedKernelName = (typeof FUSED_KERNELS)[keyof typeof FUSED_KERNELS];
+
+/** Whether the active backend has the fused kernel `name` registered. */
+export function hasFusedKernel(name: FusedKernelName): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}

@@ -1,0 +1,332 @@
+// kdlab's fused TensorFlow ops: gradients that tfjs-node would otherwise compute as 4-12 separate
+// element-wise TensorFlow ops (each a pass over memory and a round trip through tfjs' JavaScript).
+// Written against TensorFlow's stable C API for ops and kernels (tensorflow/c/ops.h, kernels.h), so
+// that it links to the same libtensorflow_framework the tfjs-node addon loads and registers into its
+// op registry: tfjs-node's `executeOp` then runs them by name like any TensorFlow op.
+//
+// Built by `kdlab native build` into a Node-API addon whose `register()` registers the ops (once per
+// process) and answers their names and KDLAB_OPS_VERSION. The loops are plain C++ that the compiler
+// vectorises, cloned for AVX-512, AVX2 and baseline x86-64 and picked at load by the processor
+// (`target_clones`); exp and erf are polynomial approximations written here (float32, within a few
+// units in the last place of the float64 values; see the tests in packages/core/test/engine).
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tensorflow/c/kernels.h"
+#include "tensorflow/c/ops.h"
+
+// Bumped whenever an op's inputs, outputs, attributes or meaning change: kdlab uses the ops only when
+// the built addon answers the version it expects (an older build is ignored until rebuilt).
+#define KDLAB_OPS_VERSION 1
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KDLAB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KDLAB_CLONES
+#endif
+
+namespace {
+
+// ---------------------------------------------------------------- vectorisable math (float32)
+
+// exp(x) for x <= 0 (the only case used here): 2^n * p(r), n = round(x / ln 2), r = x - n ln 2 in
+// [-ln2/2, ln2/2], p a degree-6 Taylor polynomial (error below 2e-8 relative on that range); inputs
+// below -87 give exp(-87), about 1.6e-38 (branch-free, so that every x86 clone vectorises it).
+inline float exp_nonpositive(float x) {
+  const float clamped = x < -87.0f ? -87.0f : x;
+  // round to nearest by adding and subtracting 1.5 * 2^23 (exact for |value| < 2^22; vectorises on any x86)
+  const float n = (clamped * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  const float r = (clamped - n * 0.693145751953125f) - n * 1.428606765330187e-6f;
+  float p = 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+// Φ(x) = 0.5 (1 + erf(x / sqrt 2)) and φ(x) = exp(-x² / 2) / sqrt(2π), the normal distribution's
+// CDF and density. erf(z) for z >= 0 is 1 - t (a1 + t (a2 + ... a5)) exp(-z²), t = 1 / (1 + p z)
+// (Abramowitz and Stegun 7.1.26: absolute error below 1.5e-7), with exp(-z²) = exp(-x² / 2)
+// shared with φ; erf is odd.
+inline void normal_cdf_pdf(float x, float* cdf, float* pdf) {
+  const float z = std::fabs(x) * 0.70710678118654752f;
+  const float e = exp_nonpositive(-0.5f * x * x);
+  const float t = 1.0f / (1.0f + 0.3275911f * z);
+  float poly = 1.061405429f;
+  poly = poly * t - 1.453152027f;
+  poly = poly * t + 1.421413741f;
+  poly = poly * t - 0.284496736f;
+  poly = poly * t + 0.254829592f;
+  const float erf_abs = 1.0f - poly * t * e;
+  *cdf = 0.5f + std::copysign(0.5f * erf_abs, x);
+  *pdf = e * 0.39894228040143268f;
+}
+
+// ---------------------------------------------------------------- loops
+
+// Σ a b (c when given) over n values, in 16 partial sums (so that the compiler can vectorise it
+// without reassociating a single sum), then the partial sums and the remainder in order.
+inline float dot(const float* a, const float* b, const float* c, int64_t n) {
+  float partial[16] = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int k = 0; k < 16; ++k) partial[k] += a[j + k] * b[j + k] * (c == nullptr ? 1.0f : c[j + k]);
+  float sum = 0.0f;
+  for (int k = 0; k < 16; ++k) sum += partial[k];
+  for (; j < n; ++j) sum += a[j] * b[j] * (c == nullptr ? 1.0f : c[j]);
+  return sum;
+}
+
+KDLAB_CLONES
+void gelu_grad(const float* dy, const float* x, float* dx, int64_t size) {
+  for (int64_t i = 0; i < size; ++i) {
+    float cdf, pdf;
+    normal_cdf_pdf(x[i], &cdf, &pdf);
+    dx[i] = dy[i] * (cdf + x[i] * pdf);
+  }
+}
+
+// Layer norm's gradient over rows of `features`: with rstd = 1 / sqrt(variance + epsilon), xhat =
+// centered * rstd and g = dy * gamma, dx = rstd (g - mean(g) - xhat mean(g xhat)); dgamma = Σ dy xhat
+// and dbeta = Σ dy over the rows (accumulated in double).
+KDLAB_CLONES
+void layer_norm_grad(const float* dy, const float* centered, const float* variance, const float* gamma, float epsilon, int64_t rows, int64_t features, float* dx, double* dgamma, double* dbeta) {
+  const float inverse_features = 1.0f / static_cast<float>(features);
+  for (int64_t row = 0; row < rows; ++row) {
+    const float* dy_row = dy + row * features;
+    const float* c_row = centered + row * features;
+    float* dx_row = dx + row * features;
+    const float rstd = 1.0f / std::sqrt(variance[row] + epsilon);
+    const float mean_g = dot(dy_row, gamma, nullptr, features) * inverse_features;
+    const float c = rstd * rstd * dot(dy_row, gamma, c_row, features) * inverse_features;
+    for (int64_t j = 0; j < features; ++j) {
+      dx_row[j] = rstd * (dy_row[j] * gamma[j] - mean_g - c_row[j] * c);
+      dgamma[j] += static_cast<double>(dy_row[j] * c_row[j] * rstd);
+      dbeta[j] += static_cast<double>(dy_row[j]);
+    }
+  }
+}
+
+// Softmax's gradient over rows of `classes`: dx = y (dy - Σ dy y).
+KDLAB_CLONES
+void softmax_grad(const float* dy, const float* y, float* dx, int64_t rows, int64_t classes) {
+  for (int64_t row = 0; row < rows; ++row) {
+    const float* dy_row = dy + row * classes;
+    const float* y_row = y + row * classes;
+    float* dx_row = dx + row * classes;
+    const float sum = dot(dy_row, y_row, nullptr, classes);
+    for (int64_t j = 0; j < classes; ++j) dx_row[j] = y_row[j] * (dy_row[j] - sum);
+  }
+}
+
+// ---------------------------------------------------------------- TensorFlow kernels
+
+// The inputs of a kernel, freed when it returns.
+struct Inputs {
+  std::vector<TF_Tensor*> tensors;
+  ~Inputs() {
+    for (TF_Tensor* tensor : tensors) TF_DeleteTensor(tensor);
+  }
+};
+
+struct Status {
+  TF_Status* status = TF_NewStatus();
+  ~Status() { TF_DeleteStatus(status); }
+  bool ok() const { return TF_GetCode(status) == TF_OK; }
+};
+
+std::vector<int64_t> dims_of(const TF_Tensor* tensor) {
+  std::vector<int64_t> dims(TF_NumDims(tensor));
+  for (size_t i = 0; i < dims.size(); ++i) dims[i] = TF_Dim(tensor, static_cast<int>(i));
+  return dims;
+}
+
+void fail(TF_OpKernelContext* context, const std::string& message) {
+  Status status;
+  TF_SetStatus(status.status, TF_INVALID_ARGUMENT, message.c_str());
+  TF_OpKernelContext_Failure(context, status.status);
+}
+
+// Reads `count` float32 inputs; false (after failing the kernel) when one is missing or not float32.
+bool read_inputs(TF_OpKernelContext* context, int count, Inputs* inputs, const char* op) {
+  Status status;
+  for (int i = 0; i < count; ++i) {
+    TF_Tensor* tensor = nullptr;
+    TF_GetInput(context, i, &tensor, status.status);
+    if (!status.ok()) {
+      TF_OpKernelContext_Failure(context, status.status);
+      return false;
+    }
+    inputs->tensors.push_back(tensor);
+    if (TF_TensorType(tensor) != TF_FLOAT) {
+      fail(context, std::string(op) + ": input " + std::to_string(i) + " must be float32");
+      return false;
+    }
+  }
+  return true;
+}
+
+// A float32 output of `dims`; nullptr (after failing the kernel) when it cannot be allocated.
+float* allocate(TF_OpKernelContext* context, int index, const std::vector<int64_t>& dims, TF_Tensor** owned) {
+  int64_t size = 1;
+  for (int64_t d : dims) size *= d;
+  Status status;
+  *owned = TF_AllocateOutput(context, index, TF_FLOAT, dims.data(), static_cast<int>(dims.size()), static_cast<size_t>(size) * sizeof(float), status.status);
+  if (!status.ok()) {
+    TF_OpKernelContext_Failure(context, status.status);
+    return nullptr;
+  }
+  return static_cast<float*>(TF_TensorData(*owned));
+}
+
+int64_t element_count(const TF_Tensor* tensor) { return TF_TensorElementCount(tensor); }
+
+void compute_gelu_grad(void*, TF_OpKernelContext* context) {
+  Inputs in;
+  if (!read_inputs(context, 2, &in, "KdlabGeluGrad")) return;
+  TF_Tensor *dy = in.tensors[0], *x = in.tensors[1];
+  if (dims_of(dy) != dims_of(x)) return fail(context, "KdlabGeluGrad: dy and x must have the same shape");
+  TF_Tensor* out = nullptr;
+  float* dx = allocate(context, 0, dims_of(x), &out);
+  if (dx == nullptr) return;
+  gelu_grad(static_cast<const float*>(TF_TensorData(dy)), static_cast<const float*>(TF_TensorData(x)), dx, element_count(x));
+  TF_DeleteTensor(out);
+}
+
+struct LayerNormAttributes {
+  float epsilon = 0.0f;
+};
+
+void* create_layer_norm_grad(TF_OpKernelConstruction* construction) {
+  auto* attributes = new LayerNormAttributes();
+  Status status;
+  TF_OpKernelConstruction_GetAttrFloat(construction, "epsilon", &attributes->epsilon, status.status);
+  if (!status.ok()) TF_OpKernelConstruction_Failure(construction, status.status);
+  return attributes;
+}
+
+void delete_layer_norm_grad(void* attributes) { delete static_cast<LayerNormAttributes*>(attributes); }
+
+void compute_layer_norm_grad(void* kernel, TF_OpKernelContext* context) {
+  const float epsilon = static_cast<LayerNormAttributes*>(kernel)->epsilon;
+  Inputs in;
+  if (!read_inputs(context, 4, &in, "KdlabLayerNormGrad")) return;
+  TF_Tensor *dy = in.tensors[0], *centered = in.tensors[1], *variance = in.tensors[2], *gamma = in.tensors[3];
+  const std::vector<int64_t> shape = dims_of(centered);
+  if (shape.empty() || dims_of(dy) != shape) return fail(context, "KdlabLayerNormGrad: dy and centered must have the same shape, of rank 1 or more");
+  const int64_t features = shape.back();
+  const int64_t rows = features == 0 ? 0 : element_count(centered) / features;
+  if (element_count(variance) != rows) return fail(context, "KdlabLayerNormGrad: variance must hold one value per row of centered");
+  if (dims_of(gamma) != std::vector<int64_t>{features}) return fail(context, "KdlabLayerNormGrad: gamma must be a vector of the last axis' size");
+  TF_Tensor *dx_out = nullptr, *dgamma_out = nullptr, *dbeta_out = nullptr;
+  float* dx = allocate(context, 0, shape, &dx_out);
+  float* dgamma = dx == nullptr ? nullptr : allocate(context, 1, {features}, &dgamma_out);
+  float* dbeta = dgamma == nullptr ? nullptr : allocate(context, 2, {features}, &dbeta_out);
+  if (dbeta != nullptr) {
+    std::vector<double> dgamma_sum(features, 0.0), dbeta_sum(features, 0.0);
+    layer_norm_grad(static_cast<const float*>(TF_TensorData(dy)), static_cast<const float*>(TF_TensorData(centered)), static_cast<const float*>(TF_TensorData(variance)),
+                    static_cast<const float*>(TF_TensorData(gamma)), epsilon, rows, features, dx, dgamma_sum.data(), dbeta_sum.data());
+    for (int64_t j = 0; j < features; ++j) {
+      dgamma[j] = static_cast<float>(dgamma_sum[j]);
+      dbeta[j] = static_cast<float>(dbeta_sum[j]);
+    }
+  }
+  for (TF_Tensor* out : {dx_out, dgamma_out, dbeta_out}) if (out != nullptr) TF_DeleteTensor(out);
+}
+
+void compute_softmax_grad(void*, TF_OpKernelContext* context) {
+  Inputs in;
+  if (!read_inputs(context, 2, &in, "KdlabSoftmaxGrad")) return;
+  TF_Tensor *dy = in.tensors[0], *y = in.tensors[1];
+  const std::vector<int64_t> shape = dims_of(y);
+  if (shape.empty() || dims_of(dy) != shape) return fail(context, "KdlabSoftmaxGrad: dy and y must have the same shape, of rank 1 or more");
+  TF_Tensor* out = nullptr;
+  float* dx = allocate(context, 0, shape, &out);
+  if (dx == nullptr) return;
+  const int64_t classes = shape.back();
+  softmax_grad(static_cast<const float*>(TF_TensorData(dy)), static_cast<const float*>(TF_TensorData(y)), dx, classes == 0 ? 0 : element_count(y) / classes, classes);
+  TF_DeleteTensor(out);
+}
+
+// ---------------------------------------------------------------- registration
+
+struct OpSpec {
+  const char* name;
+  std::vector<const char*> inputs, outputs, attributes;
+  void* (*create)(TF_OpKernelConstruction*);
+  void (*compute)(void*, TF_OpKernelContext*);
+  void (*destroy)(void*);
+};
+
+void* no_state(TF_OpKernelConstruction*) { return nullptr; }
+void no_delete(void*) {}
+
+const std::vector<OpSpec>& op_specs() {
+  static const std::vector<OpSpec> specs = {
+      {"KdlabGeluGrad", {"dy: float", "x: float"}, {"dx: float"}, {}, no_state, compute_gelu_grad, no_delete},
+      {"KdlabLayerNormGrad", {"dy: float", "centered: float", "variance: float", "gamma: float"}, {"dx: float", "dgamma: float", "dbeta: float"}, {"epsilon: float"}, create_layer_norm_grad,
+       compute_layer_norm_grad, delete_layer_norm_grad},
+      {"KdlabSoftmaxGrad", {"dy: float", "y: float"}, {"dx: float"}, {}, no_state, compute_softmax_grad, no_delete},
+  };
+  return specs;
+}
+
+// Registers every op and its CPU kernel; an empty string, or what TensorFlow said.
+std::string register_ops() {
+  for (const OpSpec& spec : op_specs()) {
+    Status status;
+    TF_OpDefinitionBuilder* builder = TF_NewOpDefinitionBuilder(spec.name);
+    for (const char* input : spec.inputs) TF_OpDefinitionBuilderAddInput(builder, input);
+    for (const char* output : spec.outputs) TF_OpDefinitionBuilderAddOutput(builder, output);
+    for (const char* attribute : spec.attributes) TF_OpDefinitionBuilderAddAttr(builder, attribute);
+    TF_RegisterOpDefinition(builder, status.status);
+    if (!status.ok()) return std::string(spec.name) + ": " + TF_Message(status.status);
+    TF_KernelBuilder* kernel = TF_NewKernelBuilder(spec.name, "CPU", spec.create, spec.compute, spec.destroy);
+    TF_RegisterKernelBuilder(spec.name, kernel, status.status);
+    if (!status.ok()) return std::string(spec.name) + " (CPU kernel): " + TF_Message(status.status);
+  }
+  return "";
+}
+
+// register(): registers the ops once per process and answers { version, ops: [names] }.
+napi_value Register(napi_env env, napi_callback_info) {
+  static std::string error = register_ops();
+  if (!error.empty()) {
+    napi_throw_error(env, nullptr, ("kdlab ops: " + error).c_str());
+    return nullptr;
+  }
+  napi_value result, version, names;
+  napi_create_object(env, &result);
+  napi_create_int32(env, KDLAB_OPS_VERSION, &version);
+  napi_set_named_property(env, result, "version", version);
+  napi_create_array_with_length(env, op_specs().size(), &names);
+  for (size_t i = 0; i < op_specs().size(); ++i) {
+    napi_value name;
+    napi_create_string_utf8(env, op_specs()[i].name, NAPI_AUTO_LENGTH, &name);
+    napi_set_element(env, names, static_cast<uint32_t>(i), name);
+  }
+  napi_set_named_property(env, result, "ops", names);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_value function;
+  napi_create_function(env, "register", NAPI_AUTO_LENGTH, Register, nullptr, &function);
+  napi_set_named_property(env, exports, "register", function);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(kdlab_ops, Init)
