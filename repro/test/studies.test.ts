@@ -1029,10 +1029,10 @@ describe('study 9: distilbert-spam', () => {
     it('the note says where, how and on what it was timed, the speed-up against DistilBERT\'s, and the in-training latencies it replaces', async () => {
       const [note] = (await analyse(GOOD, NODE)).notes;
       expect(note).toContain('Latency measured 2026-12-07 06:02 UTC on Test CPU (2 cores, 1-minute load average 0.12 at the start and 0.95 at the end), backend node (@tensorflow/tfjs-node, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads)), TensorFlow.js 4.22.0, Node v20.20.2, by the study\'s Node peer');
-      expect(note).toContain('1 intra-op thread, started on a quiet machine, a load average of at most 0.8)');
+      expect(note).toContain('by the study\'s Node peer (`repro/node-latency`, started on a quiet machine, a load average of at most 0.8)');
       expect(note).toContain('on the first 573 test messages of `spam-assassin`; alone: the median of 200 single-message predictions after 20 warm-up; batched: per message over 573 test messages in batches of 100 (median of 5 passes).');
       expect(note).toContain('The timed teacher has 1,834,242 parameters, the student 1,437,698.');
-      expect(note).toContain('the student takes 50% less time than the teacher (2.00x; DistilBERT: 60% faster, 1.6x');
+      expect(note).toContain('One message at a time the student is 2.00x as fast as the teacher (DistilBERT: 1.6x, "60% faster", with half of BERT-base\'s 12 layers).');
       // the fixture's runs: baselines at 2 ms, distilled students at 2.5, the teacher at 4
       expect(note).toContain('ranged 2.0-2.5 ms for the students against the teacher\'s 4.0 ms');
       expect(note).not.toContain('/somewhere');
@@ -1041,7 +1041,7 @@ describe('study 9: distilbert-spam', () => {
     it('a busy machine is said to be one; a missing architecture is n/a', async () => {
       const busy = await analyse(GOOD, { ...NODE, loadAverage: { start: 1.9, end: 2.1 }, models: [NODE.models[1]!] });
       expect(busy.notes[0]).toContain('started on a busy machine, a load average of 1.90: read the times as an upper bound');
-      expect(busy.notes[0]).not.toContain('less time than the teacher');
+      expect(busy.notes[0]).not.toContain('as fast as the teacher');
       expect(cell(busy.tables[0]!, 'teacher (4 layers, MLM pre-trained, fine-tuned)', 'Node latency (ms, alone / batched)')).toBe('n/a');
       expect(cell(busy.tables[0]!, 'random init, KD', 'Node latency (ms, alone / batched)')).toBe('6.30 / 2.40');
       expect(cell(busy.tables[0]!, 'random init, KD', 'speed-up (alone / batched)')).toBe('n/a');
