@@ -1,5 +1,6 @@
-// kdlab's fused TensorFlow ops: gradients that tfjs-node would otherwise compute as 4-12 separate
-// element-wise TensorFlow ops (each a pass over memory and a round trip through tfjs' JavaScript).
+// kdlab's fused TensorFlow ops: GELU's forward pass and gradients that tfjs-node would otherwise
+// compute as 4-12 separate element-wise TensorFlow ops (each a pass over memory and a round trip
+// through tfjs' JavaScript).
 // Written against TensorFlow's stable C API for ops and kernels (tensorflow/c/ops.h, kernels.h), so
 // that it links to the same libtensorflow_framework the tfjs-node addon loads and registers into its
 // op registry: tfjs-node's `executeOp` then runs them by name like any TensorFlow op.
@@ -22,7 +23,7 @@
 
 // Bumped whenever an op's inputs, outputs, attributes or meaning change: kdlab uses the ops only when
 // the built addon answers the version it expects (an older build is ignored until rebuilt).
-#define KDLAB_OPS_VERSION 1
+#define KDLAB_OPS_VERSION 2
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define KDLAB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -73,7 +74,40 @@ inline void normal_cdf_pdf(float x, float* cdf, float* pdf) {
   *pdf = e * 0.39894228040143268f;
 }
 
+// erf(x) exactly as TensorFlow's CPU `Erf` kernel computes it in float32 (Eigen's
+// generic_fast_erf<float>, which its packet and scalar paths share): a rational function of degree
+// 11/10 in Horner form, each step a product then a sum (no fused multiply-add: the file is compiled
+// with -ffp-contract=off), clamped to [-1, 1]. Bit for bit TensorFlow's on every float tested
+// (packages/core/test/engine/native-fused-ops.test.ts), so that GELU's forward pass keeps the values of
+// tfjs-layers' `gelu` on tfjs-node.
+inline float tensorflow_erf(float x) {
+  const float x2 = x * x < 16.0f ? x * x : 16.0f;
+  float p = 2.123732201653183437883853912353515625e-06f;
+  p = p * x2 + 2.861979592125862836837768554687500000e-04f;
+  p = p * x2 + 3.658048342913389205932617187500000000e-03f;
+  p = p * x2 + 5.243302136659622192382812500000000000e-02f;
+  p = p * x2 + 1.874160766601562500000000000000000000e-01f;
+  p = p * x2 + 1.128379106521606445312500000000000000e+00f;
+  p = x * p;
+  float q = 3.89185734093189239501953125000e-05f;
+  q = q * x2 + 1.14329601638019084930419921875e-03f;
+  q = q * x2 + 1.47520881146192550659179687500e-02f;
+  q = q * x2 + 1.12945675849914550781250000000e-01f;
+  q = q * x2 + 4.99425798654556274414062500000e-01f;
+  q = q * x2 + 1.0f;
+  const float r = p / q;
+  const float below = r < 1.0f ? r : 1.0f;
+  return below > -1.0f ? below : -1.0f;
+}
+
 // ---------------------------------------------------------------- loops
+
+// GELU's forward pass as tfjs-layers' `gelu` computes it with TensorFlow's kernels, op for op:
+// x * (0.5 * (1 + erf(x / float(sqrt 2)))).
+KDLAB_CLONES
+void gelu(const float* x, float* y, int64_t size) {
+  for (int64_t i = 0; i < size; ++i) y[i] = x[i] * (0.5f * (1.0f + tensorflow_erf(x[i] / 1.41421354f)));
+}
 
 // Σ a b (c when given) over n values, in 16 partial sums (so that the compiler can vectorise it
 // without reassociating a single sum), then the partial sums and the remainder in order.
@@ -192,6 +226,17 @@ float* allocate(TF_OpKernelContext* context, int index, const std::vector<int64_
 
 int64_t element_count(const TF_Tensor* tensor) { return TF_TensorElementCount(tensor); }
 
+void compute_gelu(void*, TF_OpKernelContext* context) {
+  Inputs in;
+  if (!read_inputs(context, 1, &in, "KdlabGelu")) return;
+  TF_Tensor* x = in.tensors[0];
+  TF_Tensor* out = nullptr;
+  float* y = allocate(context, 0, dims_of(x), &out);
+  if (y == nullptr) return;
+  gelu(static_cast<const float*>(TF_TensorData(x)), y, element_count(x));
+  TF_DeleteTensor(out);
+}
+
 void compute_gelu_grad(void*, TF_OpKernelContext* context) {
   Inputs in;
   if (!read_inputs(context, 2, &in, "KdlabGeluGrad")) return;
@@ -274,6 +319,7 @@ void no_delete(void*) {}
 
 const std::vector<OpSpec>& op_specs() {
   static const std::vector<OpSpec> specs = {
+      {"KdlabGelu", {"x: float"}, {"y: float"}, {}, no_state, compute_gelu, no_delete},
       {"KdlabGeluGrad", {"dy: float", "x: float"}, {"dx: float"}, {}, no_state, compute_gelu_grad, no_delete},
       {"KdlabLayerNormGrad", {"dy: float", "centered: float", "variance: float", "gamma: float"}, {"dx: float", "dgamma: float", "dbeta: float"}, {"epsilon: float"}, create_layer_norm_grad,
        compute_layer_norm_grad, delete_layer_norm_grad},

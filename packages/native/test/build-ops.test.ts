@@ -20,7 +20,7 @@ describe("kdlab's fused ops: what the build compiles", () => {
 
   it('compiles vectorisable, position-independent code for any x86-64, linked to the libraries tfjs-node loads, found at run time', () => {
     const args = opsCompileArguments({ source: '/k/ops.cc', output: '/n/ops/node/kdlab_ops.node', libraryDir: '/n/libtensorflow/node', libraries: ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'], nodeIncludeDir: '/usr/include/node' });
-    expect(args).toEqual(expect.arrayContaining(['-O3', '-fno-math-errno', '-fno-trapping-math', '-shared', '-fPIC', '-I/usr/include/node', '-I/n/libtensorflow/node/include', '/k/ops.cc']));
+    expect(args).toEqual(expect.arrayContaining(['-O3', '-fno-math-errno', '-fno-trapping-math', '-ffp-contract=off', '-shared', '-fPIC', '-I/usr/include/node', '-I/n/libtensorflow/node/include', '/k/ops.cc']));
     expect(args).toEqual(expect.arrayContaining(['-L/n/libtensorflow/node/lib', '-l:libtensorflow_cc.so.2', '-l:libtensorflow_framework.so.2', '-Wl,-rpath,/n/libtensorflow/node/lib']));
     expect(args.slice(-2)).toEqual(['-o', '/n/ops/node/kdlab_ops.node']);
     expect(args.some((arg) => arg.startsWith('-march'))).toBe(false);

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * The names of kdlab's fused gradient kernels: one kernel each for gradients that would otherwise take
- * 4-12 element-wise kernels. A backend may register them (tfjs-node does when `kdlab native build`
+ * The names of kdlab's fused kernels: one kernel each for GELU and for gradients that would otherwise
+ * take 4-12 element-wise kernels. A backend may register them (tfjs-node does when `kdlab native build`
  * compiled kdlab's fused TensorFlow ops); the ops that use them ({@link hasFusedKernel}) compute the
  * same gradient from plain tfjs ops elsewhere. Inputs and attributes:
  *
+ * - `gelu`: `{ x }` -> `x * (0.5 * (1 + erf(x / sqrt(2))))`, tfjs-layers' `gelu` computed in one pass
+ *   with the backend's own `erf`, to the bit (so that a model's values do not change).
  * - `geluGrad`: `{ dy, x }` -> `dy * (Φ(x) + x φ(x))`, exact GELU's gradient (`Φ`, `φ`: the normal
  *   distribution's CDF and density).
  * - `layerNormGrad`: `{ dy, centered, variance, gamma }`, `{ epsilon }` -> `[dx, dgamma, dbeta]` of
@@ -14,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
  *   its output.
  */
 export const FUSED_KERNELS = {
+  gelu: 'KdlabGelu',
   geluGrad: 'KdlabGeluGrad',
   layerNormGrad: 'KdlabLayerNormGrad',
   softmaxGrad: 'KdlabSoftmaxGrad',

@@ -50,9 +50,22 @@ function unfused<T>(f: () => T): T {
 }
 
 describe.skipIf(unavailable !== undefined)("kdlab's fused gradient ops on tfjs-node", () => {
-  it('registers all three on the tensorflow backend', () => {
+  it('registers all four on the tensorflow backend', () => {
     expect(nativeOpsStatus()?.kernels.sort()).toEqual(Object.values(FUSED_KERNELS).sort());
     for (const name of Object.values(FUSED_KERNELS)) expect(hasFusedKernel(name)).toBe(true);
+  });
+
+  it("GELU's forward pass: tfjs-layers' gelu (TensorFlow's Div, Erf, Add and Mul kernels) to the bit, on a million values and an odd size", () => {
+    for (const size of [1 << 20, 100_003]) {
+      const x = tf.tensor(Float32Array.from({ length: size }, (_, i) => ((i * 2654435761) % 4294967296) / 4294967296 * 24 - 12 + (i % 5 === 0 ? 1e-30 : 0)));
+      const fused = tf.engine().runKernel(FUSED_KERNELS.gelu, { x }) as tf.Tensor;
+      const stock = unfused(() => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2))))));
+      const [a, b] = [fused.dataSync(), stock.dataSync()];
+      let differing = 0;
+      for (let i = 0; i < size; i++) if (!Object.is(a[i], b[i])) differing++;
+      expect(differing).toBe(0);
+      tf.dispose([x, fused, stock]);
+    }
   });
 
   it("GELU's gradient: dy (Φ(x) + x φ(x)) within 5e-7 |dy| of double precision, from -12 to 12, and tensors freed", () => {

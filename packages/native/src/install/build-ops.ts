@@ -37,7 +37,8 @@ export async function opsUpToDate(record: NativeOpsRecord | undefined): Promise<
 /**
  * The compiler's arguments: optimised, vectorised loops cloned per instruction set by the source
  * itself (no `-march`, so the result runs on any x86-64), math without `errno` or trapping (so that
- * the loops vectorise), linked to the TensorFlow libraries the tfjs-node addon loads (the C library
+ * the loops vectorise) and without contracting a product and a sum into one fused multiply-add (so
+ * that GELU's forward pass rounds as TensorFlow's kernels do), linked to the TensorFlow libraries the tfjs-node addon loads (the C library
  * and the framework: a wheel exports the kernel C API from the one, a tarball from the other), found
  * at run time where they are (`-rpath`).
  */
@@ -47,6 +48,7 @@ export function opsCompileArguments(request: { source: string; output: string; l
     '-O3',
     '-fno-math-errno',
     '-fno-trapping-math',
+    '-ffp-contract=off',
     '-std=c++17',
     '-shared',
     '-fPIC',
