@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createProgram } from '@kdlab/cli';
-import { writeNativeManifest } from '@kdlab/core';
+import { NATIVE_OPS_VERSION, writeNativeManifest } from '@kdlab/core';
 import { afterEach, expect, it, vi } from 'vitest';
 import { writeFakeNativePackage } from './support/fake-native-package.js';
 import { tempFolder } from './support/temp-folder.js';
@@ -37,6 +37,7 @@ it('`kdlab native status` says which backends load, where from, the library vers
         nodeVersion: 'v20.20.2',
         builtAt: '2025-01-01T00:00:00.000Z',
         buildSeconds: 25,
+        ops: { path: join(nativeDir, 'ops', 'node', 'kdlab_ops.node'), version: NATIVE_OPS_VERSION - 1, sourceSha256: 'abc' },
       },
     },
   });
@@ -48,6 +49,7 @@ it('`kdlab native status` says which backends load, where from, the library vers
     `         loads from: ${main}`,
     '         built from: wheel /opt/pypi/files/tensorflow_cpu-2.21.0.whl',
     '         built on 2025-01-01T00:00:00.000Z in 25 s for Node-API 8 (Node v20.20.2)',
+    `         kdlab fused ops: version ${NATIVE_OPS_VERSION - 1}, this kdlab uses ${NATIVE_OPS_VERSION}: not used (run \`kdlab native build\`)`,
     `node-gpu not importable: not installed (not built in ${nativeDir})`,
     '         to build it: kdlab native build --gpu (needs a CUDA-enabled TensorFlow library)',
     '',

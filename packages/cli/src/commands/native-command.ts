@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { NATIVE_BUILDER_PACKAGE, type NativeBuilderModule } from '@kdlab/core';
 import { findNativeDir, nativeBuildDir } from '@kdlab/core';
 import { readNativeManifest, type NativeManifest } from '@kdlab/core';
-import { NATIVE_PACKAGES, type NativeBackendName } from '@kdlab/core';
+import { NATIVE_OPS_VERSION, NATIVE_PACKAGES, type NativeBackendName, type NativeOpsRecord } from '@kdlab/core';
 import { describeNativeThreads, resolveNativeThreads } from '@kdlab/core';
 import { probeNativeBackend, type NativeProbeResult } from '@kdlab/core';
 import { EXIT } from '../exit-codes.js';
@@ -58,6 +58,13 @@ async function buildAction(options: BuildOptions): Promise<number> {
   }
 }
 
+/** One line on kdlab's fused TensorFlow ops of a build: there and usable, of another version, or missing. */
+function describeFusedOps(ops: NativeOpsRecord | undefined): string {
+  if (ops === undefined) return 'kdlab fused ops: not built (run `kdlab native build`)';
+  if (ops.version !== NATIVE_OPS_VERSION) return `kdlab fused ops: version ${ops.version}, this kdlab uses ${NATIVE_OPS_VERSION}: not used (run \`kdlab native build\`)`;
+  return `kdlab fused ops: version ${ops.version}, ${ops.path}`;
+}
+
 function describeProbe(probe: NativeProbeResult, manifest: NativeManifest): string[] {
   const lines: string[] = [];
   const label = probe.backend.padEnd(9);
@@ -74,6 +81,7 @@ function describeProbe(probe: NativeProbeResult, manifest: NativeManifest): stri
     lines.push(
       `${' '.repeat(9)}built from: ${record.source.kind} ${record.source.path}`,
       `${' '.repeat(9)}built on ${record.builtAt} in ${record.buildSeconds.toFixed(0)} s for Node-API ${record.napiVersion} (Node ${record.nodeVersion})`,
+      `${' '.repeat(9)}${describeFusedOps(record.ops)}`,
     );
   } else if (probe.path !== undefined && probe.nativeDir === undefined) {
     lines.push(`${' '.repeat(9)}installed with npm (not built by kdlab)`);
