@@ -10,6 +10,7 @@
 // vectorises, cloned for AVX-512, AVX2 and baseline x86-64 and picked at load by the processor
 // (`target_clones`); exp and erf are polynomial approximations written here (float32, within a few
 // units in the last place of the float64 values; see the tests in packages/core/test/engine).
+#include <immintrin.h>
 #include <node_api.h>
 
 #include <cmath>
@@ -23,7 +24,7 @@
 
 // Bumped whenever an op's inputs, outputs, attributes or meaning change: kdlab uses the ops only when
 // the built addon answers the version it expects (an older build is ignored until rebuilt).
-#define KDLAB_OPS_VERSION 2
+#define KDLAB_OPS_VERSION 3
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define KDLAB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -98,6 +99,84 @@ inline float tensorflow_erf(float x) {
   const float r = p / q;
   const float below = r < 1.0f ? r : 1.0f;
   return below > -1.0f ? below : -1.0f;
+}
+
+// The mean of n floats exactly as TensorFlow's CPU `Mean` over the last axis computes it (Eigen's
+// inner-most reduction, compiled for AVX: four 8-float accumulators over blocks of 32, merged in
+// order, then single 8-float packets, then the rest one by one; the packet's lanes summed by halves;
+// the sum divided by n).
+inline float tensorflow_mean(const float* x, int64_t n) {
+  constexpr int64_t P = 8;
+  float acc[4][P] = {};
+  int64_t start = 0;
+  if (n >= 4 * P) {
+    const int64_t blocks = (n / (4 * P)) * (4 * P);
+    for (int64_t j = 0; j < blocks; j += 4 * P)
+      for (int u = 0; u < 4; ++u)
+        for (int64_t k = 0; k < P; ++k) acc[u][k] += x[j + u * P + k];
+    for (int u = 1; u < 4; ++u)
+      for (int64_t k = 0; k < P; ++k) acc[0][k] += acc[u][k];
+    start = blocks;
+  }
+  if (start <= n - P) {
+    const int64_t packets = (n / P) * P;
+    for (int64_t j = start; j < packets; j += P)
+      for (int64_t k = 0; k < P; ++k) acc[0][k] += x[j + k];
+    start = packets;
+  }
+  float rest = 0.0f;
+  for (int64_t j = start; j < n; ++j) rest += x[j];
+  float half[4], quarter[2];
+  for (int k = 0; k < 4; ++k) half[k] = acc[0][k] + acc[0][k + 4];
+  for (int k = 0; k < 2; ++k) quarter[k] = half[k] + half[k + 2];
+  return (rest + (quarter[0] + quarter[1])) / static_cast<float>(n);
+}
+
+// 1 / sqrt(v) as TensorFlow's CPU `Rsqrt` computes it for the elements its vectorised loop takes
+// (Eigen's AVX prsqrt: the processor's rsqrtps estimate and one Newton step, products and sums
+// rounded separately); `exact` for those its scalar loop takes (1 / sqrt(v)).
+__attribute__((target("avx"))) float tensorflow_rsqrt_vectorised(float v) {
+  const __m256 a = _mm256_set1_ps(v);
+  const __m256 approx = _mm256_rsqrt_ps(a);
+  const __m256 r2 = _mm256_mul_ps(a, approx);
+  const __m256 half_r = _mm256_mul_ps(approx, _mm256_set1_ps(-0.5f));
+  const __m256 h = _mm256_add_ps(_mm256_mul_ps(r2, approx), _mm256_set1_ps(-1.0f));
+  const __m256 refined = _mm256_add_ps(_mm256_mul_ps(half_r, h), approx);
+  const __m256 result = _mm256_blendv_ps(refined, approx, _mm256_cmp_ps(refined, refined, _CMP_UNORD_Q));
+  return _mm256_cvtss_f32(result);
+}
+
+inline float exact_rsqrt(float v) { return 1.0f / std::sqrt(v); }
+
+// Layer normalisation over rows of `features` as kdlab's layerNorm computes it on tfjs-node with
+// TensorFlow's kernels (packages/students/src/ops/layer-norm.ts: mean, x - mean, the mean of its
+// square, then (x - mean) * (rsqrt(variance + epsilon) * gamma) + beta), to the bit. The rsqrt is per
+// row when the row count is a multiple of 64 (`rowwise`), else on the variance tiled to the input's
+// shape, where the elements from floor(size / 8) * 8 on take TensorFlow's scalar loop. Also answers
+// x - mean and the variances, which the gradient takes.
+void layer_norm(const float* x, const float* gamma, const float* beta, float epsilon, int64_t rows, int64_t features, bool rowwise, float* y, float* centered, float* variance) {
+  const int64_t vectorised_end = ((rows * features) / 8) * 8;
+  std::vector<float> squares(features);
+  for (int64_t row = 0; row < rows; ++row) {
+    const float* x_row = x + row * features;
+    float* c_row = centered + row * features;
+    float* y_row = y + row * features;
+    const float mean = tensorflow_mean(x_row, features);
+    for (int64_t j = 0; j < features; ++j) {
+      c_row[j] = x_row[j] - mean;
+      squares[j] = c_row[j] * c_row[j];
+    }
+    const float var = tensorflow_mean(squares.data(), features);
+    variance[row] = var;
+    const float shifted = var + epsilon;
+    const float vectorised = tensorflow_rsqrt_vectorised(shifted);
+    const float scalar = rowwise ? vectorised : exact_rsqrt(shifted);
+    const int64_t first_scalar = rowwise ? features : vectorised_end - row * features;
+    for (int64_t j = 0; j < features; ++j) {
+      const float rstd = j < first_scalar ? vectorised : scalar;
+      y_row[j] = c_row[j] * (rstd * gamma[j]) + beta[j];
+    }
+  }
 }
 
 // ---------------------------------------------------------------- loops
@@ -226,6 +305,32 @@ float* allocate(TF_OpKernelContext* context, int index, const std::vector<int64_
 
 int64_t element_count(const TF_Tensor* tensor) { return TF_TensorElementCount(tensor); }
 
+struct LayerNormAttributes {
+  float epsilon = 0.0f;
+};
+
+void compute_layer_norm(void* kernel, TF_OpKernelContext* context) {
+  const float epsilon = static_cast<LayerNormAttributes*>(kernel)->epsilon;
+  Inputs in;
+  if (!read_inputs(context, 3, &in, "KdlabLayerNorm")) return;
+  TF_Tensor *x = in.tensors[0], *gamma = in.tensors[1], *beta = in.tensors[2];
+  const std::vector<int64_t> shape = dims_of(x);
+  if (shape.size() < 2) return fail(context, "KdlabLayerNorm: x must have rank 2 or more");
+  const int64_t features = shape.back();
+  if (dims_of(gamma) != std::vector<int64_t>{features} || dims_of(beta) != std::vector<int64_t>{features}) return fail(context, "KdlabLayerNorm: gamma and beta must be vectors of the last axis' size");
+  const int64_t rows = features == 0 ? 0 : element_count(x) / features;
+  std::vector<int64_t> row_shape = shape;
+  row_shape.back() = 1;
+  TF_Tensor *y_out = nullptr, *centered_out = nullptr, *variance_out = nullptr;
+  float* y = allocate(context, 0, shape, &y_out);
+  float* centered = y == nullptr ? nullptr : allocate(context, 1, shape, &centered_out);
+  float* variance = centered == nullptr ? nullptr : allocate(context, 2, row_shape, &variance_out);
+  if (variance != nullptr && rows > 0) {
+    layer_norm(static_cast<const float*>(TF_TensorData(x)), static_cast<const float*>(TF_TensorData(gamma)), static_cast<const float*>(TF_TensorData(beta)), epsilon, rows, features, rows % 64 == 0, y, centered, variance);
+  }
+  for (TF_Tensor* out : {y_out, centered_out, variance_out}) if (out != nullptr) TF_DeleteTensor(out);
+}
+
 void compute_gelu(void*, TF_OpKernelContext* context) {
   Inputs in;
   if (!read_inputs(context, 1, &in, "KdlabGelu")) return;
@@ -249,11 +354,7 @@ void compute_gelu_grad(void*, TF_OpKernelContext* context) {
   TF_DeleteTensor(out);
 }
 
-struct LayerNormAttributes {
-  float epsilon = 0.0f;
-};
-
-void* create_layer_norm_grad(TF_OpKernelConstruction* construction) {
+void* create_epsilon_attribute(TF_OpKernelConstruction* construction) {
   auto* attributes = new LayerNormAttributes();
   Status status;
   TF_OpKernelConstruction_GetAttrFloat(construction, "epsilon", &attributes->epsilon, status.status);
@@ -261,7 +362,7 @@ void* create_layer_norm_grad(TF_OpKernelConstruction* construction) {
   return attributes;
 }
 
-void delete_layer_norm_grad(void* attributes) { delete static_cast<LayerNormAttributes*>(attributes); }
+void delete_epsilon_attribute(void* attributes) { delete static_cast<LayerNormAttributes*>(attributes); }
 
 void compute_layer_norm_grad(void* kernel, TF_OpKernelContext* context) {
   const float epsilon = static_cast<LayerNormAttributes*>(kernel)->epsilon;
@@ -319,10 +420,12 @@ void no_delete(void*) {}
 
 const std::vector<OpSpec>& op_specs() {
   static const std::vector<OpSpec> specs = {
+      {"KdlabLayerNorm", {"x: float", "gamma: float", "beta: float"}, {"y: float", "centered: float", "variance: float"}, {"epsilon: float"}, create_epsilon_attribute,
+       compute_layer_norm, delete_epsilon_attribute},
       {"KdlabGelu", {"x: float"}, {"y: float"}, {}, no_state, compute_gelu, no_delete},
       {"KdlabGeluGrad", {"dy: float", "x: float"}, {"dx: float"}, {}, no_state, compute_gelu_grad, no_delete},
-      {"KdlabLayerNormGrad", {"dy: float", "centered: float", "variance: float", "gamma: float"}, {"dx: float", "dgamma: float", "dbeta: float"}, {"epsilon: float"}, create_layer_norm_grad,
-       compute_layer_norm_grad, delete_layer_norm_grad},
+      {"KdlabLayerNormGrad", {"dy: float", "centered: float", "variance: float", "gamma: float"}, {"dx: float", "dgamma: float", "dbeta: float"}, {"epsilon: float"}, create_epsilon_attribute,
+       compute_layer_norm_grad, delete_epsilon_attribute},
       {"KdlabSoftmaxGrad", {"dy: float", "y: float"}, {"dx: float"}, {}, no_state, compute_softmax_grad, no_delete},
   };
   return specs;

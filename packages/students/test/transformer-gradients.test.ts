@@ -87,9 +87,9 @@ describe.each(backends)('transformer gradients on %s', (backend) => {
     tf.dispose([x, gamma, beta, ...viaFused, ...viaStock, ...viaOp, ...viaPlain, ...[stock, fused].flatMap((layer) => layer.weights.map((weight) => weight.read()))]);
   });
 
-  it('layerNorm answers tfjs-layers\' LayerNormalization to the bit for row counts on and off multiples of 64 (on tfjs-node, rsqrt per row or tiled)', async () => {
+  it('layerNorm answers tfjs-layers\' LayerNormalization to the bit for row counts on and off multiples of 64 and sizes on and off multiples of 8 (on tfjs-node, rsqrt per row or tiled, kdlab\'s fused kernel when built)', async () => {
     await selectBackend(backend, undefined, { threads: 1 });
-    for (const [shape, seed] of [[[128, 50, 64], 11], [[64, 8], 12], [[2, 32, 16], 13], [[3, 7, 16], 14], [[16, 64], 15], [[1, 64, 3], 16]] as [number[], number][]) {
+    for (const [shape, seed] of [[[128, 50, 64], 11], [[64, 8], 12], [[2, 32, 16], 13], [[3, 7, 16], 14], [[16, 64], 15], [[1, 64, 3], 16], [[3, 5, 7], 17], [[5, 13], 18], [[7, 100], 19], [[2, 64, 41], 20]] as [number[], number][]) {
       const stock = tfl.layers.layerNormalization({ epsilon: 1e-5 });
       const fused = new FusedLayerNormalization({ epsilon: 1e-5 });
       const features = shape[shape.length - 1]!;

@@ -10,6 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
  *   with the backend's own `erf`, to the bit (so that a model's values do not change).
  * - `geluGrad`: `{ dy, x }` -> `dy * (Φ(x) + x φ(x))`, exact GELU's gradient (`Φ`, `φ`: the normal
  *   distribution's CDF and density).
+ * - `layerNorm`: `{ x, gamma, beta }`, `{ epsilon }` -> `[y, centered, variance]`: layer normalisation over
+ *   the last axis as kdlab's `layerNorm` computes it with the backend's own kernels, to the bit, with
+ *   `x - mean` and the row variances (`[..., 1]`) that its gradient takes.
  * - `layerNormGrad`: `{ dy, centered, variance, gamma }`, `{ epsilon }` -> `[dx, dgamma, dbeta]` of
  *   layer normalisation over the last axis, from the saved `x - mean` and the row variances (`[..., 1]`).
  * - `softmaxGrad`: `{ dy, y }` -> `y * (dy - sum(dy * y))` over the last axis, softmax's gradient from
@@ -18,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export const FUSED_KERNELS = {
   gelu: 'KdlabGelu',
   geluGrad: 'KdlabGeluGrad',
+  layerNorm: 'KdlabLayerNorm',
   layerNormGrad: 'KdlabLayerNormGrad',
   softmaxGrad: 'KdlabSoftmaxGrad',
 } as const;

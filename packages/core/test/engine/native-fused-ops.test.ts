@@ -50,7 +50,7 @@ function unfused<T>(f: () => T): T {
 }
 
 describe.skipIf(unavailable !== undefined)("kdlab's fused gradient ops on tfjs-node", () => {
-  it('registers all four on the tensorflow backend', () => {
+  it('registers all of them on the tensorflow backend', () => {
     expect(nativeOpsStatus()?.kernels.sort()).toEqual(Object.values(FUSED_KERNELS).sort());
     for (const name of Object.values(FUSED_KERNELS)) expect(hasFusedKernel(name)).toBe(true);
   });

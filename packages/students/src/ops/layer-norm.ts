@@ -18,8 +18,9 @@ import * as tf from '@tensorflow/tfjs-core';
  * `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))` with `g = dy * gamma`, means over the last axis.
  * Computed with `p = dy * (x - mean)` in six passes over the input's shape: `dgamma = rstdᵀ p` and the
  * two row means `mean(g) = dy · gamma / features`, `mean(g * xhat) = rstd * (p · gamma / features)`
- * as matrix products; where the backend has kdlab's fused kernel (`FUSED_KERNELS.layerNormGrad`:
- * tfjs-node after `kdlab native build`), one kernel from the same saved tensors.
+ * as matrix products. Where the backend has kdlab's fused kernels (tfjs-node after `kdlab native
+ * build`), one kernel each way (`FUSED_KERNELS.layerNorm`, the same values to the bit, and
+ * `FUSED_KERNELS.layerNormGrad`, from the same saved tensors).
  *
  * @param x - the input, `[..., features]`, rank 2 or more.
  * @param gamma - the scale, `[features]`.
@@ -27,35 +28,44 @@ import * as tf from '@tensorflow/tfjs-core';
  * @param epsilon - added to the variance.
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const gradient = layerNormGradient(epsilon);
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    if (hasFusedKernel(FUSED_KERNELS.layerNorm)) {
+      // the ops below in one kernel, with the same values (see FUSED_KERNELS.layerNorm)
+      const [value, centered, variance] = tf.engine().runKernel(FUSED_KERNELS.layerNorm, { x: input, gamma: scale, beta: offset }, { epsilon }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      save([centered, variance, scale]);
+      return { value, gradFunc: gradient };
+    }
     // tf.moments' own ops (mean, x - mean, its square, their mean), keeping x - mean for what follows
     const mean = tf.mean(input, -1, true);
     const centered = tf.sub(input, mean);
     const variance = tf.mean(tf.square(centered), -1, true);
     const value = tf.getBackend() === 'tensorflow' ? tensorflowBatchNorm(centered, variance, scale, offset, epsilon) : tiledBatchNorm(input, mean, variance, scale, offset, epsilon);
     save([centered, variance, scale]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [deviation, sigma2, weight] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        if (hasFusedKernel(FUSED_KERNELS.layerNormGrad)) return tf.engine().runKernel(FUSED_KERNELS.layerNormGrad, { dy, centered: deviation, variance: sigma2, gamma: weight }, { epsilon }) as tf.Tensor[];
-        const features = deviation.shape[deviation.rank - 1]!;
-        const rowShape = [...deviation.shape.slice(0, -1), 1];
-        const rows = tf.util.sizeFromShape(rowShape);
-        const rstd = tf.rsqrt(tf.add(sigma2, epsilon));
-        // with p = dy * (x - mean): dgamma = sum over rows of rstd * p, mean(g * xhat) = rstd * mean(p * gamma)
-        const p = tf.mul(dy, deviation);
-        const column = tf.reshape(tf.div(weight, features), [features, 1]);
-        const rowMean = (t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(t, [rows, features]), column), rowShape);
-        const c = tf.mul(tf.square(rstd), rowMean(p));
-        const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, weight), rowMean(dy)), tf.mul(deviation, c)), rstd);
-        const dgamma = tf.reshape(tf.matMul(tf.reshape(rstd, [rows, 1]), tf.reshape(p, [rows, features]), true, false), [features]);
-        return [dx, dgamma, tf.sum(dy, Array.from({ length: dy.rank - 1 }, (_, axis) => axis))];
-      },
-    };
+    return { value, gradFunc: gradient };
   });
   return normalise(x, gamma, beta);
+}
+
+/** Layer norm's gradient from the saved `x - mean`, row variances and scale: one fused kernel where the backend has it, else six passes (see {@link layerNorm}). */
+function layerNormGradient(epsilon: number): (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] {
+  return (dy, saved) => {
+    const [deviation, sigma2, weight] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+    if (hasFusedKernel(FUSED_KERNELS.layerNormGrad)) return tf.engine().runKernel(FUSED_KERNELS.layerNormGrad, { dy, centered: deviation, variance: sigma2, gamma: weight }, { epsilon }) as tf.Tensor[];
+    const features = deviation.shape[deviation.rank - 1]!;
+    const rowShape = [...deviation.shape.slice(0, -1), 1];
+    const rows = tf.util.sizeFromShape(rowShape);
+    const rstd = tf.rsqrt(tf.add(sigma2, epsilon));
+    // with p = dy * (x - mean): dgamma = sum over rows of rstd * p, mean(g * xhat) = rstd * mean(p * gamma)
+    const p = tf.mul(dy, deviation);
+    const column = tf.reshape(tf.div(weight, features), [features, 1]);
+    const rowMean = (t: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(t, [rows, features]), column), rowShape);
+    const c = tf.mul(tf.square(rstd), rowMean(p));
+    const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, weight), rowMean(dy)), tf.mul(deviation, c)), rstd);
+    const dgamma = tf.reshape(tf.matMul(tf.reshape(rstd, [rows, 1]), tf.reshape(p, [rows, features]), true, false), [features]);
+    return [dx, dgamma, tf.sum(dy, Array.from({ length: dy.rank - 1 }, (_, axis) => axis))];
+  };
 }
 
 /** The stock computation: moments tiled to the input's shape, and the backend's `batchNorm` kernel. */

@@ -5,7 +5,7 @@ import type { NativeOpsRecord } from './native-manifest.js';
 import { rawBackend, type RawAttribute, type RawBackend } from './tensorflow-raw-ops.js';
 
 /** The version of kdlab's fused TensorFlow ops this kdlab uses (`KDLAB_OPS_VERSION` in `@kdlab/native`'s `ops/kdlab_ops.cc`). */
-export const NATIVE_OPS_VERSION = 2;
+export const NATIVE_OPS_VERSION = 3;
 
 /** What the ops addon's `register()` answers. */
 interface RegisteredOps {
@@ -43,6 +43,7 @@ function kernelFor(op: FusedKernelName, inputNames: readonly string[], outputs: 
 
 const KERNELS: Record<FusedKernelName, tf.KernelConfig> = {
   [FUSED_KERNELS.gelu]: kernelFor(FUSED_KERNELS.gelu, ['x'], 1),
+  [FUSED_KERNELS.layerNorm]: kernelFor(FUSED_KERNELS.layerNorm, ['x', 'gamma', 'beta'], 3, ['epsilon']),
   [FUSED_KERNELS.geluGrad]: kernelFor(FUSED_KERNELS.geluGrad, ['dy', 'x'], 1),
   [FUSED_KERNELS.layerNormGrad]: kernelFor(FUSED_KERNELS.layerNormGrad, ['dy', 'centered', 'variance', 'gamma'], 3, ['epsilon']),
   [FUSED_KERNELS.softmaxGrad]: kernelFor(FUSED_KERNELS.softmaxGrad, ['dy', 'y'], 1),
