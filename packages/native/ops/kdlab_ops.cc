@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -24,7 +25,7 @@
 
 // Bumped whenever an op's inputs, outputs, attributes or meaning change: kdlab uses the ops only when
 // the built addon answers the version it expects (an older build is ignored until rebuilt).
-#define KDLAB_OPS_VERSION 3
+#define KDLAB_OPS_VERSION 4
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define KDLAB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -231,6 +232,40 @@ void layer_norm_grad(const float* dy, const float* centered, const float* varian
   }
 }
 
+// The attention's head split of a projection: y[b, h, s, :] = x[b * seq + s, h * size : (h + 1) * size]
+// + bias[h * size : (h + 1) * size], i.e. transpose(reshape(x + bias, [batch, seq, heads, size]), [0, 2,
+// 1, 3]) in one pass (the same sums, so the same values).
+KDLAB_CLONES
+void split_heads(const float* x, const float* bias, float* y, int64_t batch, int64_t seq, int64_t heads, int64_t size) {
+  const int64_t hidden = heads * size;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < seq; ++s) {
+      const float* x_row = x + (b * seq + s) * hidden;
+      for (int64_t h = 0; h < heads; ++h) {
+        float* y_row = y + ((b * heads + h) * seq + s) * size;
+        for (int64_t d = 0; d < size; ++d) y_row[d] = x_row[h * size + d] + bias[h * size + d];
+      }
+    }
+}
+
+// Its gradient: dx the head split undone (a transpose), dbias the sum of dy over batch and sequence
+// (accumulated in double).
+KDLAB_CLONES
+void split_heads_grad(const float* dy, float* dx, double* dbias, int64_t batch, int64_t seq, int64_t heads, int64_t size) {
+  const int64_t hidden = heads * size;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < seq; ++s) {
+      float* dx_row = dx + (b * seq + s) * hidden;
+      for (int64_t h = 0; h < heads; ++h) {
+        const float* dy_row = dy + ((b * heads + h) * seq + s) * size;
+        for (int64_t d = 0; d < size; ++d) {
+          dx_row[h * size + d] = dy_row[d];
+          dbias[h * size + d] += static_cast<double>(dy_row[d]);
+        }
+      }
+    }
+}
+
 // Softmax's gradient over rows of `classes`: dx = y (dy - Σ dy y).
 KDLAB_CLONES
 void softmax_grad(const float* dy, const float* y, float* dx, int64_t rows, int64_t classes) {
@@ -331,6 +366,60 @@ void compute_layer_norm(void* kernel, TF_OpKernelContext* context) {
   for (TF_Tensor* out : {y_out, centered_out, variance_out}) if (out != nullptr) TF_DeleteTensor(out);
 }
 
+// The head count and sequence length of the split-heads ops.
+struct HeadsAttributes {
+  int64_t heads = 1;
+  int64_t seq = 1;
+};
+
+void* create_heads_attributes(TF_OpKernelConstruction* construction) {
+  auto* attributes = new HeadsAttributes();
+  Status status;
+  TF_OpKernelConstruction_GetAttrInt64(construction, "heads", &attributes->heads, status.status);
+  if (status.ok()) TF_OpKernelConstruction_GetAttrInt64(construction, "seq", &attributes->seq, status.status);
+  if (!status.ok()) TF_OpKernelConstruction_Failure(construction, status.status);
+  return attributes;
+}
+
+void delete_heads_attributes(void* attributes) { delete static_cast<HeadsAttributes*>(attributes); }
+
+void compute_split_heads(void* kernel, TF_OpKernelContext* context) {
+  const auto& [heads, seq] = *static_cast<HeadsAttributes*>(kernel);
+  Inputs in;
+  if (!read_inputs(context, 2, &in, "KdlabSplitHeads")) return;
+  TF_Tensor *x = in.tensors[0], *bias = in.tensors[1];
+  const std::vector<int64_t> shape = dims_of(x);
+  const int64_t hidden = shape.empty() ? 0 : shape.back();
+  if (shape.size() < 2 || heads <= 0 || seq <= 0 || hidden % heads != 0 || (element_count(x) / std::max<int64_t>(hidden, 1)) % seq != 0)
+    return fail(context, "KdlabSplitHeads: x must be [..., rows, hidden] with rows a multiple of seq and hidden of heads");
+  if (dims_of(bias) != std::vector<int64_t>{hidden}) return fail(context, "KdlabSplitHeads: bias must be a vector of the last axis' size");
+  const int64_t batch = element_count(x) / hidden / seq, size = hidden / heads;
+  TF_Tensor* out = nullptr;
+  float* y = allocate(context, 0, {batch, heads, seq, size}, &out);
+  if (y == nullptr) return;
+  split_heads(static_cast<const float*>(TF_TensorData(x)), static_cast<const float*>(TF_TensorData(bias)), y, batch, seq, heads, size);
+  TF_DeleteTensor(out);
+}
+
+void compute_split_heads_grad(void* kernel, TF_OpKernelContext* context) {
+  const auto& [heads, seq] = *static_cast<HeadsAttributes*>(kernel);
+  Inputs in;
+  if (!read_inputs(context, 1, &in, "KdlabSplitHeadsGrad")) return;
+  TF_Tensor* dy = in.tensors[0];
+  const std::vector<int64_t> shape = dims_of(dy);
+  if (shape.size() != 4 || shape[1] != heads || shape[2] != seq) return fail(context, "KdlabSplitHeadsGrad: dy must be [batch, heads, seq, size]");
+  const int64_t batch = shape[0], size = shape[3], hidden = heads * size;
+  TF_Tensor *dx_out = nullptr, *dbias_out = nullptr;
+  float* dx = allocate(context, 0, {batch * seq, hidden}, &dx_out);
+  float* dbias = dx == nullptr ? nullptr : allocate(context, 1, {hidden}, &dbias_out);
+  if (dbias != nullptr) {
+    std::vector<double> sums(hidden, 0.0);
+    split_heads_grad(static_cast<const float*>(TF_TensorData(dy)), dx, sums.data(), batch, seq, heads, size);
+    for (int64_t j = 0; j < hidden; ++j) dbias[j] = static_cast<float>(sums[j]);
+  }
+  for (TF_Tensor* out : {dx_out, dbias_out}) if (out != nullptr) TF_DeleteTensor(out);
+}
+
 void compute_gelu(void*, TF_OpKernelContext* context) {
   Inputs in;
   if (!read_inputs(context, 1, &in, "KdlabGelu")) return;
@@ -426,6 +515,8 @@ const std::vector<OpSpec>& op_specs() {
       {"KdlabGeluGrad", {"dy: float", "x: float"}, {"dx: float"}, {}, no_state, compute_gelu_grad, no_delete},
       {"KdlabLayerNormGrad", {"dy: float", "centered: float", "variance: float", "gamma: float"}, {"dx: float", "dgamma: float", "dbeta: float"}, {"epsilon: float"}, create_epsilon_attribute,
        compute_layer_norm_grad, delete_epsilon_attribute},
+      {"KdlabSplitHeads", {"x: float", "bias: float"}, {"y: float"}, {"heads: int", "seq: int"}, create_heads_attributes, compute_split_heads, delete_heads_attributes},
+      {"KdlabSplitHeadsGrad", {"dy: float"}, {"dx: float", "dbias: float"}, {"heads: int", "seq: int"}, create_heads_attributes, compute_split_heads_grad, delete_heads_attributes},
       {"KdlabSoftmaxGrad", {"dy: float", "y: float"}, {"dx: float"}, {}, no_state, compute_softmax_grad, no_delete},
   };
   return specs;

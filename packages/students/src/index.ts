@@ -13,6 +13,7 @@ export * from './layers/lazy-input-gradient-conv.js';
 export * from './ops/layer-norm.js';
 export * from './ops/gelu.js';
 export * from './ops/softmax.js';
+export * from './ops/split-heads.js';
 export * from './layers/check-build-context.js';
 export * from './layers/kdlab-metadata.js';
 export * from './io/file-system-handler.js';

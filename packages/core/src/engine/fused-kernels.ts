@@ -17,6 +17,11 @@ import * as tf from '@tensorflow/tfjs-core';
  *   layer normalisation over the last axis, from the saved `x - mean` and the row variances (`[..., 1]`).
  * - `softmaxGrad`: `{ dy, y }` -> `y * (dy - sum(dy * y))` over the last axis, softmax's gradient from
  *   its output.
+ * - `splitHeads`: `{ x, bias }`, `{ heads, seq }` -> `transpose(reshape(x + bias, [batch, seq, heads,
+ *   size]), [0, 2, 1, 3])` for `x` of `[..., batch * seq, heads * size]`: an attention projection's bias
+ *   and head split in one pass, the same values.
+ * - `splitHeadsGrad`: `{ dy }`, `{ heads, seq }` -> `[dx, dbias]`: `dx` the split undone (`[batch * seq,
+ *   hidden]`), `dbias` the sum of `dy` over batch and sequence.
  */
 export const FUSED_KERNELS = {
   gelu: 'KdlabGelu',
@@ -24,6 +29,8 @@ export const FUSED_KERNELS = {
   layerNorm: 'KdlabLayerNorm',
   layerNormGrad: 'KdlabLayerNormGrad',
   softmaxGrad: 'KdlabSoftmaxGrad',
+  splitHeads: 'KdlabSplitHeads',
+  splitHeadsGrad: 'KdlabSplitHeadsGrad',
 } as const;
 
 /** One of {@link FUSED_KERNELS}' names. */

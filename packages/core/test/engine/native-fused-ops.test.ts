@@ -158,6 +158,30 @@ describe.skipIf(unavailable !== undefined)("kdlab's fused gradient ops on tfjs-n
     tf.dispose([x, dy, fusedGelu, plainGelu, y, fusedSoftmax, plainSoftmax]);
   });
 
+  it("an attention projection's head split: transpose(reshape(x + bias)) to the bit; its gradient the transpose back and the bias' sum", () => {
+    const [batch, seq, heads, size] = [3, 5, 4, 6];
+    const hidden = heads * size;
+    const x = tf.tensor(values(batch * seq * hidden, 10, -3, 3), [1, batch * seq, hidden]);
+    const bias = tf.tensor(values(hidden, 11));
+    const fused = tf.engine().runKernel(FUSED_KERNELS.splitHeads, { x, bias }, { heads, seq }) as tf.Tensor;
+    const stock = unfused(() => tf.transpose(tf.reshape(tf.add(x, bias), [batch, seq, heads, size]), [0, 2, 1, 3]));
+    expect(fused.shape).toEqual([batch, heads, seq, size]);
+    expect(Array.from(fused.dataSync())).toEqual(Array.from(stock.dataSync()));
+    const dy = tf.tensor(values(batch * heads * seq * size, 12), [batch, heads, seq, size]);
+    const [dx, dbias] = tf.engine().runKernel(FUSED_KERNELS.splitHeadsGrad, { dy }, { heads, seq }) as [tf.Tensor, tf.Tensor];
+    expect(dx.shape).toEqual([batch * seq, hidden]);
+    expect(Array.from(dx.dataSync())).toEqual(Array.from(tf.reshape(tf.transpose(dy, [0, 2, 1, 3]), [batch * seq, hidden]).dataSync()));
+    const d = dy.dataSync();
+    const got = dbias.dataSync();
+    for (let j = 0; j < hidden; j++) {
+      let sum = 0;
+      for (let b = 0; b < batch; b++) for (let t = 0; t < seq; t++) sum += d[((b * heads + Math.floor(j / size)) * seq + t) * size + (j % size)]!;
+      expect(got[j]).toBeCloseTo(sum, 5);
+    }
+    expect(() => tf.engine().runKernel(FUSED_KERNELS.splitHeads, { x, bias }, { heads: 5, seq })).toThrow(/KdlabSplitHeads: x must be/);
+    tf.dispose([x, bias, fused, stock, dy, dx, dbias]);
+  });
+
   it('reject mismatched shapes with the op and the reason', () => {
     const a = tf.zeros([2, 3]);
     const b = tf.zeros([3, 2]);

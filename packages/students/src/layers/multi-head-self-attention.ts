@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { maskedSequenceInputs, maskedSequenceShapes } from './masked-sequence.js';
 import { softmax } from '../ops/softmax.js';
+import { hasSplitHeadsKernels, splitHeads } from '../ops/split-heads.js';
 
 /** Constructor arguments of {@link MultiHeadSelfAttention}. */
 export interface MultiHeadSelfAttentionArgs extends LayerArgs {
@@ -118,7 +119,9 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
    * tfjs-node beyond its arithmetic): each projection one product with its bias fused, the score scale
    * `1 / sqrt(headSize)` folded into the query kernel and bias (`hidden * (hidden + 1)` values scaled
    * instead of the `[batch, heads, seq, seq]` scores), the output projection with its bias fused. The
-   * same function as projecting, adding and scaling one by one, to float32 rounding. (One product of
+   * same function as projecting, adding and scaling one by one, to float32 rounding. Where the backend
+   * has kdlab's fused kernels, each projection's bias and head split are one kernel (`splitHeads`, the
+   * same values). (One product of
    * the three kernels side by side, cut after one transpose, was slower: on wasm its five-dimensional
    * transpose or its split cost more than the two products it saves.)
    */
@@ -129,7 +132,11 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
       const [wq, bq, wk, bk, wv, bv, wo, bo] = this.#weights.map((weight) => weight.read()) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
       // rank 3, as tfjs' matMul makes its operands: its reshapes of them are then to their own shapes
       const flat = tf.reshape(input, [1, batch * seq, hidden]) as tf.Tensor3D;
-      const heads = (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.transpose(tf.reshape(tf.fused.matMul({ a: flat, b: tf.reshape(kernel, [1, hidden, hidden]) as tf.Tensor3D, bias }), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
+      const fusedSplit = hasSplitHeadsKernels();
+      const heads = (kernel: tf.Tensor2D, bias: tf.Tensor1D) =>
+        fusedSplit
+          ? splitHeads(tf.matMul(flat, tf.reshape(kernel, [1, hidden, hidden]) as tf.Tensor3D), bias, batch, seq, this.heads)
+          : tf.transpose(tf.reshape(tf.fused.matMul({ a: flat, b: tf.reshape(kernel, [1, hidden, hidden]) as tf.Tensor3D, bias }), [batch, seq, this.heads, headSize]), [0, 2, 1, 3]);
       const scale = 1 / Math.sqrt(headSize);
       const query = heads(tf.mul(wq, scale), tf.mul(bq, scale));
       const key = heads(wk, bk);

@@ -5,7 +5,7 @@ import type { NativeOpsRecord } from './native-manifest.js';
 import { rawBackend, type RawAttribute, type RawBackend } from './tensorflow-raw-ops.js';
 
 /** The version of kdlab's fused TensorFlow ops this kdlab uses (`KDLAB_OPS_VERSION` in `@kdlab/native`'s `ops/kdlab_ops.cc`). */
-export const NATIVE_OPS_VERSION = 3;
+export const NATIVE_OPS_VERSION = 4;
 
 /** What the ops addon's `register()` answers. */
 interface RegisteredOps {
@@ -21,8 +21,8 @@ export interface NativeOpsStatus {
   reason?: string;
 }
 
-/** The tfjs kernel that runs TensorFlow op `op` (kdlab's) on the inputs `inputNames`, with float attributes `floatAttributes`. */
-function kernelFor(op: FusedKernelName, inputNames: readonly string[], outputs: number, floatAttributes: readonly string[] = []): tf.KernelConfig {
+/** The tfjs kernel that runs TensorFlow op `op` (kdlab's) on the inputs `inputNames`, with float attributes `floatAttributes` and integer ones `intAttributes`. */
+function kernelFor(op: FusedKernelName, inputNames: readonly string[], outputs: number, floatAttributes: readonly string[] = [], intAttributes: readonly string[] = []): tf.KernelConfig {
   return {
     kernelName: op,
     backendName: 'tensorflow',
@@ -34,7 +34,10 @@ function kernelFor(op: FusedKernelName, inputNames: readonly string[], outputs: 
         if (info.dtype !== 'float32') throw new Error(`${op}: input "${name}" is ${info.dtype}, not float32.`);
         return info;
       });
-      const attributes: RawAttribute[] = floatAttributes.map((name) => ({ name, type: raw.binding.TF_ATTR_FLOAT, value: Number(attrs?.[name]) }));
+      const attributes: RawAttribute[] = [
+        ...floatAttributes.map((name) => ({ name, type: raw.binding.TF_ATTR_FLOAT, value: Number(attrs?.[name]) })),
+        ...intAttributes.map((name) => ({ name, type: raw.binding.TF_ATTR_INT, value: Number(attrs?.[name]) })),
+      ];
       const results = raw.binding.executeOp(op, attributes, raw.getInputTensorIds(infos), outputs).map((output) => raw.createOutputTensor(output));
       return outputs === 1 ? results[0]! : results;
     },
@@ -47,6 +50,8 @@ const KERNELS: Record<FusedKernelName, tf.KernelConfig> = {
   [FUSED_KERNELS.geluGrad]: kernelFor(FUSED_KERNELS.geluGrad, ['dy', 'x'], 1),
   [FUSED_KERNELS.layerNormGrad]: kernelFor(FUSED_KERNELS.layerNormGrad, ['dy', 'centered', 'variance', 'gamma'], 3, ['epsilon']),
   [FUSED_KERNELS.softmaxGrad]: kernelFor(FUSED_KERNELS.softmaxGrad, ['dy', 'y'], 1),
+  [FUSED_KERNELS.splitHeads]: kernelFor(FUSED_KERNELS.splitHeads, ['x', 'bias'], 1, [], ['heads', 'seq']),
+  [FUSED_KERNELS.splitHeadsGrad]: kernelFor(FUSED_KERNELS.splitHeadsGrad, ['dy'], 2, [], ['heads', 'seq']),
 };
 
 let status: NativeOpsStatus | undefined;

@@ -21,6 +21,7 @@ export interface RawBinding {
   TF_BOOL: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_FLOAT: number;
+  TF_ATTR_INT: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_STRING: number;
   createTensor(shape: number[], dtype: number, values: Int32Array): number;
