@@ -25,7 +25,7 @@
 
 // Bumped whenever an op's inputs, outputs, attributes or meaning change: kdlab uses the ops only when
 // the built addon answers the version it expects (an older build is ignored until rebuilt).
-#define KDLAB_OPS_VERSION 5
+#define KDLAB_OPS_VERSION 4
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define KDLAB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -266,85 +266,6 @@ void split_heads_grad(const float* dy, float* dx, double* dbias, int64_t batch, 
     }
 }
 
-// Scaled dot-product attention of one (example, head) block, all in cache: for each query i, the
-// scores q_i . k_j + key_bias_j (the scale is folded into the query), their softmax p_i (written to
-// `probs`, [seq, seq]) and out_i = sum_j p_ij v_j. q, k, v, out: [seq, size]. `kt`: scratch [size, seq].
-KDLAB_CLONES
-void attention_block(const float* q, const float* k, const float* v, const float* key_bias, float* probs, float* out, int64_t seq, int64_t size, float* kt) {
-  for (int64_t j = 0; j < seq; ++j)
-    for (int64_t d = 0; d < size; ++d) kt[d * seq + j] = k[j * size + d];
-  for (int64_t i = 0; i < seq; ++i) {
-    float* p = probs + i * seq;
-    for (int64_t j = 0; j < seq; ++j) p[j] = key_bias[j];
-    for (int64_t d = 0; d < size; ++d) {
-      const float qd = q[i * size + d];
-      const float* kt_row = kt + d * seq;
-      for (int64_t j = 0; j < seq; ++j) p[j] += qd * kt_row[j];
-    }
-    float max = p[0];
-    for (int64_t j = 1; j < seq; ++j) max = p[j] > max ? p[j] : max;
-    float sum = 0.0f;
-    for (int64_t j = 0; j < seq; ++j) {
-      p[j] = exp_nonpositive(p[j] - max);
-      sum += p[j];
-    }
-    const float inverse = 1.0f / sum;
-    for (int64_t j = 0; j < seq; ++j) p[j] *= inverse;
-    float* o = out + i * size;
-    for (int64_t d = 0; d < size; ++d) o[d] = 0.0f;
-    for (int64_t j = 0; j < seq; ++j) {
-      const float pj = p[j];
-      const float* v_row = v + j * size;
-      for (int64_t d = 0; d < size; ++d) o[d] += pj * v_row[d];
-    }
-  }
-}
-
-// Its gradient, from the saved probabilities p, the output's gradient d_out and the probabilities'
-// own gradient d_probs (an attention-map loss; zeros otherwise): dv_j = sum_i p_ij d_out_i; dp_ij =
-// d_out_i . v_j + d_probs_ij; ds_ij = p_ij (dp_ij - sum_j' p_ij' dp_ij'); dq_i = sum_j ds_ij k_j; dk_j =
-// sum_i ds_ij q_i. `scratch`: [size, seq] + [seq].
-KDLAB_CLONES
-void attention_block_grad(const float* q, const float* k, const float* v, const float* probs, const float* d_out, const float* d_probs, float* dq, float* dk, float* dv, int64_t seq, int64_t size, float* scratch) {
-  float* vt = scratch;
-  float* ds = scratch + size * seq;
-  for (int64_t j = 0; j < seq; ++j)
-    for (int64_t d = 0; d < size; ++d) vt[d * seq + j] = v[j * size + d];
-  for (int64_t x = 0; x < seq * size; ++x) {
-    dk[x] = 0.0f;
-    dv[x] = 0.0f;
-  }
-  for (int64_t i = 0; i < seq; ++i) {
-    const float* p = probs + i * seq;
-    const float* g = d_out + i * size;
-    for (int64_t j = 0; j < seq; ++j) {
-      const float pj = p[j];
-      float* dv_row = dv + j * size;
-      for (int64_t d = 0; d < size; ++d) dv_row[d] += pj * g[d];
-    }
-    for (int64_t j = 0; j < seq; ++j) ds[j] = d_probs[i * seq + j];
-    for (int64_t d = 0; d < size; ++d) {
-      const float gd = g[d];
-      const float* vt_row = vt + d * seq;
-      for (int64_t j = 0; j < seq; ++j) ds[j] += gd * vt_row[j];
-    }
-    const float dot_p = dot(p, ds, nullptr, seq);
-    for (int64_t j = 0; j < seq; ++j) ds[j] = p[j] * (ds[j] - dot_p);
-    float* dq_row = dq + i * size;
-    for (int64_t d = 0; d < size; ++d) dq_row[d] = 0.0f;
-    const float* q_row = q + i * size;
-    for (int64_t j = 0; j < seq; ++j) {
-      const float dsj = ds[j];
-      const float* k_row = k + j * size;
-      float* dk_row = dk + j * size;
-      for (int64_t d = 0; d < size; ++d) {
-        dq_row[d] += dsj * k_row[d];
-        dk_row[d] += dsj * q_row[d];
-      }
-    }
-  }
-}
-
 // Softmax's gradient over rows of `classes`: dx = y (dy - Σ dy y).
 KDLAB_CLONES
 void softmax_grad(const float* dy, const float* y, float* dx, int64_t rows, int64_t classes) {
@@ -499,57 +420,6 @@ void compute_split_heads_grad(void* kernel, TF_OpKernelContext* context) {
   for (TF_Tensor* out : {dx_out, dbias_out}) if (out != nullptr) TF_DeleteTensor(out);
 }
 
-void compute_attention(void*, TF_OpKernelContext* context) {
-  Inputs in;
-  if (!read_inputs(context, 4, &in, "KdlabAttention")) return;
-  TF_Tensor *q = in.tensors[0], *k = in.tensors[1], *v = in.tensors[2], *key_bias = in.tensors[3];
-  const std::vector<int64_t> shape = dims_of(q);
-  if (shape.size() != 4 || dims_of(k) != shape || dims_of(v) != shape) return fail(context, "KdlabAttention: q, k and v must be [batch, heads, seq, size], all the same");
-  const int64_t batch = shape[0], heads = shape[1], seq = shape[2], size = shape[3];
-  if (dims_of(key_bias) != std::vector<int64_t>{batch, seq}) return fail(context, "KdlabAttention: key_bias must be [batch, seq]");
-  TF_Tensor *out_tensor = nullptr, *probs_tensor = nullptr;
-  float* out = allocate(context, 0, shape, &out_tensor);
-  float* probs = out == nullptr ? nullptr : allocate(context, 1, {batch, heads, seq, seq}, &probs_tensor);
-  if (probs != nullptr) {
-    const auto* qd = static_cast<const float*>(TF_TensorData(q));
-    const auto* kd = static_cast<const float*>(TF_TensorData(k));
-    const auto* vd = static_cast<const float*>(TF_TensorData(v));
-    const auto* bias = static_cast<const float*>(TF_TensorData(key_bias));
-    std::vector<float> kt(size * seq);
-    for (int64_t b = 0; b < batch; ++b)
-      for (int64_t h = 0; h < heads; ++h) {
-        const int64_t block = (b * heads + h) * seq * size;
-        attention_block(qd + block, kd + block, vd + block, bias + b * seq, probs + (b * heads + h) * seq * seq, out + block, seq, size, kt.data());
-      }
-  }
-  for (TF_Tensor* tensor : {out_tensor, probs_tensor}) if (tensor != nullptr) TF_DeleteTensor(tensor);
-}
-
-void compute_attention_grad(void*, TF_OpKernelContext* context) {
-  Inputs in;
-  if (!read_inputs(context, 6, &in, "KdlabAttentionGrad")) return;
-  TF_Tensor *q = in.tensors[0], *k = in.tensors[1], *v = in.tensors[2], *probs = in.tensors[3], *d_out = in.tensors[4], *d_probs = in.tensors[5];
-  const std::vector<int64_t> shape = dims_of(q);
-  if (shape.size() != 4 || dims_of(k) != shape || dims_of(v) != shape || dims_of(d_out) != shape) return fail(context, "KdlabAttentionGrad: q, k, v and d_out must be [batch, heads, seq, size], all the same");
-  const int64_t batch = shape[0], heads = shape[1], seq = shape[2], size = shape[3];
-  const std::vector<int64_t> maps{batch, heads, seq, seq};
-  if (dims_of(probs) != maps || dims_of(d_probs) != maps) return fail(context, "KdlabAttentionGrad: probs and d_probs must be [batch, heads, seq, seq]");
-  TF_Tensor *dq_tensor = nullptr, *dk_tensor = nullptr, *dv_tensor = nullptr;
-  float* dq = allocate(context, 0, shape, &dq_tensor);
-  float* dk = dq == nullptr ? nullptr : allocate(context, 1, shape, &dk_tensor);
-  float* dv = dk == nullptr ? nullptr : allocate(context, 2, shape, &dv_tensor);
-  if (dv != nullptr) {
-    const auto data = [](TF_Tensor* tensor) { return static_cast<const float*>(TF_TensorData(tensor)); };
-    std::vector<float> scratch(size * seq + seq);
-    for (int64_t b = 0; b < batch; ++b)
-      for (int64_t h = 0; h < heads; ++h) {
-        const int64_t block = (b * heads + h) * seq * size, map = (b * heads + h) * seq * seq;
-        attention_block_grad(data(q) + block, data(k) + block, data(v) + block, data(probs) + map, data(d_out) + block, data(d_probs) + map, dq + block, dk + block, dv + block, seq, size, scratch.data());
-      }
-  }
-  for (TF_Tensor* tensor : {dq_tensor, dk_tensor, dv_tensor}) if (tensor != nullptr) TF_DeleteTensor(tensor);
-}
-
 void compute_gelu(void*, TF_OpKernelContext* context) {
   Inputs in;
   if (!read_inputs(context, 1, &in, "KdlabGelu")) return;
@@ -647,8 +517,6 @@ const std::vector<OpSpec>& op_specs() {
        compute_layer_norm_grad, delete_epsilon_attribute},
       {"KdlabSplitHeads", {"x: float", "bias: float"}, {"y: float"}, {"heads: int", "seq: int"}, create_heads_attributes, compute_split_heads, delete_heads_attributes},
       {"KdlabSplitHeadsGrad", {"dy: float"}, {"dx: float", "dbias: float"}, {"heads: int", "seq: int"}, create_heads_attributes, compute_split_heads_grad, delete_heads_attributes},
-      {"KdlabAttention", {"q: float", "k: float", "v: float", "key_bias: float"}, {"out: float", "probs: float"}, {}, no_state, compute_attention, no_delete},
-      {"KdlabAttentionGrad", {"q: float", "k: float", "v: float", "probs: float", "d_out: float", "d_probs: float"}, {"dq: float", "dk: float", "dv: float"}, {}, no_state, compute_attention_grad, no_delete},
       {"KdlabSoftmaxGrad", {"dy: float", "y: float"}, {"dx: float"}, {}, no_state, compute_softmax_grad, no_delete},
   };
   return specs;

@@ -17,12 +17,6 @@ import * as tf from '@tensorflow/tfjs-core';
  *   layer normalisation over the last axis, from the saved `x - mean` and the row variances (`[..., 1]`).
  * - `softmaxGrad`: `{ dy, y }` -> `y * (dy - sum(dy * y))` over the last axis, softmax's gradient from
  *   its output.
- * - `attention`: `{ q, k, v, keyBias }` -> `[out, probs]`: scaled dot-product attention per example and
- *   head (`q, k, v`: `[batch, heads, seq, size]`, the scale folded into `q`; `keyBias`: `[batch, seq]`,
- *   added to every query's scores, 0 or a padding mask's large negative): `probs = softmax(q kᵀ +
- *   keyBias)`, `out = probs v`, each block computed in cache. Within float32 rounding of the plain
- *   products and softmax (not to the bit). Its gradient (registered with tfjs) is `attentionGrad`.
- * - `attentionGrad`: `{ q, k, v, probs, dOut, dProbs }` -> `[dq, dk, dv]`.
  * - `splitHeads`: `{ x, bias }`, `{ heads, seq }` -> `transpose(reshape(x + bias, [batch, seq, heads,
  *   size]), [0, 2, 1, 3])` for `x` of `[..., batch * seq, heads * size]`: an attention projection's bias
  *   and head split in one pass, the same values.
@@ -35,8 +29,6 @@ export const FUSED_KERNELS = {
   layerNorm: 'KdlabLayerNorm',
   layerNormGrad: 'KdlabLayerNormGrad',
   softmaxGrad: 'KdlabSoftmaxGrad',
-  attention: 'KdlabAttention',
-  attentionGrad: 'KdlabAttentionGrad',
   splitHeads: 'KdlabSplitHeads',
   splitHeadsGrad: 'KdlabSplitHeadsGrad',
 } as const;

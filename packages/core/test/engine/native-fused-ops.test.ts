@@ -182,51 +182,6 @@ describe.skipIf(unavailable !== undefined)("kdlab's fused gradient ops on tfjs-n
     tf.dispose([x, bias, fused, stock, dy, dx, dbias]);
   });
 
-  it('attention per example and head: softmax(q kᵀ + key bias) and its weighted values against double precision, and its gradient against tfjs differentiating the plain ops', () => {
-    const [batch, heads, seq, size] = [2, 3, 7, 5];
-    const shape = [batch, heads, seq, size];
-    const n = batch * heads * seq * size;
-    const [q, k, v] = [13, 14, 15].map((seed) => tf.tensor(values(n, seed, -2, 2), shape));
-    const keyBias = tf.tensor(Float32Array.from({ length: batch * seq }, (_, i) => (i % 4 === 3 ? -1e9 : 0)), [batch, seq]);
-    const [out, probs] = tf.engine().runKernel(FUSED_KERNELS.attention, { q: q!, k: k!, v: v!, keyBias }) as [tf.Tensor, tf.Tensor];
-    const [qd, kd, vd, bd] = [q!.dataSync(), k!.dataSync(), v!.dataSync(), keyBias.dataSync()];
-    const [od, pd] = [out.dataSync(), probs.dataSync()];
-    let worst = 0;
-    for (let b = 0; b < batch; b++)
-      for (let h = 0; h < heads; h++)
-        for (let i = 0; i < seq; i++) {
-          const base = (b * heads + h) * seq;
-          const scores = Array.from({ length: seq }, (_, j) => {
-            let sum = bd[b * seq + j]!;
-            for (let d = 0; d < size; d++) sum += qd[(base + i) * size + d]! * kd[(base + j) * size + d]!;
-            return sum;
-          });
-          const max = Math.max(...scores);
-          const e = scores.map((x) => Math.exp(x - max));
-          const total = e.reduce((a, c) => a + c, 0);
-          for (let j = 0; j < seq; j++) worst = Math.max(worst, Math.abs(pd[(base + i) * seq + j]! - e[j]! / total));
-          for (let d = 0; d < size; d++) {
-            let o = 0;
-            for (let j = 0; j < seq; j++) o += (e[j]! / total) * vd[(base + j) * size + d]!;
-            worst = Math.max(worst, Math.abs(od[(base + i) * size + d]! - o));
-          }
-        }
-    expect(worst).toBeLessThan(1e-6);
-    const loss = (o: tf.Tensor, p: tf.Tensor) => tf.add(tf.sum(tf.mul(o, tf.tensor(values(n, 16), shape))), tf.sum(tf.mul(p, tf.tensor(values(batch * heads * seq * seq, 17), [batch, heads, seq, seq]))));
-    const fusedGrads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
-      const [o, p] = tf.engine().runKernel(FUSED_KERNELS.attention, { q: a, k: b, v: c, keyBias }) as [tf.Tensor, tf.Tensor];
-      return loss(o, p);
-    })([q!, k!, v!]);
-    const plainGrads = unfused(() =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
-        const p = tf.softmax(tf.add(tf.matMul(a, b, false, true), tf.reshape(keyBias, [batch, 1, 1, seq])));
-        return loss(tf.matMul(p, c), p);
-      })([q!, k!, v!]),
-    );
-    for (let i = 0; i < 3; i++) expect(tf.max(tf.abs(tf.sub(fusedGrads[i]!, plainGrads[i]!))).dataSync()[0]).toBeLessThan(1e-5);
-    expect(() => tf.engine().runKernel(FUSED_KERNELS.attention, { q: q!, k: k!, v: v!, keyBias: tf.zeros([batch, seq + 1]) })).toThrow(/KdlabAttention: key_bias must be/);
-  });
-
   it('reject mismatched shapes with the op and the reason', () => {
     const a = tf.zeros([2, 3]);
     const b = tf.zeros([3, 2]);

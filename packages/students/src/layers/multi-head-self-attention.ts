@@ -1,4 +1,4 @@
-import { deriveSeed, FUSED_KERNELS, hasFusedKernel } from '@kdlab/core';
+import { deriveSeed } from '@kdlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
@@ -121,8 +121,7 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
    * instead of the `[batch, heads, seq, seq]` scores), the output projection with its bias fused. The
    * same function as projecting, adding and scaling one by one, to float32 rounding. Where the backend
    * has kdlab's fused kernels, each projection's bias and head split are one kernel (`splitHeads`, the
-   * same values), and the scores, their softmax and the weighted values one more, per example and head
-   * in cache (`FUSED_KERNELS.attention`: the same function to float32 rounding). (One product of
+   * same values). (One product of
    * the three kernels side by side, cut after one transpose, was slower: on wasm its five-dimensional
    * transpose or its split cost more than the two products it saves.)
    */
@@ -142,20 +141,11 @@ export class MultiHeadSelfAttention extends tfl.layers.Layer {
       const query = heads(tf.mul(wq, scale), tf.mul(bq, scale));
       const key = heads(wk, bk);
       const value = heads(wv, bv);
+      let scores = tf.matMul(query, key, false, true);
       // (mask - 1) * 1e9: 0 for a real key, MASKED_SCORE for a padded one, the same for every query and head.
-      const keyBias = mask === undefined ? undefined : tf.mul(tf.sub(mask, 1), -MASKED_SCORE);
-      let attention: tf.Tensor;
-      let attended: tf.Tensor;
-      if (hasFusedKernel(FUSED_KERNELS.attention)) {
-        // scores, softmax and the weighted values in one kernel, per example and head in cache
-        [attended, attention] = tf.engine().runKernel(FUSED_KERNELS.attention, { q: query, k: key, v: value, keyBias: keyBias ?? tf.zeros([batch, seq]) }) as [tf.Tensor, tf.Tensor];
-      } else {
-        let scores = tf.matMul(query, key, false, true);
-        if (keyBias !== undefined) scores = tf.add(scores, tf.reshape(keyBias, [batch, 1, 1, seq]));
-        attention = softmax(scores);
-        attended = tf.matMul(attention, value);
-      }
-      const context = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [1, batch * seq, hidden]) as tf.Tensor3D;
+      if (mask !== undefined) scores = tf.add(scores, tf.reshape(tf.mul(tf.sub(mask, 1), -MASKED_SCORE), [batch, 1, 1, seq]));
+      const attention = softmax(scores);
+      const context = tf.reshape(tf.transpose(tf.matMul(attention, value), [0, 2, 1, 3]), [1, batch * seq, hidden]) as tf.Tensor3D;
       const output = tf.reshape(tf.fused.matMul({ a: context, b: tf.reshape(wo, [1, hidden, hidden]) as tf.Tensor3D, bias: bo }), [batch, seq, hidden]);
       return [output, attention];
     });

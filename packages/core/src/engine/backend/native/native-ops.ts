@@ -5,7 +5,7 @@ import type { NativeOpsRecord } from './native-manifest.js';
 import { rawBackend, type RawAttribute, type RawBackend } from './tensorflow-raw-ops.js';
 
 /** The version of kdlab's fused TensorFlow ops this kdlab uses (`KDLAB_OPS_VERSION` in `@kdlab/native`'s `ops/kdlab_ops.cc`). */
-export const NATIVE_OPS_VERSION = 5;
+export const NATIVE_OPS_VERSION = 4;
 
 /** What the ops addon's `register()` answers. */
 interface RegisteredOps {
@@ -50,27 +50,8 @@ const KERNELS: Record<FusedKernelName, tf.KernelConfig> = {
   [FUSED_KERNELS.geluGrad]: kernelFor(FUSED_KERNELS.geluGrad, ['dy', 'x'], 1),
   [FUSED_KERNELS.layerNormGrad]: kernelFor(FUSED_KERNELS.layerNormGrad, ['dy', 'centered', 'variance', 'gamma'], 3, ['epsilon']),
   [FUSED_KERNELS.softmaxGrad]: kernelFor(FUSED_KERNELS.softmaxGrad, ['dy', 'y'], 1),
-  [FUSED_KERNELS.attention]: kernelFor(FUSED_KERNELS.attention, ['q', 'k', 'v', 'keyBias'], 2),
-  [FUSED_KERNELS.attentionGrad]: kernelFor(FUSED_KERNELS.attentionGrad, ['q', 'k', 'v', 'probs', 'dOut', 'dProbs'], 3),
   [FUSED_KERNELS.splitHeads]: kernelFor(FUSED_KERNELS.splitHeads, ['x', 'bias'], 1, [], ['heads', 'seq']),
   [FUSED_KERNELS.splitHeadsGrad]: kernelFor(FUSED_KERNELS.splitHeadsGrad, ['dy'], 2, [], ['heads', 'seq']),
-};
-
-/**
- * The gradient of `FUSED_KERNELS.attention` (registered with tfjs once the kernels are): its query,
- * key and value gradients from `FUSED_KERNELS.attentionGrad` (the output's and the probabilities'
- * gradients together), none for the key bias (a padding mask's, not trained).
- */
-const ATTENTION_GRADIENT: tf.GradConfig = {
-  kernelName: FUSED_KERNELS.attention,
-  inputsToSave: ['q', 'k', 'v', 'keyBias'],
-  outputsToSave: [false, true],
-  gradFunc: (dys, saved) => {
-    const [dOut, dProbs] = dys as tf.Tensor[];
-    const [q, k, v, keyBias, probs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const [dq, dk, dv] = tf.engine().runKernel(FUSED_KERNELS.attentionGrad, { q, k, v, probs, dOut: dOut!, dProbs: dProbs! }) as [tf.Tensor, tf.Tensor, tf.Tensor];
-    return { q: () => dq, k: () => dk, v: () => dv, keyBias: () => tf.zerosLike(keyBias) };
-  },
 };
 
 let status: NativeOpsStatus | undefined;
@@ -109,7 +90,6 @@ function registerNativeOps(record: NativeOpsRecord | undefined, missing: string)
   if (registered.version !== NATIVE_OPS_VERSION) return { kernels: [], reason: `${record.path} is version ${registered.version}, this kdlab uses ${NATIVE_OPS_VERSION} (run \`kdlab native build\`)` };
   const kernels = (Object.keys(KERNELS) as FusedKernelName[]).filter((name) => registered.ops.includes(name));
   for (const name of kernels) if (tf.getKernel(name, 'tensorflow') === undefined) tf.registerKernel(KERNELS[name]);
-  if (kernels.includes(FUSED_KERNELS.attention)) tf.registerGradient(ATTENTION_GRADIENT);
   return { kernels };
 }
 
