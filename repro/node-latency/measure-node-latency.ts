@@ -4,7 +4,9 @@
 // initialisation and saved in the study's storages (../latency/save-architectures.ts: latency does not
 // depend on the weights' values), each file is loaded back with stock `tf.loadLayersModel`, and timed on
 // the study's test examples: one at a time (median over --runs after --warmup), and per example in batches
-// of --batch-size over --samples examples (median of --passes passes). --study picks the study
+// of --batch-size over --samples examples (median of --passes passes). The architectures are timed in
+// alternation, in 5 rounds that each take a fifth of the runs and passes of every one, so that the
+// machine's drift during the run reaches all of them alike. --study picks the study
 // (./latency-studies.ts): `compression` (MNIST digits) or `distilbert-spam` (the DistilBERT-style study, tokenized
 // SpamAssassin mails).
 //   repro/node-latency/run.sh [--study compression] [--out repro/store/node-latency/<study>.json] [--runs 200] [--threads 1]
@@ -21,7 +23,7 @@ import { loadTestSamples, modelInputShape } from '@kdlab/export';
 import { saveLatencyModels } from '../latency/save-architectures.js';
 import type { NodeLatency, NodeLatencyResults } from '../page/node-latency.js';
 import { nodeLatencyStudy } from './latency-studies.js';
-import { timeBatches, timeSingleImages } from './time-predictions.js';
+import { median, singleImageTimes, summarizeSingleImages, timeBatches } from './time-predictions.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OPTIONS = {
@@ -44,6 +46,9 @@ function wholeNumber(text: string, option: string, least: number): number {
   return value;
 }
 
+/** Rounds the timings are split into, the architectures alternating within each. */
+const ROUNDS = 5;
+
 function say(line: string): void {
   process.stderr.write(`node-latency: ${line}\n`);
 }
@@ -63,19 +68,36 @@ async function main(): Promise<void> {
   const models: NodeLatency[] = [];
   const loadStart = loadavg()[0]!;
   try {
-    for (const saved of await saveLatencyModels(scratch, study.variants, study.setting)) {
+    // every architecture loaded first, then timed in alternation, round after round, so that the
+    // machine's drift over the run (a virtual machine's speed moves by tens of percent within minutes)
+    // falls on all of them alike instead of on whichever was timed last
+    const savedModels = await saveLatencyModels(scratch, study.variants, study.setting);
+    const loaded: { saved: (typeof savedModels)[number]; model: tfl.LayersModel; loadMs: number; inputShape: number[] }[] = [];
+    for (const saved of savedModels) {
       const started = performance.now();
       const model = await tfl.loadLayersModel(modelFolderHandler(saved.folder));
-      const loadMs = performance.now() - started;
-      try {
-        const inputShape = modelInputShape(model, samples);
-        const batched = await timeBatches(model, samples, batchSize, passes);
-        const batch1 = await timeSingleImages(model, samples, inputShape, runs, warmup);
+      loaded.push({ saved, model, loadMs: performance.now() - started, inputShape: modelInputShape(model, samples) });
+    }
+    try {
+      const rounds = Math.min(ROUNDS, runs, passes);
+      const singles = loaded.map(() => [] as number[]);
+      const perPass = loaded.map(() => [] as number[]);
+      for (const entry of loaded) await singleImageTimes(entry.model, samples, entry.inputShape, warmup);
+      for (let round = 0; round < rounds; round += 1) {
+        const share = (total: number) => Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
+        for (const [i, entry] of loaded.entries()) {
+          singles[i]!.push(...(await singleImageTimes(entry.model, samples, entry.inputShape, share(runs), warmup + singles[i]!.length)));
+          for (let pass = 0; pass < share(passes); pass += 1) perPass[i]!.push((await timeBatches(entry.model, samples, batchSize, 1)).perImage);
+        }
+      }
+      for (const [i, { saved, loadMs }] of loaded.entries()) {
+        const batch1 = summarizeSingleImages(singles[i]!, warmup);
+        const batched = { batchSize, images: samples.count, passes, perImage: median([...perPass[i]!].sort((a, b) => a - b)) };
         models.push({ model: saved.model, variant: saved.variant, params: saved.params, bytes: saved.bytes, loadMs, batch1: { ...batch1 }, batched: { ...batched } });
         say(`${saved.model} ${saved.variant}: ${batch1.median.toFixed(3)} ms per example alone (median of ${runs}; mean ${batch1.mean.toFixed(3)}), ${batched.perImage.toFixed(3)} ms in batches of ${batchSize}`);
-      } finally {
-        model.dispose();
       }
+    } finally {
+      for (const { model } of loaded) model.dispose();
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -43,6 +43,41 @@ export function median(sorted: readonly number[]): number {
 }
 
 /**
+ * The times of `runs` single-image predictions, in ms, cycling through the samples from sample `offset`
+ * (the `i`-th prediction takes sample `(offset + i) mod count`); each time runs from making the input
+ * tensor to reading the output's values.
+ *
+ * @param model - the loaded model.
+ * @param samples - the images.
+ * @param inputShape - one image's shape as the model takes it (`modelInputShape`).
+ * @param runs - predictions.
+ * @param offset - the first sample's index.
+ */
+export async function singleImageTimes(model: tfl.LayersModel, samples: SampleSet, inputShape: readonly number[], runs: number, offset = 0): Promise<number[]> {
+  const width = inputShape.reduce((a, b) => a * b, 1);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const index = (offset + i) % samples.count;
+    const row = samples.x.subarray(index * width, (index + 1) * width);
+    const start = performance.now();
+    const output = tf.tidy(() => {
+      const result = model.predict(tf.tensor(row, [1, ...inputShape]));
+      return Array.isArray(result) ? result[0]! : result;
+    });
+    await output.data();
+    times.push(performance.now() - start);
+    output.dispose();
+  }
+  return times;
+}
+
+/** The summary of single-image times: median, mean and 90th percentile. */
+export function summarizeSingleImages(times: readonly number[], warmup: number): SingleImageLatency {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { runs: times.length, warmup, median: median(sorted), mean: times.reduce((a, b) => a + b, 0) / times.length, p90: quantile(sorted, 0.9) };
+}
+
+/**
  * Times `runs` single-image predictions after `warmup` untimed ones, cycling through the samples (the
  * `i`-th prediction takes sample `i mod count`); each time runs from making the input tensor to reading
  * the output's values.
@@ -54,24 +89,8 @@ export function median(sorted: readonly number[]): number {
  * @param warmup - untimed predictions first.
  */
 export async function timeSingleImages(model: tfl.LayersModel, samples: SampleSet, inputShape: readonly number[], runs: number, warmup: number): Promise<SingleImageLatency> {
-  const width = inputShape.reduce((a, b) => a * b, 1);
-  const once = async (index: number): Promise<number> => {
-    const row = samples.x.subarray((index % samples.count) * width, ((index % samples.count) + 1) * width);
-    const start = performance.now();
-    const output = tf.tidy(() => {
-      const result = model.predict(tf.tensor(row, [1, ...inputShape]));
-      return Array.isArray(result) ? result[0]! : result;
-    });
-    await output.data();
-    const elapsed = performance.now() - start;
-    output.dispose();
-    return elapsed;
-  };
-  for (let i = 0; i < warmup; i += 1) await once(i);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i += 1) times.push(await once(warmup + i));
-  const sorted = [...times].sort((a, b) => a - b);
-  return { runs, warmup, median: median(sorted), mean: times.reduce((a, b) => a + b, 0) / runs, p90: quantile(sorted, 0.9) };
+  await singleImageTimes(model, samples, inputShape, warmup);
+  return summarizeSingleImages(await singleImageTimes(model, samples, inputShape, runs, warmup), warmup);
 }
 
 /**
