@@ -17,6 +17,16 @@ import temperatureByWidth from '../studies/temperature-by-width.js';
 import { fixtureAnalysis, type RunSpec } from './support/fixture-store.js';
 import { cell, differenceText, interval, mean, minus, sd, summaryText } from './support/reference.js';
 
+/** The machine and runtime a Node-latency peer's fixture file records (both studies' fixtures). */
+const NODE_PEER_MACHINE = {
+  cpu: 'Test CPU',
+  cores: 2,
+  backend: 'node (@tensorflow/tfjs-node, built in /somewhere/.kdlab/native, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads))',
+  tfjs: '4.22.0',
+  node: 'v20.20.2',
+  threads: { intraOp: 1, interOp: 1 },
+};
+
 describe('study 1: hinton-mnist-full', () => {
   const study = hintonMnistFull;
 
@@ -818,12 +828,7 @@ describe('study 8: compression', () => {
   const NODE_VARIANTS = ['float32', 'uint8', 'float16'] as const;
   const NODE = {
     measuredAt: '2026-12-07T09:15:02.120Z',
-    cpu: 'Test CPU',
-    cores: 2,
-    backend: 'node (@tensorflow/tfjs-node, built in /somewhere/.kdlab/native, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads))',
-    tfjs: '4.22.0',
-    node: 'v20.20.2',
-    threads: { intraOp: 1, interOp: 1 },
+    ...NODE_PEER_MACHINE,
     loadAverage: { start: 0.12, end: 0.98 },
     samples: { dataset: 'mnist', count: 1000 },
     models: (['teacher', 'student'] as const).flatMap((model, m) =>
@@ -959,12 +964,7 @@ describe('study 9: distilbert-spam', () => {
   const NODE = {
     study: 'distilbert-spam',
     measuredAt: '2026-12-07T06:02:41.500Z',
-    cpu: 'Test CPU',
-    cores: 2,
-    backend: 'node (@tensorflow/tfjs-node, built in /somewhere/.kdlab/native, TensorFlow 2.21.0 C library, 1 intra-op / 1 inter-op threads (from --threads))',
-    tfjs: '4.22.0',
-    node: 'v20.20.2',
-    threads: { intraOp: 1, interOp: 1 },
+    ...NODE_PEER_MACHINE,
     loadAverage: { start: 0.12, end: 0.95 },
     samples: { dataset: 'spam-assassin', count: 573, split: { train: 0.8, val: 0.1, test: 0.1 }, seed: 0, inputShape: [128] },
     models: [

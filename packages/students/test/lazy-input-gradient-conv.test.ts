@@ -3,14 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withLazyInputGradient } from '../src/index.js';
+import { nativeBackendUnavailable } from '../../../test/support/native-backend.js';
 
 // A Conv2D layer whose input gradient is computed only on demand, against the stock layer: on cpu
 // (the stock call) and on tfjs-node (conv2d, add and activation as separate ops) when it is built.
-const nodeUnavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (nodeUnavailable) console.log(`withLazyInputGradient on tfjs-node: skipped (${nodeUnavailable})`);
+const nodeUnavailable = await nativeBackendUnavailable('withLazyInputGradient on tfjs-node');
 const backends: BackendName[] = nodeUnavailable === undefined ? ['cpu', 'node'] : ['cpu'];
 
 const CONFIGS: Parameters<typeof tfl.layers.conv2d>[0][] = [

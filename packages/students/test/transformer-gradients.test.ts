@@ -3,16 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FusedLayerNormalization, gelu, layerNorm, MASKED_SCORE, MultiHeadSelfAttention, withFusedGelu } from '../src/index.js';
+import { nativeBackendUnavailable } from '../../../test/support/native-backend.js';
 
 // The transformer's ops with written-out gradients (layer norm, GELU) and its attention in few
 // kernels, against the plain tfjs computations they replace, differentiated by tfjs itself, and
 // against finite differences in double precision: on cpu, wasm (kdlab's kernels) and tfjs-node when
 // it is built.
-const nodeUnavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (nodeUnavailable) console.log(`transformer gradients on tfjs-node: skipped (${nodeUnavailable})`);
+const nodeUnavailable = await nativeBackendUnavailable('transformer gradients on tfjs-node');
 const backends: BackendName[] = nodeUnavailable === undefined ? ['cpu', 'wasm', 'node'] : ['cpu', 'wasm'];
 
 /** Largest absolute difference relative to the reference's largest magnitude (at least 1). */

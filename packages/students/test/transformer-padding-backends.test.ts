@@ -3,14 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transformerModel, transformerOptions, type LayersModelAdapter } from '../src/index.js';
 import { expectPaddingIgnored, paddingCases } from './support/padding-invariance.js';
+import { nativeBackendUnavailable } from '../../../test/support/native-backend.js';
 
 // The padding mask on the backends kdlab trains on: wasm (with kdlab's kernels) always, tfjs-node when
 // `kdlab native build` has built it (skipped otherwise, saying why).
-const nodeUnavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (nodeUnavailable) console.log(`transformer padding mask on tfjs-node: skipped (${nodeUnavailable})`);
+const nodeUnavailable = await nativeBackendUnavailable('transformer padding mask on tfjs-node');
 const backends: BackendName[] = nodeUnavailable === undefined ? ['wasm', 'node'] : ['wasm'];
 
 /** The logits of a masked token transformer for texts of different lengths, on a backend. */

@@ -2,13 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededValues } from '../support/seeded-values.js';
 import { FusedAdamOptimizer, selectBackend } from '@kdlab/core';
+import { nativeBackendUnavailable } from '../../../../test/support/native-backend.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
-const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (unavailable) console.log(`FusedAdamOptimizer on tfjs-node: skipped (${unavailable})`);
+const unavailable = await nativeBackendUnavailable('FusedAdamOptimizer on tfjs-node');
 
 const settings = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 let nextId = 0;

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FUSED_KERNELS, hasFusedKernel, nativeOpsStatus, restoreNativeOps, selectBackend, unregisterNativeOps } from '@kdlab/core';
+import { FUSED_KERNELS, hasFusedKernel, nativeOpsStatus, restoreNativeOps, unregisterNativeOps } from '@kdlab/core';
+import { nativeBackendUnavailable } from '../../../../test/support/native-backend.js';
 
 // kdlab's fused TensorFlow ops (@kdlab/native's ops/kdlab_ops.cc), registered on tfjs-node by `kdlab
 // native build`: each against a double-precision reference and against the plain tfjs computation it
 // replaces. Without the native backend or its fused ops these tests skip, saying why.
-const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => (nativeOpsStatus()?.kernels.length ?? 0) === 0 ? `no fused ops: ${nativeOpsStatus()?.reason ?? 'unknown'}` : undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (unavailable) console.log(`kdlab's fused ops on tfjs-node: skipped (${unavailable})`);
+const nodeUnavailable = await nativeBackendUnavailable("kdlab's fused ops on tfjs-node");
+const opsUnavailable = nodeUnavailable === undefined && (nativeOpsStatus()?.kernels.length ?? 0) === 0 ? `no fused ops: ${nativeOpsStatus()?.reason ?? 'unknown'}` : undefined;
+if (opsUnavailable) console.log(`kdlab's fused ops on tfjs-node: skipped (${opsUnavailable})`);
+const unavailable = nodeUnavailable ?? opsUnavailable;
 
 afterAll(() => restoreNativeOps());
 

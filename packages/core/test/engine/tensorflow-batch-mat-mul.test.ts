@@ -2,13 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@kdlab/core';
 import { registerTensorflowBatchMatMul, unregisterTensorflowBatchMatMul } from '../../src/engine/backend/native/tensorflow-batch-mat-mul.js';
+import { nativeBackendUnavailable } from '../../../../test/support/native-backend.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
-const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (unavailable) console.log(`kdlab's BatchMatMul kernel on tfjs-node: skipped (${unavailable})`);
+const unavailable = await nativeBackendUnavailable('kdlab\'s BatchMatMul kernel on tfjs-node');
 
 /** Runs `f` with tfjs-node's own kernel, then puts kdlab's back. */
 function withStockKernel<T>(f: () => T): T {

@@ -7,13 +7,10 @@ import { int32Vector, type RawBackend } from '../../src/engine/backend/native/te
 import { registerTensorflowReshape, unregisterTensorflowReshape } from '../../src/engine/backend/native/tensorflow-reshape.js';
 import { registerTensorflowSum, unregisterTensorflowSum } from '../../src/engine/backend/native/tensorflow-sum.js';
 import { registerTensorflowTranspose, unregisterTensorflowTranspose } from '../../src/engine/backend/native/tensorflow-transpose.js';
+import { nativeBackendUnavailable } from '../../../../test/support/native-backend.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
-const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (unavailable) console.log(`kdlab's Sum, Mean, Transpose and Reshape kernels on tfjs-node: skipped (${unavailable})`);
+const unavailable = await nativeBackendUnavailable('kdlab\'s Sum, Mean, Transpose and Reshape kernels on tfjs-node');
 
 const KERNELS = ['Sum', 'Mean', 'Transpose', 'Reshape', 'Cast'] as const;
 const UNREGISTER = [unregisterTensorflowSum, unregisterTensorflowMean, unregisterTensorflowTranspose, unregisterTensorflowReshape, unregisterTensorflowCast];

@@ -2,13 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@kdlab/core';
 import { registerTensorflowReshape, unregisterTensorflowReshape } from '../../src/engine/backend/native/tensorflow-reshape.js';
+import { nativeBackendUnavailable } from '../../../../test/support/native-backend.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
-const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (unavailable) console.log(`kdlab's Reshape kernel on tfjs-node: skipped (${unavailable})`);
+const unavailable = await nativeBackendUnavailable('kdlab\'s Reshape kernel on tfjs-node');
 
 describe.skipIf(unavailable !== undefined)("kdlab's Reshape kernel on tfjs-node", () => {
   afterAll(() => selectBackend('wasm'));

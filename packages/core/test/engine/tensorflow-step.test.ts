@@ -2,13 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@kdlab/core';
 import { registerTensorflowStep, unregisterTensorflowStep } from '../../src/engine/backend/native/tensorflow-step.js';
+import { nativeBackendUnavailable } from '../../../../test/support/native-backend.js';
 
 // tfjs-node is an optional backend (built by `kdlab native build`); without it these tests skip.
-const unavailable = await selectBackend('node', undefined, { threads: 1 }).then(
-  () => undefined,
-  (error: Error) => error.message.split('\n')[0],
-);
-if (unavailable) console.log(`kdlab's Step kernel on tfjs-node: skipped (${unavailable})`);
+const unavailable = await nativeBackendUnavailable('kdlab\'s Step kernel on tfjs-node');
 
 const X = [-2, -0, 0, 1e-30, 0.5, 3, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -1e-30];
 

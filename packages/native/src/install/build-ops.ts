@@ -35,12 +35,12 @@ export async function opsUpToDate(record: NativeOpsRecord | undefined): Promise<
 }
 
 /**
- * The compiler's arguments: optimised, vectorised loops cloned per instruction set by the source
- * itself (no `-march`, so the result runs on any x86-64), math without `errno` or trapping (so that
- * the loops vectorise) and without contracting a product and a sum into one fused multiply-add (so
- * that GELU's forward pass rounds as TensorFlow's kernels do), linked to the TensorFlow libraries the tfjs-node addon loads (the C library
- * and the framework: a wheel exports the kernel C API from the one, a tarball from the other), found
- * at run time where they are (`-rpath`).
+ * The compiler's arguments: optimised loops, vectorised and cloned per instruction set by the source
+ * itself (no `-march`, so the result runs on any x86-64); math without `errno` or trapping (so that the
+ * loops vectorise) and without contracting a product and a sum into one fused multiply-add (so that
+ * the forward ops round as TensorFlow's kernels do); linked to the TensorFlow libraries the tfjs-node
+ * addon loads (the C library and the framework: a wheel exports the kernel C API from the one, a
+ * tarball from the other), found at run time where they are (`-rpath`).
  */
 export function opsCompileArguments(request: { source: string; output: string; libraryDir: string; libraries: readonly string[]; nodeIncludeDir: string }): string[] {
   const lib = join(request.libraryDir, 'lib');
@@ -66,8 +66,8 @@ export function opsCompileArguments(request: { source: string; output: string; l
 }
 
 /**
- * Compiles kdlab's fused ops (`ops/kdlab_ops.cc`: GELU's, layer norm's and softmax's gradients as
- * single TensorFlow ops, on TensorFlow's C API for kernels) into a Node-API addon beside the
+ * Compiles kdlab's fused ops (`ops/kdlab_ops.cc`: GELU and layer norm forward and backward, softmax's
+ * gradient, the attention's head split, on TensorFlow's C API for kernels) into a Node-API addon beside the
  * extracted library, `ops/<backend>/kdlab_ops.node` in the build folder, with the C++ compiler
  * (`CXX`, else `c++`). The output goes to the build log.
  *

@@ -15,6 +15,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * @returns `[batch, heads, seq, size]`.
  */
 export function splitHeads(projected: tf.Tensor, bias: tf.Tensor, batch: number, seq: number, heads: number): tf.Tensor4D {
+  const hidden = projected.shape[projected.rank - 1]!;
+  if (projected.size !== batch * seq * hidden || hidden % heads !== 0) throw new Error(`splitHeads: [${projected.shape.join(', ')}] does not hold ${batch} examples of ${seq} positions split into ${heads} heads.`);
   const split = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, b] = args as [tf.Tensor, tf.Tensor];
     return {
@@ -25,9 +27,7 @@ export function splitHeads(projected: tf.Tensor, bias: tf.Tensor, batch: number,
       },
     };
   });
-  const result = split(projected, bias) as tf.Tensor4D;
-  if (result.shape[0] !== batch) throw new Error(`splitHeads: ${projected.shape.join('x')} does not hold ${batch} examples of ${seq} positions.`);
-  return result;
+  return split(projected, bias) as tf.Tensor4D;
 }
 
 /** Whether the active backend has the fused kernels {@link splitHeads} needs. */
